@@ -1,0 +1,148 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { z } from 'zod';
+import { appSchema } from './app';
+import { globalSchema } from './global';
+import { expectation, issueToLocated, located, type Located, type PathSegment, type Position } from './located';
+import { checkModel } from './model-checks';
+import type { Model, ModelSources } from './model';
+import { regionSchema } from './region';
+import { replicationRulesSchema } from './replication';
+import { parseYaml } from './yaml-source';
+
+export const GLOBAL_FILE = 'regions/global.yaml';
+export const REPLICATION_RULES_FILE = 'regions/replication-rules.yaml';
+const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE)]);
+const INPUT_EXTENSIONS = ['.ts', '.yaml', '.yml'];
+
+export type LoadResult = { model: Model; sources: ModelSources; errors?: undefined } | { errors: Located[]; model?: undefined };
+
+interface RawInput {
+  file: string;
+  value?: unknown;
+  errors: Located[];
+  positionOf?: (path: readonly PathSegment[]) => Position | undefined;
+}
+
+/**
+ * Reads every input under `root` and returns the validated model, or every error found: syntax errors,
+ * schema errors and cross-object errors, each pinned to a file and a path inside it.
+ */
+export async function loadModel(root: string): Promise<LoadResult> {
+  const [regionFiles, appFiles] = await Promise.all([listInputs(root, 'regions'), listInputs(root, 'apps')]);
+  const [globalRaw, rulesRaw, regionRaws, appRaws] = await Promise.all([
+    readInput(root, GLOBAL_FILE),
+    readInput(root, REPLICATION_RULES_FILE),
+    Promise.all(regionFiles.map((file) => readInput(root, file))),
+    Promise.all(appFiles.map((file) => readInput(root, file))),
+  ]);
+
+  const errors: Located[] = [];
+  const global = validate(globalRaw, globalSchema, errors);
+  const replication = validate(rulesRaw, replicationRulesSchema, errors);
+  const regions = regionRaws.map((raw) => [raw.file, validate(raw, regionSchema, errors)] as const);
+  const apps = appRaws.map((raw) => [raw.file, validate(raw, appSchema, errors)] as const);
+  if (regionFiles.length === 0) errors.push(located('regions/', '', 'at least one region file (regions/<id>.ts or .yaml)', 'none'));
+  errors.push(...fileNameMismatches(regions, (region) => region.id, 'id'));
+  errors.push(...fileNameMismatches(apps, (app) => app.name, 'name'));
+  if (errors.length || !global || !replication) return { errors };
+
+  const sources: ModelSources = {
+    global: GLOBAL_FILE,
+    replicationRules: REPLICATION_RULES_FILE,
+    regions: Object.fromEntries(regions.map(([file, region]) => [region!.id, file])),
+    apps: Object.fromEntries(apps.map(([file, app]) => [app!.name, file])),
+  };
+  const model: Model = {
+    global,
+    replication,
+    regions: regions.map(([, region]) => region!).sort((a, b) => a.id.localeCompare(b.id)),
+    apps: apps.map(([, app]) => app!).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  const crossErrors = checkModel(model, sources, regions.map(([file, region]) => ({ file, id: region!.id })));
+  return crossErrors.length ? { errors: crossErrors } : { model, sources };
+}
+
+function validate<S extends z.ZodType>(raw: RawInput, schema: S, errors: Located[]): z.output<S> | undefined {
+  if (raw.errors.length) {
+    errors.push(...raw.errors);
+    return undefined;
+  }
+  const result = schema.safeParse(raw.value, { reportInput: true, error: expectation });
+  if (result.success) return result.data;
+  errors.push(...result.error.issues.map((issue) => issueToLocated(raw.file, issue, raw.positionOf)));
+  return undefined;
+}
+
+function fileNameMismatches<T>(entries: ReadonlyArray<readonly [string, T | undefined]>, key: (value: T) => string, field: string): Located[] {
+  return entries.flatMap(([file, value]) => {
+    if (value === undefined) return [];
+    const stem = path.basename(file, path.extname(file));
+    return key(value) === stem ? [] : [located(file, field, `${JSON.stringify(stem)} (the file name without extension)`, JSON.stringify(key(value)))];
+  });
+}
+
+async function listInputs(root: string, dir: string): Promise<string[]> {
+  const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+  return names
+    .filter((name) => INPUT_EXTENSIONS.includes(path.extname(name)) && !RESERVED.has(name) && !/\.(test|d)\.ts$/.test(name))
+    .sort()
+    .map((name) => `${dir}/${name}`);
+}
+
+async function readInput(root: string, file: string): Promise<RawInput> {
+  const absolute = path.join(root, file);
+  if (file.endsWith('.ts')) return evaluateTypeScript(absolute, file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch {
+    return { file, errors: [located(file, '', 'the file to exist', 'no such file')] };
+  }
+  const parsed = parseYaml(file, text);
+  return { file, value: parsed.value, errors: parsed.errors, positionOf: parsed.positionOf };
+}
+
+/**
+ * TypeScript inputs are bundled on their own (type-only imports vanish, relative helpers are inlined)
+ * and evaluated from memory, so the loader never imports an input statically and never writes to disk.
+ */
+async function evaluateTypeScript(absolute: string, file: string): Promise<RawInput> {
+  let code: string;
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+    });
+    code = result.outputFiles[0]!.text;
+  } catch (failure) {
+    const messages = (failure as { errors?: EsbuildMessage[] }).errors ?? [];
+    if (!messages.length) return { file, errors: [located(file, '', 'a TypeScript module that compiles', String(failure))] };
+    return {
+      file,
+      errors: messages.map((message) => ({
+        ...located(file, '', 'valid TypeScript', message.text),
+        ...(message.location ? { line: message.location.line, column: message.location.column + 1 } : {}),
+      })),
+    };
+  }
+  try {
+    const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
+    if (module.default === undefined) return { file, errors: [located(file, '', 'a default export (export default { … } satisfies …)', 'no default export')] };
+    return { file, value: module.default, errors: [] };
+  } catch (failure) {
+    return { file, errors: [located(file, '', 'a module that evaluates without throwing', String(failure))] };
+  }
+}
+
+interface EsbuildMessage {
+  text: string;
+  location: { line: number; column: number } | null;
+}
+

@@ -1,0 +1,109 @@
+import { cidrContains, cidrsOverlap, parseCidr, type CidrRange } from './cidr';
+import { located, type Located } from './located';
+import type { Model, ModelSources } from './model';
+
+/**
+ * Rules that span files: each file can be valid on its own and the whole still be wrong.
+ * `regionFiles` lists every region file, so two files declaring the same id are both reported.
+ */
+export function checkModel(model: Model, sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
+  const errors: Located[] = [];
+  const regionFile = (id: string) => sources.regions[id]!;
+
+  const seenIds = new Map<string, string>();
+  for (const { file, id } of regionFiles) {
+    const first = seenIds.get(id);
+    if (first) errors.push(located(file, 'id', `a region id not already used by ${first}`, JSON.stringify(id)));
+    else seenIds.set(id, file);
+  }
+
+  const seenAwsRegions = new Map<string, string>();
+  for (const region of model.regions) {
+    const first = seenAwsRegions.get(region.awsRegion);
+    if (first) errors.push(located(regionFile(region.id), 'awsRegion', `an AWS region not already used by ${first}`, JSON.stringify(region.awsRegion)));
+    else seenAwsRegions.set(region.awsRegion, regionFile(region.id));
+  }
+
+  if (model.regions.length < 2) {
+    errors.push(located(model.regions[0] ? regionFile(model.regions[0].id) : 'regions/', '', 'at least two regions (the point is surviving the loss of one)', `${model.regions.length}`));
+  }
+
+  const primaries = model.regions.filter((region) => region.role === 'primary');
+  if (primaries.length !== 1) {
+    const where = primaries.length ? primaries.map((r) => regionFile(r.id)) : model.regions.map((r) => regionFile(r.id));
+    for (const file of where) {
+      errors.push(located(file, 'role', 'exactly one region with role "primary"', `${primaries.length} primary regions (${primaries.map((r) => r.id).join(', ') || 'none'})`));
+    }
+  }
+
+  const routings = new Set(model.regions.map((region) => region.traffic.routing));
+  if (routings.size > 1) {
+    for (const region of model.regions) {
+      errors.push(located(regionFile(region.id), 'traffic.routing', 'the same routing mode in every region (one Route 53 record set)', `${JSON.stringify(region.traffic.routing)} while others use ${[...routings].filter((r) => r !== region.traffic.routing).join(', ')}`));
+    }
+  }
+
+  const totalWeight = model.regions.reduce((sum, region) => sum + region.traffic.weight, 0);
+  if (totalWeight !== 100) {
+    const breakdown = model.regions.map((region) => `${region.id}=${region.traffic.weight}`).join(' + ');
+    for (const region of model.regions.filter((r) => r.traffic.weight > 0)) {
+      errors.push(located(regionFile(region.id), 'traffic.weight', 'weights of serving regions summing to 100', `${breakdown} = ${totalWeight}`));
+    }
+  }
+
+  const seenRecords = new Map<string, string>();
+  for (const region of model.regions) {
+    const fqdn = `${region.dns.regionalRecord}.${region.dns.zone}`;
+    const first = seenRecords.get(fqdn);
+    if (first) errors.push(located(regionFile(region.id), 'dns.regionalRecord', `a regional record not already used by ${first}`, JSON.stringify(fqdn)));
+    else seenRecords.set(fqdn, region.id);
+  }
+
+  errors.push(...checkNetworks(model, regionFile));
+
+  const dataSetNames = new Set<string>();
+  model.replication.dataSets.forEach((dataSet, index) => {
+    if (dataSetNames.has(dataSet.name)) {
+      errors.push(located(sources.replicationRules, ['dataSets', index, 'name'], 'a data set name used once', JSON.stringify(dataSet.name)));
+    }
+    dataSetNames.add(dataSet.name);
+  });
+
+  const regionIds = new Set(model.regions.map((region) => region.id));
+  for (const app of model.apps) {
+    const file = sources.apps[app.name]!;
+    app.dataSets.forEach((name, index) => {
+      if (!dataSetNames.has(name)) {
+        errors.push(located(file, ['dataSets', index], `a data set defined in ${sources.replicationRules} (${[...dataSetNames].join(', ')})`, JSON.stringify(name)));
+      }
+    });
+    app.regions?.forEach((id, index) => {
+      if (!regionIds.has(id)) errors.push(located(file, ['regions', index], `a region id (${[...regionIds].join(', ')})`, JSON.stringify(id)));
+    });
+  }
+  return errors;
+}
+
+function checkNetworks(model: Model, regionFile: (id: string) => string): Located[] {
+  const errors: Located[] = [];
+  const vpcs = model.regions.map((region) => ({ region, range: parseCidr(region.network.vpcCidr)! }));
+  vpcs.forEach(({ region, range }, index) => {
+    for (const other of vpcs.slice(0, index)) {
+      if (cidrsOverlap(range, other.range)) {
+        errors.push(located(regionFile(region.id), 'network.vpcCidr', `a VPC CIDR that does not overlap ${other.region.id}'s ${other.range.cidr} (regions are peered)`, JSON.stringify(range.cidr)));
+      }
+    }
+    const subnets: Array<{ path: string; range: CidrRange }> = [];
+    for (const tier of ['public', 'private', 'database'] as const) {
+      region.network.subnets[tier].forEach((cidr, i) => subnets.push({ path: `network.subnets.${tier}[${i}]`, range: parseCidr(cidr)! }));
+    }
+    subnets.forEach((subnet, i) => {
+      if (!cidrContains(range, subnet.range)) {
+        errors.push(located(regionFile(region.id), subnet.path, `a subnet inside the VPC CIDR ${range.cidr}`, JSON.stringify(subnet.range.cidr)));
+      }
+      const clash = subnets.slice(0, i).find((other) => cidrsOverlap(other.range, subnet.range));
+      if (clash) errors.push(located(regionFile(region.id), subnet.path, `a subnet that does not overlap ${clash.path} (${clash.range.cidr})`, JSON.stringify(subnet.range.cidr)));
+    });
+  });
+  return errors;
+}

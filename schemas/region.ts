@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { awsRegion, cidr, dnsLabel, dnsName, healthCheckerRegion, intRange, percent, residencyZone, slug } from './common';
+
+export const nodeGroup = z
+  .strictObject({
+    name: slug,
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'an EC2 instance type like m6i.large' })).min(1, { error: 'at least one instance type' }),
+    capacityType: z.enum(['ON_DEMAND', 'SPOT']).default('ON_DEMAND'),
+    minSize: intRange(0, 1000),
+    desiredSize: intRange(0, 1000),
+    maxSize: intRange(1, 1000),
+  })
+  .superRefine((group, ctx) => {
+    if (!(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['desiredSize'],
+        message: `a desiredSize between minSize (${group.minSize}) and maxSize (${group.maxSize})`,
+        input: group.desiredSize,
+      });
+    }
+  });
+
+export const regionSchema = z
+  .strictObject({
+    /** Stable identifier used in file names, stack names and Kubernetes labels. */
+    id: slug,
+    awsRegion,
+    /** The primary region holds the database writer; a secondary takes over on failover. */
+    role: z.enum(['primary', 'secondary']),
+    network: z.strictObject({
+      vpcCidr: cidr,
+      availabilityZones: intRange(2, 6).default(3),
+      subnets: z.strictObject({
+        public: z.array(cidr).min(2, { error: 'at least two public subnets (one per availability zone)' }),
+        private: z.array(cidr).min(2, { error: 'at least two private subnets (one per availability zone)' }),
+        database: z.array(cidr).min(2, { error: 'at least two database subnets (one per availability zone)' }),
+      }),
+    }),
+    eks: z.strictObject({
+      version: z.string().regex(/^1\.(2[89]|3\d)$/, { error: 'a supported EKS minor version like "1.31" (1.28..1.39)' }),
+      nodeGroups: z.array(nodeGroup).min(1, { error: 'at least one node group' }),
+    }),
+    database: z.strictObject({
+      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'an RDS instance class like db.r6g.large' }),
+      instances: intRange(1, 15),
+      backupRetentionDays: intRange(1, 35).default(7),
+    }),
+    cache: z.strictObject({
+      nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'an ElastiCache node type like cache.r6g.large' }),
+      shards: intRange(1, 500),
+      replicasPerShard: intRange(0, 5),
+    }),
+    kafka: z.strictObject({
+      brokerInstanceType: z.string().regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'an MSK broker type like kafka.m5.large' }),
+      brokersPerAz: intRange(1, 10),
+      storageGiB: intRange(1, 16384),
+    }),
+    dns: z.strictObject({
+      /** Public hosted zone that holds both the global and the regional records. */
+      zone: dnsName,
+      /** Label of the regional endpoint record, e.g. `api-use1` → `api-use1.example.com`. */
+      regionalRecord: dnsLabel,
+      ttlSeconds: intRange(10, 86400).default(60),
+    }),
+    healthCheck: z.strictObject({
+      path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'an absolute HTTP path like /healthz' }),
+      intervalSeconds: z.union([z.literal(10), z.literal(30)], { error: '10 or 30 (the intervals Route 53 supports)' }),
+      failureThreshold: intRange(1, 10),
+      checkerRegions: z
+        .array(healthCheckerRegion)
+        .min(3, { error: 'at least three checker regions (Route 53 requires three)' }),
+    }),
+    traffic: z.strictObject({
+      /** Share of traffic in percent; serving regions' weights sum to 100. */
+      weight: percent,
+      routing: z.enum(['latency', 'weighted', 'failover']),
+    }),
+    /** Rejects writes in this region while it keeps serving reads. */
+    readOnly: z.boolean().default(false),
+    readPreference: z.enum(['local', 'global']).default('local'),
+    residency: z.strictObject({
+      zone: residencyZone,
+      tags: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'a lower-case tag key' }), z.string()).default({}),
+    }),
+  })
+  .superRefine((region, ctx) => {
+    for (const tier of ['public', 'private', 'database'] as const) {
+      if (region.network.subnets[tier].length !== region.network.availabilityZones) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'subnets', tier],
+          message: `${region.network.availabilityZones} ${tier} subnets, one per availability zone`,
+          input: region.network.subnets[tier],
+        });
+      }
+    }
+  });
+
+/** What people write in `regions/<id>.ts|yaml` (defaults not yet applied). */
+export type RegionInput = z.input<typeof regionSchema>;
+/** A validated region with defaults applied. */
+export type Region = z.output<typeof regionSchema>;

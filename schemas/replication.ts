@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { intRange, residencyZone, slug } from './common';
+
+/** CRDT types the services implement; each fits a particular shape of data. */
+export const CRDT_TYPES = ['g-counter', 'pn-counter', 'lww-register', 'mv-register', 'or-set', 'lww-map'] as const;
+
+export const conflictResolution = z.discriminatedUnion(
+  'strategy',
+  [
+    z.strictObject({ strategy: z.literal('last-writer-wins') }),
+    z.strictObject({ strategy: z.literal('crdt'), type: z.enum(CRDT_TYPES) }),
+  ],
+  { error: 'a conflict resolution: { strategy: last-writer-wins } or { strategy: crdt, type: <crdt type> }' },
+);
+
+export const dataSetSchema = z
+  .strictObject({
+    name: slug,
+    store: z.enum(['aurora', 'kafka', 'redis', 's3']),
+    mode: z.enum(['active-active', 'active-passive']),
+    conflictResolution: conflictResolution.optional(),
+    rpoSeconds: intRange(0, 86400),
+    lagAlertSeconds: intRange(1, 86400),
+    /** Topics mirrored between the regions' MSK clusters; only for `store: kafka`. */
+    topics: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, { error: 'a Kafka topic name' })).optional(),
+    /** Residency zone the data must stay in; replication to regions outside it is rejected. */
+    residency: residencyZone,
+  })
+  .superRefine((dataSet, ctx) => {
+    if (dataSet.mode === 'active-active' && !dataSet.conflictResolution) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conflictResolution'],
+        message: 'a conflict resolution for an active-active data set',
+        input: undefined,
+      });
+    }
+    if (dataSet.store === 'kafka' && !dataSet.topics?.length) {
+      ctx.addIssue({ code: 'custom', path: ['topics'], message: 'at least one mirrored topic for a kafka data set', input: dataSet.topics });
+    }
+    if (dataSet.store !== 'kafka' && dataSet.topics !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['topics'], message: `no topics on a ${dataSet.store} data set (topics are for kafka)`, input: dataSet.topics });
+    }
+    if (dataSet.lagAlertSeconds > dataSet.rpoSeconds && dataSet.rpoSeconds > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lagAlertSeconds'],
+        message: `a lag alert threshold at or below the RPO (${dataSet.rpoSeconds}s), so the alert fires before the RPO is lost`,
+        input: dataSet.lagAlertSeconds,
+      });
+    }
+  });
+
+export const replicationRulesSchema = z.strictObject({
+  dataSets: z.array(dataSetSchema).min(1, { error: 'at least one data set' }),
+});
+
+export type DataSet = z.output<typeof dataSetSchema>;
+export type ReplicationRules = z.output<typeof replicationRulesSchema>;
+export type ReplicationRulesInput = z.input<typeof replicationRulesSchema>;

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Entry point for every npm script: bundles scripts/<name>.ts with esbuild (our code only; packages stay
+// external so deep imports remain deep) and runs it. One bundle step costs tens of milliseconds, where a
+// per-file TypeScript loader costs most of a second on every run.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [name, ...args] = process.argv.slice(2);
+const entry = path.join(root, 'scripts', `${name ?? ''}.ts`);
+if (!name || !existsSync(entry)) {
+  console.error(`usage: node scripts/run.mjs <script> [args]: no scripts/${name ?? '<script>'}.ts`);
+  process.exit(2);
+}
+const outfile = path.join(root, 'node_modules', '.cache', 'scripts', `${name}.mjs`);
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'inline',
+  logLevel: 'error',
+});
+process.argv = [process.argv[0], outfile, ...args];
+process.env.MR_REPO_ROOT ??= root;
+await import(pathToFileURL(outfile).href);
