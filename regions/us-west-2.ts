@@ -22,7 +22,7 @@ export default {
   kafka: { brokerInstanceType: 'kafka.m5.large', brokersPerAz: 1, storageGiB: 500 },
   dns: { zone: 'example.com', regionalRecord: 'api-usw2', ttlSeconds: 60 },
   healthCheck: { path: '/healthz', intervalSeconds: 10, failureThreshold: 3, checkerRegions: ['us-east-1', 'us-west-2', 'eu-west-1'] },
-  traffic: { weight: 50, routing: 'latency' },
+  traffic: { weight: 50, routing: 'weighted' },
   readOnly: false,
   readPreference: 'local',
   residency: { zone: 'us', tags: { jurisdiction: 'us' } },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsRegion, intRange, isoDateTime, numberRange, owner, slug } from './common';
+import { awsRegion, dnsLabel, dnsName, intRange, isoDateTime, numberRange, owner, slug } from './common';
 
 export const sloSchema = z.strictObject({
   availabilityPercent: numberRange(90, 100).default(99.95),
@@ -26,6 +26,8 @@ export const globalSchema = z.strictObject({
   /** Prefix for every named resource; keeps two deployments of this repo apart in one account. */
   name: slug,
   slo: sloSchema.default(sloSchema.parse({})),
+  /** The name users resolve: one record set in this zone with an entry per region. */
+  dns: z.strictObject({ zone: dnsName, record: dnsLabel }),
   changeFreezes: z.array(changeFreezeSchema).default([]),
   /** Path patterns (CODEOWNERS syntax) and the teams that must review them. */
   owners: z

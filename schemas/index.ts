@@ -7,3 +7,5 @@ export * from './located';
 export * from './model';
 export * from './region';
 export * from './replication';
+export * from './json-schema';
+export * from './stable-json';

@@ -43,6 +43,12 @@ export function checkModel(model: Model, sources: ModelSources, regionFiles: Rea
     }
   }
 
+  if (routings.has('failover') && routings.size === 1 && model.regions.length !== 2) {
+    for (const region of model.regions) {
+      errors.push(located(regionFile(region.id), 'traffic.routing', 'latency or weighted routing for more than two regions (Route 53 failover routing pairs one primary with one secondary)', `"failover" with ${model.regions.length} regions`));
+    }
+  }
+
   const totalWeight = model.regions.reduce((sum, region) => sum + region.traffic.weight, 0);
   if (totalWeight !== 100) {
     const breakdown = model.regions.map((region) => `${region.id}=${region.traffic.weight}`).join(' + ');

@@ -4,6 +4,7 @@
 // per-file TypeScript loader costs most of a second on every run.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,13 +20,27 @@ await build({
   entryPoints: [entry],
   outfile,
   bundle: true,
-  packages: 'external',
+  plugins: [externalPackages()],
   format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: 'inline',
   logLevel: 'error',
 });
+function externalPackages() {
+  const require = createRequire(path.join(root, 'package.json'));
+  return {
+    name: 'external-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) => {
+        const deep = /^(@[^/]+\/[^/]+|[^@/][^/]*)\/.+/.test(specifier) && !specifier.startsWith('node:');
+        // Deep imports into CommonJS packages name a directory, which Node's ESM loader refuses; resolve them here.
+        return { path: deep ? require.resolve(specifier) : specifier, external: true };
+      });
+    },
+  };
+}
+
 process.argv = [process.argv[0], outfile, ...args];
 process.env.MR_REPO_ROOT ??= root;
 await import(pathToFileURL(outfile).href);

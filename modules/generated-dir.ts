@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { GeneratedFiles } from './synth';
+
+export const GENERATED_DIR = 'generated';
+
+/** Reads a generated tree back into the same shape `synth` returns; a missing directory reads as empty. */
+export async function readGenerated(root: string, dir = GENERATED_DIR): Promise<GeneratedFiles> {
+  const base = path.join(root, dir);
+  const files = new Map<string, string>();
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await readdir(path.join(base, relative), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' && relative === '') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else files.set(child, await readFile(path.join(base, child), 'utf8'));
+    }
+  };
+  await walk('');
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface WriteResult {
+  /** False when the tree already held exactly these files, in which case nothing was touched. */
+  written: boolean;
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/**
+ * Replaces the generated tree with `files` as a whole: everything is written to a sibling temporary
+ * directory first and swapped in by rename, so a failure at any point leaves the previous tree in place.
+ */
+export async function writeGenerated(root: string, files: GeneratedFiles, dir = GENERATED_DIR): Promise<WriteResult> {
+  const target = path.join(root, dir);
+  await recoverInterruptedSwap(root, dir);
+  const current = await readGenerated(root, dir);
+  const added = [...files.keys()].filter((file) => !current.has(file));
+  const removed = [...current.keys()].filter((file) => !files.has(file));
+  const changed = [...files.keys()].filter((file) => current.has(file) && current.get(file) !== files.get(file));
+  if (!added.length && !removed.length && !changed.length) return { written: false, added, changed, removed };
+
+  const suffix = `${process.pid}-${Date.now().toString(36)}`;
+  const staging = `${target}.tmp-${suffix}`;
+  const previous = `${target}.old-${suffix}`;
+  try {
+    for (const [file, content] of files) {
+      const destination = path.join(staging, file);
+      await mkdir(path.dirname(destination), { recursive: true });
+      await writeFile(destination, content);
+    }
+    if (existsSync(target)) await rename(target, previous);
+    await rename(staging, target);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(target) && existsSync(previous)) await rename(previous, target);
+    throw error;
+  }
+  await rm(previous, { recursive: true, force: true });
+  return { written: true, added, changed, removed };
+}
+
+/** A process killed between the two renames leaves `generated.old-*` and no `generated/`: put it back. */
+async function recoverInterruptedSwap(root: string, dir: string): Promise<void> {
+  const target = path.join(root, dir);
+  const leftovers = (await readdir(root)).filter((name) => name.startsWith(`${dir}.old-`) || name.startsWith(`${dir}.tmp-`)).sort();
+  const previous = leftovers.filter((name) => name.startsWith(`${dir}.old-`)).pop();
+  if (!existsSync(target) && previous) await rename(path.join(root, previous), target);
+  for (const name of leftovers) {
+    if (!ownerIsAlive(name)) await rm(path.join(root, name), { recursive: true, force: true });
+  }
+}
+
+/** Another synth may be running in the same checkout: its staging directory is not ours to delete. */
+function ownerIsAlive(name: string): boolean {
+  const pid = Number(/\.(?:tmp|old)-(\d+)-/.exec(name)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import { DataAwsRoute53Zone } from '@cdktn/provider-aws/lib/data-aws-route53-zone';
+import { Route53HealthCheck } from '@cdktn/provider-aws/lib/route53-health-check';
+import { Route53Record, type Route53RecordConfig } from '@cdktn/provider-aws/lib/route53-record';
+import { Construct } from 'constructs';
+
+export type RoutingMode = 'latency' | 'weighted' | 'failover';
+
+export interface RegionalEndpoint {
+  /** Region id; becomes the record's set identifier. */
+  readonly id: string;
+  readonly awsRegion: string;
+  readonly role: 'primary' | 'secondary';
+  /** Fully qualified name of the region's own endpoint, probed by the health check. */
+  readonly fqdn: string;
+  /** Share of traffic in percent. A weight of 0 drains the region. */
+  readonly weight: number;
+  /** @default 60 */
+  readonly ttlSeconds?: number;
+  readonly healthCheck: {
+    readonly path: string;
+    readonly intervalSeconds: 10 | 30;
+    readonly failureThreshold: number;
+    readonly checkerRegions: readonly string[];
+  };
+}
+
+export interface TrafficRoutingProps {
+  /** Public hosted zone, e.g. `example.com`. */
+  readonly zone: string;
+  /** Label users resolve inside the zone, e.g. `api`. */
+  readonly record: string;
+  readonly routing: RoutingMode;
+  readonly endpoints: readonly RegionalEndpoint[];
+}
+
+/**
+ * One Route 53 record set with an entry per region, each guarded by an HTTPS health check, so a
+ * failing region leaves DNS answers without anyone acting. Weights are the model's, verbatim.
+ */
+export class TrafficRouting extends Construct {
+  readonly healthChecks: Readonly<Record<string, Route53HealthCheck>>;
+
+  constructor(scope: Construct, id: string, props: TrafficRoutingProps) {
+    super(scope, id);
+    const total = props.endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
+    if (total !== 100) {
+      throw new Error(`TrafficRouting ${id}: endpoints[].weight: expected weights summing to 100, got ${props.endpoints.map((e) => `${e.id}=${e.weight}`).join(' + ')} = ${total}`);
+    }
+    if (props.routing === 'failover' && props.endpoints.length !== 2) {
+      throw new Error(`TrafficRouting ${id}: endpoints: expected exactly two endpoints for failover routing, got ${props.endpoints.length}`);
+    }
+
+    const zone = new DataAwsRoute53Zone(this, 'zone', { name: props.zone, privateZone: false });
+    const checks: Record<string, Route53HealthCheck> = {};
+    for (const endpoint of props.endpoints) {
+      const check = new Route53HealthCheck(this, `health-${endpoint.id}`, {
+        type: 'HTTPS',
+        fqdn: endpoint.fqdn,
+        port: 443,
+        resourcePath: endpoint.healthCheck.path,
+        requestInterval: endpoint.healthCheck.intervalSeconds,
+        failureThreshold: endpoint.healthCheck.failureThreshold,
+        regions: [...endpoint.healthCheck.checkerRegions],
+        enableSni: true,
+        measureLatency: true,
+        tags: { Name: `${props.record}.${props.zone} ${endpoint.id}` },
+      });
+      checks[endpoint.id] = check;
+      // Under latency routing a drained region must disappear from the answers; weights do that for the other modes.
+      if (props.routing === 'latency' && endpoint.weight === 0) continue;
+      new Route53Record(this, `record-${endpoint.id}`, {
+        zoneId: zone.zoneId,
+        name: `${props.record}.${props.zone}`,
+        type: 'CNAME',
+        ttl: endpoint.ttlSeconds ?? 60,
+        records: [endpoint.fqdn],
+        setIdentifier: endpoint.id,
+        healthCheckId: check.id,
+        ...routingPolicy(props.routing, endpoint),
+      });
+    }
+    this.healthChecks = checks;
+  }
+}
+
+function routingPolicy(mode: RoutingMode, endpoint: RegionalEndpoint): Partial<Route53RecordConfig> {
+  switch (mode) {
+    case 'weighted':
+      return { weightedRoutingPolicy: { weight: endpoint.weight } };
+    case 'latency':
+      return { latencyRoutingPolicy: { region: endpoint.awsRegion } };
+    case 'failover':
+      return { failoverRoutingPolicy: { type: endpoint.role === 'primary' ? 'PRIMARY' : 'SECONDARY' } };
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { appSchema } from './app';
+import { globalSchema } from './global';
+import { regionSchema } from './region';
+import { replicationRulesSchema } from './replication';
+import { stableJson } from './stable-json';
+
+/** Each input kind's JSON Schema file (under `schemas/`) and the Zod schema it is generated from. */
+export const JSON_SCHEMA_SOURCES = {
+  'region.schema.json': { schema: regionSchema, title: 'Region (regions/<id>.yaml)' },
+  'app.schema.json': { schema: appSchema, title: 'App (apps/<name>.yaml)' },
+  'replication-rules.schema.json': { schema: replicationRulesSchema, title: 'Replication rules (regions/replication-rules.yaml)' },
+  'global.schema.json': { schema: globalSchema, title: 'Global settings (regions/global.yaml)' },
+} as const;
+
+export type JsonSchemaFile = keyof typeof JSON_SCHEMA_SOURCES;
+
+/**
+ * JSON Schemas as editors and ajv consume them. They describe the *input* (defaults make keys optional);
+ * rules that JSON Schema cannot express (cross-field checks) are only in Zod, and the loader applies both.
+ */
+export function jsonSchemaFiles(): Map<JsonSchemaFile, string> {
+  return new Map(
+    Object.entries(JSON_SCHEMA_SOURCES).map(([file, { schema, title }]) => [
+      file as JsonSchemaFile,
+      stableJson({ ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), title, $id: file }),
+    ]),
+  );
+}

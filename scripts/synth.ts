@@ -1,0 +1,42 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeGenerated } from '../modules/generated-dir';
+import { synth } from '../modules/synth';
+import { formatLocated, jsonSchemaFiles, loadModel } from '../schemas';
+
+const { values } = parseArgs({ options: { root: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
+const started = performance.now();
+
+const loaded = await loadModel(root);
+if (loaded.errors) {
+  console.error(`synth: ${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in the inputs; generated/ left unchanged\n`);
+  for (const error of loaded.errors) console.error(`  ${formatLocated(error)}`);
+  process.exit(1);
+}
+
+const files = synth(loaded.model);
+const result = await writeGenerated(root, files);
+const schemasChanged: string[] = [];
+for (const [file, content] of jsonSchemaFiles()) {
+  const target = path.join(root, 'schemas', file);
+  if ((await readFile(target, 'utf8').catch(() => '')) === content) continue;
+  await writeFile(target, content);
+  schemasChanged.push(`schemas/${file}`);
+}
+
+if (!values.quiet) {
+  const stacks = [...files.keys()].filter((file) => file.startsWith('terraform/')).length;
+  const manifests = [...files.keys()].filter((file) => file.startsWith('k8s/')).length;
+  const change = result.written
+    ? `${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed`
+    : 'no changes';
+  console.log(
+    `synth: ${loaded.model.regions.length} regions, ${loaded.model.apps.length} apps -> ${stacks} Terraform stacks, ${manifests} manifests in generated/ (${change})` +
+      `${schemasChanged.length ? `; updated ${schemasChanged.join(', ')}` : ''} in ${Math.round(performance.now() - started)} ms`,
+  );
+  for (const file of [...result.added.map((f) => `+ ${f}`), ...result.changed.map((f) => `~ ${f}`), ...result.removed.map((f) => `- ${f}`)]) {
+    console.log(`  ${file}`);
+  }
+}
