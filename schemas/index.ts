@@ -9,3 +9,4 @@ export * from './region';
 export * from './replication';
 export * from './json-schema';
 export * from './stable-json';
+export * from './yaml-source';

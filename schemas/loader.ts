@@ -83,6 +83,12 @@ function fileNameMismatches<T>(entries: ReadonlyArray<readonly [string, T | unde
   });
 }
 
+/** Every input file, repository-relative: the global settings, the replication rules, regions and apps. */
+export async function listInputFiles(root: string): Promise<string[]> {
+  const [regionFiles, appFiles] = await Promise.all([listInputs(root, 'regions'), listInputs(root, 'apps')]);
+  return [GLOBAL_FILE, REPLICATION_RULES_FILE, ...regionFiles, ...appFiles];
+}
+
 async function listInputs(root: string, dir: string): Promise<string[]> {
   const names = await readdir(path.join(root, dir)).catch(() => [] as string[]);
   return names

@@ -1,0 +1,39 @@
+import type { LoadResult } from '../../schemas';
+
+/** Paths under `generated/` mapped to contents; the same shape synthesis produces. */
+export type FileTree = ReadonlyMap<string, string>;
+
+/** Everything a gate may look at, computed once per run by whoever runs the gates (CLI or console). */
+export interface GateContext {
+  /** Repository root. */
+  root: string;
+  load: LoadResult;
+  /** A fresh synth of the loaded model; absent when the model did not load or synthesis threw. */
+  synthesized?: FileTree;
+  synthError?: string;
+  /** What is committed under `generated/` right now. */
+  committed: FileTree;
+}
+
+export interface GateResult {
+  ok: boolean;
+  /** One line, shown beside the gate's name. */
+  summary: string;
+  /** Shown under the gate when it fails: what is wrong and what to do about it. */
+  details: string[];
+}
+
+export interface Gate {
+  name: string;
+  /** What the gate guarantees when it passes, for the report and the docs. */
+  description: string;
+  run(context: GateContext): Promise<GateResult>;
+}
+
+export function pass(summary: string): GateResult {
+  return { ok: true, summary, details: [] };
+}
+
+export function fail(summary: string, details: string[] = []): GateResult {
+  return { ok: false, summary, details };
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, REPLICATION_RULES_FILE, type JsonSchemaFile } from '../../schemas';
+import { fail, pass, type Gate } from './gate';
+
+/**
+ * The committed JSON Schemas are what editors and external tools validate YAML against, so they must be
+ * exactly what Zod generates, and every YAML input must pass them under ajv as well as under Zod.
+ */
+export const jsonSchemaGate: Gate = {
+  name: 'json-schema',
+  description: 'schemas/*.schema.json match the Zod schemas, and ajv accepts every YAML input against them.',
+  async run({ root }) {
+    const details: string[] = [];
+    const committed = new Map<JsonSchemaFile, object>();
+    for (const [file, fresh] of jsonSchemaFiles()) {
+      const text = await readFile(path.join(root, 'schemas', file), 'utf8').catch(() => undefined);
+      if (text === undefined) details.push(`schemas/${file}: missing; run \`npm run synth\` to generate it`);
+      else if (text !== fresh) details.push(`schemas/${file}: differs from the Zod schema; run \`npm run synth\` and commit it`);
+      if (text !== undefined) {
+        try {
+          committed.set(file, JSON.parse(text) as object);
+        } catch (error) {
+          details.push(`schemas/${file}: expected JSON, got ${String(error)}`);
+        }
+      }
+    }
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const inputs = (await listInputFiles(root)).filter((file) => /\.ya?ml$/.test(file));
+    for (const file of inputs) {
+      const schemaFile = schemaFor(file);
+      const schema = committed.get(schemaFile);
+      const text = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+      // Unreadable or unparsable inputs are the model gate's to report.
+      const value = text === undefined ? undefined : parseYaml(file, text).value;
+      if (!schema || value === undefined) continue;
+      const validate = ajv.getSchema(schemaFile) ?? ajv.compile(schema);
+      if (!validate(value)) {
+        for (const error of validate.errors ?? []) details.push(`${file}: ${error.instancePath.slice(1).replace(/\//g, '.') || '(root)'}: ${error.message} (JSON Schema ${schemaFile})`);
+      }
+    }
+    return details.length ? fail(`${details.length} problem${details.length === 1 ? '' : 's'}`, details) : pass(`${committed.size} schemas current, ${inputs.length} YAML inputs valid`);
+  },
+};
+
+function schemaFor(file: string): JsonSchemaFile {
+  if (file === GLOBAL_FILE) return 'global.schema.json';
+  if (file === REPLICATION_RULES_FILE) return 'replication-rules.schema.json';
+  return file.startsWith('apps/') ? 'app.schema.json' : 'region.schema.json';
+}

@@ -1,0 +1,29 @@
+import { driftGate } from './drift-gate';
+import type { Gate, GateContext, GateResult } from './gate';
+import { jsonSchemaGate } from './json-schema-gate';
+import { modelGate, synthGate } from './model-gate';
+import { toolchainGate } from './toolchain-gate';
+
+/** Every gate `npm test` runs, in order. Output gates (OPA, Kyverno, terraform validate, promtool, checkov) join here. */
+export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, toolchainGate];
+
+export interface GateOutcome extends GateResult {
+  name: string;
+  durationMs: number;
+}
+
+/** Runs gates one after another; a gate that throws has failed, it never aborts the others. */
+export async function runGates(context: GateContext, gates: readonly Gate[] = GATES): Promise<GateOutcome[]> {
+  const outcomes: GateOutcome[] = [];
+  for (const gate of gates) {
+    const started = performance.now();
+    let result: GateResult;
+    try {
+      result = await gate.run(context);
+    } catch (error) {
+      result = { ok: false, summary: 'the gate itself failed', details: [error instanceof Error ? (error.stack ?? error.message) : String(error)] };
+    }
+    outcomes.push({ name: gate.name, ...result, durationMs: performance.now() - started });
+  }
+  return outcomes;
+}

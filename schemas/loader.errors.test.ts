@@ -1,0 +1,126 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { edit, exampleRepo, put } from '../tests/helpers/example-repo';
+import { formatLocated, loadModel } from '.';
+
+async function errorsAfter(change: (root: string) => Promise<void>): Promise<string[]> {
+  const root = await exampleRepo();
+  await change(root);
+  const result = await loadModel(root);
+  if (!result.errors) throw new Error('expected the inputs to be rejected, but they loaded');
+  return result.errors.map(formatLocated);
+}
+
+describe('loading rejects bad inputs with file, path, expectation and what was found', () => {
+  it('rejects a weight above 100', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140'));
+    expect(errors).toContain('regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140');
+  });
+
+  it('rejects serving-region weights that do not sum to 100', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 60'));
+    expect(errors).toContain('regions/us-west-2.ts: traffic.weight: expected weights of serving regions summing to 100, got us-east-1=50 + us-west-2=60 = 110');
+    expect(errors).toContain('regions/us-east-1.ts: traffic.weight: expected weights of serving regions summing to 100, got us-east-1=50 + us-west-2=60 = 110');
+  });
+
+  it('rejects an unknown AWS region', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "awsRegion: 'us-west-2'", "awsRegion: 'us-west-9'"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^regions\/us-west-2\.ts: awsRegion: expected one of "us-east-1" \| .*"us-west-2".*, got "us-west-9"$/);
+  });
+
+  it('rejects two files declaring the same region id', async () => {
+    const errors = await errorsAfter(async (root) => {
+      const model = await loadModel(root);
+      await put(root, 'regions/us-west-2.yaml', stringify(model.model!.regions[1]));
+    });
+    expect(errors).toContain('regions/us-west-2.yaml: id: expected a region id not already used by regions/us-west-2.ts, got "us-west-2"');
+  });
+
+  it('rejects a region whose id differs from its file name', async () => {
+    const errors = await errorsAfter(async (root) => {
+      await put(root, 'regions/us-west-1.ts', await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8'));
+    });
+    expect(errors).toContain('regions/us-west-1.ts: id: expected "us-west-1" (the file name without extension), got "us-west-2"');
+  });
+
+  it('rejects VPC CIDRs that overlap between regions', async () => {
+    const errors = await errorsAfter((root) =>
+      edit(root, 'regions/us-west-2.ts', /10\.20\./g, '10.10.'),
+    );
+    expect(errors).toContain(`regions/us-west-2.ts: network.vpcCidr: expected a VPC CIDR that does not overlap us-east-1's 10.10.0.0/16 (regions are peered), got "10.10.0.0/16"`);
+  });
+
+  it('rejects a subnet outside its VPC', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-east-1.ts', "'10.10.200.0/24'", "'10.99.200.0/24'"));
+    expect(errors).toContain('regions/us-east-1.ts: network.subnets.database[0]: expected a subnet inside the VPC CIDR 10.10.0.0/16, got "10.99.200.0/24"');
+  });
+
+  it('rejects a data set referenced by an app but not defined', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'apps/orders-api.ts', "'sessions',", "'carts',"));
+    expect(errors).toContain(
+      'apps/orders-api.ts: dataSets[2]: expected a data set defined in regions/replication-rules.yaml (orders-db, order-events, sessions, order-documents), got "carts"',
+    );
+  });
+
+  it('rejects a missing required key', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "  role: 'secondary',\n", ''));
+    expect(errors).toContain('regions/us-west-2.ts: role: expected one of "primary" | "secondary", got nothing (the key is missing)');
+  });
+
+  it('rejects an unknown key, naming it', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'readOnly: false,', 'readOnly: false,\n  readonly: true,'));
+    expect(errors).toContain('regions/us-west-2.ts: readonly: expected only the documented keys (see the JSON Schema in schemas/), got unknown key "readonly"');
+  });
+
+  it('rejects two primary regions', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "role: 'secondary'", "role: 'primary'"));
+    expect(errors).toContain('regions/us-west-2.ts: role: expected exactly one region with role "primary", got 2 primary regions (us-east-1, us-west-2)');
+  });
+
+  it('rejects an active-active data set without conflict resolution', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/replication-rules.yaml', '    conflictResolution:\n      strategy: last-writer-wins\n', ''));
+    expect(errors).toEqual(['regions/replication-rules.yaml:23:5: dataSets[3].conflictResolution: expected a conflict resolution for an active-active data set, got nothing (the key is missing)']);
+  });
+
+  it('gives line and column for malformed YAML', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/replication-rules.yaml', '    store: kafka\n', '    store: [kafka\n'));
+    expect(errors[0]).toMatch(/^regions\/replication-rules\.yaml:\d+:\d+: expected valid YAML, got /);
+    expect(errors[0]).toMatch(/^regions\/replication-rules\.yaml:1[0-9]:/);
+  });
+
+  it('gives line and column for a schema error in YAML', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', 'rtoMinutes: 15', 'rtoMinutes: fifteen'));
+    expect(errors).toEqual(['regions/global.yaml:11:15: slo.rtoMinutes: expected an integer in 1..1440, got "fifteen"']);
+  });
+
+  it('gives line and column for a TypeScript syntax error', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "id: 'us-west-2',", "id: 'us-west-2',,"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^regions\/us-west-2\.ts:4:\d+: expected valid TypeScript, got /);
+  });
+
+  it('reports a missing global settings file', async () => {
+    const errors = await errorsAfter((root) => rm(path.join(root, 'regions/global.yaml')));
+    expect(errors).toEqual(['regions/global.yaml: expected the file to exist, got no such file']);
+  });
+
+  it('reports every error across files at once, not just the first', async () => {
+    const errors = await errorsAfter(async (root) => {
+      await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
+      await edit(root, 'regions/us-east-1.ts', "version: '1.31'", "version: '2.0'");
+      await edit(root, 'apps/orders-api.ts', 'port: 8080', 'port: 80800');
+      await edit(root, 'regions/global.yaml', 'rpoMinutes: 5', 'rpoMinutes: -1');
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^regions\/us-west-2\.ts: traffic\.weight: /),
+        expect.stringMatching(/^regions\/us-east-1\.ts: eks\.version: expected a supported EKS minor version/),
+        'apps/orders-api.ts: ports[0].port: expected an integer in 1..65535, got 80800',
+        expect.stringMatching(/^regions\/global\.yaml:\d+:\d+: slo\.rpoMinutes: expected an integer in 0\.\.1440, got -1$/),
+      ]),
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readGenerated } from '../modules/generated-dir';
+import { synth } from '../modules/synth';
+import { createGateContext } from '../policies/gates/context';
+import { runGates } from '../policies/gates/registry';
+
+// `npm test`: the unit and end-to-end tests (vitest), then every gate, then one closing line that counts both.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'gates-only': { type: 'boolean', default: false }, 'tests-only': { type: 'boolean', default: false } },
+});
+const root = process.env.MR_REPO_ROOT ?? process.cwd();
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
+if (!values['gates-only']) {
+  const tests = await runVitest(positionals);
+  counts.passed += tests.passed;
+  counts.failed += tests.failed;
+  counts.skipped += tests.skipped;
+}
+
+if (!values['tests-only']) {
+  console.log('\nGates');
+  const context = await createGateContext(root, { synth, readGenerated });
+  for (const outcome of await runGates(context)) {
+    const mark = outcome.ok ? 'PASS' : 'FAIL';
+    console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);
+    if (!outcome.ok) for (const line of outcome.details) console.log(`          ${line}`);
+    counts[outcome.ok ? 'passed' : 'failed'] += 1;
+  }
+}
+
+console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+process.exit(counts.failed ? 1 : 0);
+
+interface VitestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Runs vitest in its own process (it owns workers and the console) and reads the counts from its JSON report. */
+async function runVitest(filters: string[]): Promise<VitestCounts> {
+  const reportDir = await mkdtemp(path.join(tmpdir(), 'vitest-report-'));
+  const report = path.join(reportDir, 'report.json');
+  const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    child.on('close', (exit) => resolve(exit ?? 1));
+  });
+  try {
+    const result = JSON.parse(await readFile(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+      testResults: Array<{ status: string; assertionResults: unknown[] }>;
+    };
+    const brokenFiles = result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+    // A suite that fails to load runs no tests; count it, or a broken import would read as green.
+    if (code !== 0 && result.numFailedTests + brokenFiles === 0) console.error(`vitest exited with ${code} although no test failed; counting that as a failure`);
+    return {
+      passed: result.numPassedTests,
+      failed: result.numFailedTests + brokenFiles || (code === 0 ? 0 : 1),
+      skipped: result.numPendingTests + result.numTodoTests,
+    };
+  } catch {
+    console.error(`vitest exited with ${code} and wrote no report`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  } finally {
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,26 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** A scratch copy of the example inputs and committed outputs, safe to break. */
+export async function exampleRepo(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'example-repo-'));
+  for (const dir of ['regions', 'apps', 'generated']) await cp(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
+  await cp(path.join(REPO_ROOT, 'schemas'), path.join(root, 'schemas'), { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
+  return root;
+}
+
+/** Rewrites one file of a scratch repo; fails loudly when the edit would change nothing, so a test never passes by accident. */
+export async function edit(root: string, file: string, from: string | RegExp, to: string): Promise<void> {
+  const target = path.join(root, file);
+  const before = await readFile(target, 'utf8');
+  const after = before.replace(from, to);
+  if (after === before) throw new Error(`edit of ${file} changed nothing: ${String(from)} not found`);
+  await writeFile(target, after);
+}
+
+export async function put(root: string, file: string, content: string): Promise<void> {
+  await writeFile(path.join(root, file), content);
+}
