@@ -16,7 +16,7 @@ export const REPLICATION_RULES_FILE = 'regions/replication-rules.yaml';
 const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE)]);
 const INPUT_EXTENSIONS = ['.ts', '.yaml', '.yml'];
 
-export type LoadResult = { model: Model; sources: ModelSources; errors?: undefined } | { errors: Located[]; model?: undefined };
+export type LoadResult = { model: Model; sources: ModelSources; errors?: undefined } | { errors: Located[]; model?: undefined; sources?: undefined };
 
 interface RawInput {
   file: string;
@@ -46,22 +46,37 @@ export async function loadModel(root: string): Promise<LoadResult> {
   if (regionFiles.length === 0) errors.push(located('regions/', '', 'at least one region file (regions/<id>.ts or .yaml)', 'none'));
   errors.push(...fileNameMismatches(regions, (region) => region.id, 'id'));
   errors.push(...fileNameMismatches(apps, (app) => app.name, 'name'));
-  if (errors.length || !global || !replication) return { errors };
 
+  const validRegions = regions.flatMap(([file, region]) => (region ? [{ file, region }] : []));
+  const validApps = apps.flatMap(([file, app]) => (app ? [{ file, app }] : []));
   const sources: ModelSources = {
     global: GLOBAL_FILE,
     replicationRules: REPLICATION_RULES_FILE,
-    regions: Object.fromEntries(regions.map(([file, region]) => [region!.id, file])),
-    apps: Object.fromEntries(apps.map(([file, app]) => [app!.name, file])),
+    regions: Object.fromEntries(validRegions.map(({ file, region }) => [region.id, file])),
+    apps: Object.fromEntries(validApps.map(({ file, app }) => [app.name, file])),
   };
+  // Cross-file rules run on whatever is valid, so one broken file does not hide the rest;
+  // rules over all regions wait until every region file is valid, or they would mislead.
+  errors.push(
+    ...checkModel(
+      {
+        regions: validRegions.length === regions.length ? validRegions.map(({ region }) => region) : undefined,
+        apps: validApps.map(({ app }) => app),
+        replication,
+      },
+      sources,
+      validRegions.map(({ file, region }) => ({ file, id: region.id })),
+    ),
+  );
+  if (errors.length || !global || !replication) return { errors };
+
   const model: Model = {
     global,
     replication,
-    regions: regions.map(([, region]) => region!).sort((a, b) => a.id.localeCompare(b.id)),
-    apps: apps.map(([, app]) => app!).sort((a, b) => a.name.localeCompare(b.name)),
+    regions: validRegions.map(({ region }) => region).sort((a, b) => a.id.localeCompare(b.id)),
+    apps: validApps.map(({ app }) => app).sort((a, b) => a.name.localeCompare(b.name)),
   };
-  const crossErrors = checkModel(model, sources, regions.map(([file, region]) => ({ file, id: region!.id })));
-  return crossErrors.length ? { errors: crossErrors } : { model, sources };
+  return { model, sources };
 }
 
 function validate<S extends z.ZodType>(raw: RawInput, schema: S, errors: Located[]): z.output<S> | undefined {

@@ -1,12 +1,27 @@
 import { cidrContains, cidrsOverlap, parseCidr, type CidrRange } from './cidr';
 import { located, type Located } from './located';
+import type { App } from './app';
 import type { Model, ModelSources } from './model';
+import type { Region } from './region';
+import type { ReplicationRules } from './replication';
+
+/** The parts of a model that passed their own schema; `regions` is undefined unless every region file did. */
+export interface ValidParts {
+  regions: Region[] | undefined;
+  apps: App[];
+  replication: ReplicationRules | undefined;
+}
 
 /**
  * Rules that span files: each file can be valid on its own and the whole still be wrong.
  * `regionFiles` lists every region file, so two files declaring the same id are both reported.
  */
-export function checkModel(model: Model, sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
+export function checkModel(parts: ValidParts, sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
+  return [...(parts.regions ? checkRegions(parts.regions, sources, regionFiles) : []), ...checkApps(parts, sources)];
+}
+
+function checkRegions(regions: Region[], sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
+  const model = { regions };
   const errors: Located[] = [];
   const regionFile = (id: string) => sources.regions[id]!;
 
@@ -66,31 +81,35 @@ export function checkModel(model: Model, sources: ModelSources, regionFiles: Rea
   }
 
   errors.push(...checkNetworks(model, regionFile));
+  return errors;
+}
 
+function checkApps({ regions, apps, replication }: ValidParts, sources: ModelSources): Located[] {
+  const errors: Located[] = [];
   const dataSetNames = new Set<string>();
-  model.replication.dataSets.forEach((dataSet, index) => {
+  replication?.dataSets.forEach((dataSet, index) => {
     if (dataSetNames.has(dataSet.name)) {
       errors.push(located(sources.replicationRules, ['dataSets', index, 'name'], 'a data set name used once', JSON.stringify(dataSet.name)));
     }
     dataSetNames.add(dataSet.name);
   });
 
-  const regionIds = new Set(model.regions.map((region) => region.id));
-  for (const app of model.apps) {
+  const regionIds = new Set(regions?.map((region) => region.id));
+  for (const app of apps) {
     const file = sources.apps[app.name]!;
     app.dataSets.forEach((name, index) => {
-      if (!dataSetNames.has(name)) {
+      if (replication && !dataSetNames.has(name)) {
         errors.push(located(file, ['dataSets', index], `a data set defined in ${sources.replicationRules} (${[...dataSetNames].join(', ')})`, JSON.stringify(name)));
       }
     });
     app.regions?.forEach((id, index) => {
-      if (!regionIds.has(id)) errors.push(located(file, ['regions', index], `a region id (${[...regionIds].join(', ')})`, JSON.stringify(id)));
+      if (regions && !regionIds.has(id)) errors.push(located(file, ['regions', index], `a region id (${[...regionIds].join(', ')})`, JSON.stringify(id)));
     });
   }
   return errors;
 }
 
-function checkNetworks(model: Model, regionFile: (id: string) => string): Located[] {
+function checkNetworks(model: Pick<Model, 'regions'>, regionFile: (id: string) => string): Located[] {
   const errors: Located[] = [];
   const vpcs = model.regions.map((region) => ({ region, range: parseCidr(region.network.vpcCidr)! }));
   vpcs.forEach(({ region, range }, index) => {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { edit, exampleRepo, REPO_ROOT } from '../tests/helpers/example-repo';
+import { loadModel, type Model } from '../schemas';
+import { synth, type GeneratedFiles } from './synth';
+
+async function modelAt(root: string): Promise<Model> {
+  const result = await loadModel(root);
+  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.model;
+}
+
+function changedFiles(before: GeneratedFiles, after: GeneratedFiles): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file)).sort();
+}
+
+type TerraformJson = { resource: Record<string, Record<string, Record<string, unknown>>>; terraform: Record<string, any> };
+const stack = (files: GeneratedFiles, name: string) => JSON.parse(files.get(`terraform/${name}/cdk.tf.json`)!) as TerraformJson;
+const resources = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {});
+
+describe('synth', () => {
+  it('produces one Terraform stack per region plus a global stack, and manifests per region', async () => {
+    const files = synth(await modelAt(REPO_ROOT));
+    expect([...files.keys()].filter((f) => f.startsWith('terraform/'))).toEqual([
+      'terraform/global/cdk.tf.json',
+      'terraform/us-east-1/cdk.tf.json',
+      'terraform/us-west-2/cdk.tf.json',
+    ]);
+    expect([...files.keys()].filter((f) => f.startsWith('k8s/'))).toEqual([
+      'k8s/us-east-1/orders-api/configmap-region-metadata.yaml',
+      'k8s/us-east-1/orders-api/namespace-orders-api.yaml',
+      'k8s/us-west-2/orders-api/configmap-region-metadata.yaml',
+      'k8s/us-west-2/orders-api/namespace-orders-api.yaml',
+    ]);
+  });
+
+  it('is byte-identical across runs and across checkouts in different directories', async () => {
+    const here = synth(await modelAt(REPO_ROOT));
+    const again = synth(await modelAt(REPO_ROOT));
+    const elsewhere = synth(await modelAt(await exampleRepo()));
+    expect([...again.entries()]).toEqual([...here.entries()]);
+    expect([...elsewhere.entries()]).toEqual([...here.entries()]);
+    for (const content of here.values()) {
+      expect(content).not.toContain(REPO_ROOT);
+      expect(content).not.toMatch(/\/tmp\/|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
+  });
+
+  it('keeps each stack in its own S3 state with locking and encryption', async () => {
+    const files = synth(await modelAt(REPO_ROOT));
+    const backends = ['global', 'us-east-1', 'us-west-2'].map((name) => stack(files, name).terraform.backend.s3);
+    expect(new Set(backends.map((b) => b.key)).size).toBe(3);
+    for (const backend of backends) expect(backend).toMatchObject({ bucket: 'example-org-orders-tfstate', encrypt: true, use_lockfile: true });
+  });
+
+  it('puts each region in its own VPC with subnets per tier and a deny-all default security group', async () => {
+    const east = stack(synth(await modelAt(REPO_ROOT)), 'us-east-1');
+    expect(resources(east, 'aws_vpc')).toEqual([expect.objectContaining({ cidr_block: '10.10.0.0/16', enable_dns_support: true })]);
+    expect(resources(east, 'aws_subnet')).toHaveLength(9);
+    expect(resources(east, 'aws_subnet').every((subnet) => subnet.map_public_ip_on_launch === false)).toBe(true);
+    const [defaultGroup] = resources(east, 'aws_default_security_group');
+    expect(defaultGroup).toBeDefined();
+    expect(defaultGroup!.ingress).toBeUndefined();
+    expect(defaultGroup!.egress).toBeUndefined();
+  });
+
+  it('routes the global record by the model weights, every entry behind a health check', async () => {
+    const global = stack(synth(await modelAt(REPO_ROOT)), 'global');
+    const records = resources(global, 'aws_route53_record');
+    expect(records.map((r) => [r.set_identifier, r.weighted_routing_policy])).toEqual([
+      ['us-east-1', { weight: 50 }],
+      ['us-west-2', { weight: 50 }],
+    ]);
+    for (const record of records) expect(record.health_check_id).toMatch(/^\$\{aws_route53_health_check\./);
+    expect(resources(global, 'aws_route53_health_check').map((c) => [c.fqdn, c.type, c.request_interval, c.failure_threshold])).toEqual([
+      ['api-use1.example.com', 'HTTPS', 10, 3],
+      ['api-usw2.example.com', 'HTTPS', 10, 3],
+    ]);
+  });
+
+  it('changes only the global stack when a weight changes', async () => {
+    const root = await exampleRepo();
+    const before = synth(await modelAt(root));
+    await edit(root, 'regions/us-east-1.ts', 'weight: 50', 'weight: 70');
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 30');
+    const after = synth(await modelAt(root));
+    expect(changedFiles(before, after)).toEqual(['terraform/global/cdk.tf.json']);
+    const weights = resources(stack(after, 'global'), 'aws_route53_record').map((r) => r.weighted_routing_policy);
+    expect(weights).toEqual([{ weight: 70 }, { weight: 30 }]);
+  });
+
+  it("changes only the region's metadata ConfigMap when read-only is toggled", async () => {
+    const root = await exampleRepo();
+    const before = synth(await modelAt(root));
+    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
+    const after = synth(await modelAt(root));
+    expect(changedFiles(before, after)).toEqual(['k8s/us-west-2/orders-api/configmap-region-metadata.yaml']);
+    expect(after.get('k8s/us-west-2/orders-api/configmap-region-metadata.yaml')).toContain('READ_ONLY: "true"');
+  });
+
+  it('tells every pod its region, role and peers', async () => {
+    const manifest = synth(await modelAt(REPO_ROOT)).get('k8s/us-west-2/orders-api/configmap-region-metadata.yaml')!;
+    expect(manifest).toContain('REGION_ROLE: secondary');
+    expect(manifest).toContain('PEER_REGIONS: us-east-1');
+    expect(manifest).toContain('AWS_REGION: us-west-2');
+  });
+});

@@ -1,0 +1,32 @@
+import { App, TerraformStack } from 'cdktn';
+import { describe, expect, it } from 'vitest';
+import { TrafficRouting, type RegionalEndpoint, type TrafficRoutingProps } from './traffic-routing';
+
+const endpoint = (id: string, weight: number, role: RegionalEndpoint['role']): RegionalEndpoint => ({
+  id,
+  awsRegion: id,
+  role,
+  fqdn: `api-${id}.example.com`,
+  weight,
+  healthCheck: { path: '/healthz', intervalSeconds: 10, failureThreshold: 3, checkerRegions: ['us-east-1', 'us-west-2', 'eu-west-1'] },
+});
+const build = (props: TrafficRoutingProps) => new TrafficRouting(new TerraformStack(new App(), 'stack'), 'traffic', props);
+
+describe('TrafficRouting rejects', () => {
+  it('weights that do not sum to 100', () => {
+    expect(() =>
+      build({ zone: 'example.com', record: 'api', routing: 'weighted', endpoints: [endpoint('us-east-1', 60, 'primary'), endpoint('us-west-2', 60, 'secondary')] }),
+    ).toThrow('TrafficRouting traffic: endpoints[].weight: expected weights summing to 100, got us-east-1=60 + us-west-2=60 = 120');
+  });
+
+  it('failover routing over more than two endpoints', () => {
+    expect(() =>
+      build({
+        zone: 'example.com',
+        record: 'api',
+        routing: 'failover',
+        endpoints: [endpoint('us-east-1', 100, 'primary'), endpoint('us-west-2', 0, 'secondary'), endpoint('eu-west-1', 0, 'secondary')],
+      }),
+    ).toThrow('TrafficRouting traffic: endpoints: expected exactly two endpoints for failover routing, got 3');
+  });
+});

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readGenerated } from '../modules/generated-dir';
+import { edit, exampleRepo, REPO_ROOT } from './helpers/example-repo';
+
+function runSynth(root: string) {
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'synth', '--root', root], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run synth', () => {
+  it('writes nothing when the committed output is already current', async () => {
+    const root = await exampleRepo();
+    const run = runSynth(root);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^synth: 2 regions, 1 apps -> 3 Terraform stacks, 4 manifests in generated\/ \(no changes\) in \d+ ms\n$/);
+  });
+
+  it('rewrites only what an input change affects and lists it', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
+    const run = runSynth(root);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(0 added, 1 changed, 0 removed)');
+    expect(run.stdout).toContain('  ~ k8s/us-west-2/orders-api/configmap-region-metadata.yaml');
+  });
+
+  it('fails with every input error and leaves generated/ untouched', async () => {
+    const root = await exampleRepo();
+    const before = await readGenerated(root);
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
+    await edit(root, 'apps/orders-api.ts', "'sessions',", "'carts',");
+    const run = runSynth(root);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('synth: 2 errors in the inputs; generated/ left unchanged');
+    expect(run.stderr).toContain('regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140');
+    expect(run.stderr).toContain('apps/orders-api.ts: dataSets[2]: expected a data set defined in regions/replication-rules.yaml');
+    expect(await readGenerated(root)).toEqual(before);
+  });
+});
