@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['{schemas,modules,policies,tests,scripts}/**/*.test.ts'],
     pool: 'forks',
+    setupFiles: ['tests/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

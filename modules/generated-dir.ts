@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RepoFiles } from './outputs';
 import type { GeneratedFiles } from './synth';
 
 export const GENERATED_DIR = 'generated';
@@ -63,6 +64,41 @@ export async function writeGenerated(root: string, files: GeneratedFiles, dir = 
   }
   await rm(previous, { recursive: true, force: true });
   return { written: true, added, changed, removed };
+}
+
+/** Reads what is committed for every path synth owns: the `generated/` tree and the listed files outside it. */
+export async function readCommitted(root: string, outside: Iterable<string>): Promise<RepoFiles> {
+  const files = new Map<string, string>();
+  for (const [file, content] of await readGenerated(root)) files.set(`${GENERATED_DIR}/${file}`, content);
+  for (const file of outside) {
+    const content = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+    if (content !== undefined) files.set(file, content);
+  }
+  return files;
+}
+
+/**
+ * Writes all synth outputs: `generated/` swapped in whole, each file outside it replaced by rename.
+ * Returns repository-relative paths of what changed.
+ */
+export async function writeOutputs(root: string, outputs: RepoFiles): Promise<WriteResult> {
+  const prefix = `${GENERATED_DIR}/`;
+  const tree = new Map([...outputs].filter(([file]) => file.startsWith(prefix)).map(([file, content]) => [file.slice(prefix.length), content]));
+  const result = await writeGenerated(root, tree);
+  const prefixed = (files: string[]) => files.map((file) => `${prefix}${file}`);
+  const summary: WriteResult = { written: result.written, added: prefixed(result.added), changed: prefixed(result.changed), removed: prefixed(result.removed) };
+  for (const [file, content] of outputs) {
+    if (file.startsWith(prefix)) continue;
+    const target = path.join(root, file);
+    const current = await readFile(target, 'utf8').catch(() => undefined);
+    if (current === content) continue;
+    const staging = `${target}.tmp-${process.pid}`;
+    await writeFile(staging, content);
+    await rename(staging, target);
+    (current === undefined ? summary.added : summary.changed).push(file);
+    summary.written = true;
+  }
+  return summary;
 }
 
 /** A process killed between the two renames leaves `generated.old-*` and no `generated/`: put it back. */

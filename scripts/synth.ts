@@ -1,9 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeGenerated } from '../modules/generated-dir';
-import { synth } from '../modules/synth';
-import { formatLocated, jsonSchemaFiles, loadModel } from '../schemas';
+import { writeOutputs } from '../modules/generated-dir';
+import { synthOutputs } from '../modules/outputs';
+import { formatLocated, loadModel } from '../schemas';
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
@@ -16,25 +15,17 @@ if (loaded.errors) {
   process.exit(1);
 }
 
-const files = synth(loaded.model);
-const result = await writeGenerated(root, files);
-const schemasChanged: string[] = [];
-for (const [file, content] of jsonSchemaFiles()) {
-  const target = path.join(root, 'schemas', file);
-  if ((await readFile(target, 'utf8').catch(() => '')) === content) continue;
-  await writeFile(target, content);
-  schemasChanged.push(`schemas/${file}`);
-}
+const files = synthOutputs(loaded.model);
+const result = await writeOutputs(root, files);
 
 if (!values.quiet) {
-  const stacks = [...files.keys()].filter((file) => file.startsWith('terraform/')).length;
-  const manifests = [...files.keys()].filter((file) => file.startsWith('k8s/')).length;
+  const stacks = [...files.keys()].filter((file) => file.startsWith('generated/terraform/')).length;
+  const manifests = [...files.keys()].filter((file) => file.startsWith('generated/k8s/')).length;
   const change = result.written
     ? `${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed`
     : 'no changes';
   console.log(
-    `synth: ${loaded.model.regions.length} regions, ${loaded.model.apps.length} apps -> ${stacks} Terraform stacks, ${manifests} manifests in generated/ (${change})` +
-      `${schemasChanged.length ? `; updated ${schemasChanged.join(', ')}` : ''} in ${Math.round(performance.now() - started)} ms`,
+    `synth: ${loaded.model.regions.length} regions, ${loaded.model.apps.length} apps -> ${stacks} Terraform stacks, ${manifests} manifests in generated/ (${change}) in ${Math.round(performance.now() - started)} ms`,
   );
   for (const file of [...result.added.map((f) => `+ ${f}`), ...result.changed.map((f) => `~ ${f}`), ...result.removed.map((f) => `- ${f}`)]) {
     console.log(`  ${file}`);

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readGenerated } from '../modules/generated-dir';
-import { synth } from '../modules/synth';
+import { readCommitted } from '../modules/generated-dir';
+import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { runGates } from '../policies/gates/registry';
 
@@ -25,7 +25,7 @@ if (!values['gates-only']) {
 
 if (!values['tests-only']) {
   console.log('\nGates');
-  const context = await createGateContext(root, { synth, readGenerated });
+  const context = await createGateContext(root, { synthOutputs, readCommitted });
   for (const outcome of await runGates(context)) {
     const mark = outcome.ok ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);

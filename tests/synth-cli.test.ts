@@ -24,7 +24,7 @@ describe('npm run synth', () => {
     const run = runSynth(root);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(0 added, 1 changed, 0 removed)');
-    expect(run.stdout).toContain('  ~ k8s/us-west-2/orders-api/configmap-region-metadata.yaml');
+    expect(run.stdout).toContain('  ~ generated/k8s/us-west-2/orders-api/configmap-region-metadata.yaml');
   });
 
   it('fails with every input error and leaves generated/ untouched', async () => {

@@ -3,17 +3,25 @@ import type { FileTree, GateContext } from './gate';
 
 /** The compile stage, handed in by the caller so that judging never imports compiling. */
 export interface CompileStage {
-  synth(model: Model): FileTree;
-  readGenerated(root: string): Promise<FileTree>;
+  synthOutputs(model: Model): FileTree;
+  readCommitted(root: string, outside: Iterable<string>): Promise<FileTree>;
 }
+
+/** Paths a synth writes outside `generated/`; known without a model so drift is checked even when synthesis fails. */
+const OUTSIDE_GENERATED = (files: FileTree | undefined) => [...(files?.keys() ?? [])].filter((file) => !file.startsWith('generated/'));
 
 /** Loads, synthesizes and reads the committed output once; every gate then judges the same snapshot. */
 export async function createGateContext(root: string, compile: CompileStage): Promise<GateContext> {
-  const [load, committed] = await Promise.all([loadModel(root), compile.readGenerated(root)]);
-  if (load.errors) return { root, load, committed };
-  try {
-    return { root, load, committed, synthesized: compile.synth(load.model) };
-  } catch (error) {
-    return { root, load, committed, synthError: error instanceof Error ? error.message : String(error) };
+  const load = await loadModel(root);
+  let synthesized: FileTree | undefined;
+  let synthError: string | undefined;
+  if (!load.errors) {
+    try {
+      synthesized = compile.synthOutputs(load.model);
+    } catch (error) {
+      synthError = error instanceof Error ? error.message : String(error);
+    }
   }
+  const committed = await compile.readCommitted(root, OUTSIDE_GENERATED(synthesized));
+  return { root, load, committed, ...(synthesized ? { synthesized } : {}), ...(synthError ? { synthError } : {}) };
 }

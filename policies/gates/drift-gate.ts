@@ -4,12 +4,12 @@ const SHOWN = 20;
 
 export const driftGate: Gate = {
   name: 'drift',
-  description: 'The committed generated/ is byte-identical to a fresh synth of the committed inputs.',
+  description: 'generated/, CODEOWNERS and schemas/*.schema.json are byte-identical to a fresh synth of the committed inputs.',
   async run({ synthesized, committed }) {
     if (!synthesized) return fail('not run: nothing was synthesized (see the model and synth gates)');
     const differences = compareTrees(synthesized, committed);
     if (!differences.length) return pass(`${committed.size} files match a fresh synth`);
-    return fail(`${differences.length} file${differences.length === 1 ? '' : 's'} differ from a fresh synth; run \`npm run synth\` and commit generated/`, [
+    return fail(`${differences.length} file${differences.length === 1 ? '' : 's'} differ from a fresh synth; run \`npm run synth\` and commit the result`, [
       ...differences.slice(0, SHOWN),
       ...(differences.length > SHOWN ? [`… and ${differences.length - SHOWN} more`] : []),
     ]);
@@ -24,9 +24,9 @@ export function compareTrees(fresh: FileTree, committed: FileTree): string[] {
     const want = fresh.get(file);
     const have = committed.get(file);
     if (want === have) continue;
-    if (have === undefined) lines.push(`+ generated/${file}: missing; a fresh synth creates it`);
-    else if (want === undefined) lines.push(`- generated/${file}: not produced by a fresh synth (stale or hand-made)`);
-    else lines.push(`~ generated/${file}: ${firstDifference(want, have)}`);
+    if (have === undefined) lines.push(`+ ${file}: missing; a fresh synth creates it`);
+    else if (want === undefined) lines.push(`- ${file}: not produced by a fresh synth (stale or hand-made)`);
+    else lines.push(`~ ${file}: ${firstDifference(want, have)}`);
   }
   return lines;
 }

@@ -1,6 +1,6 @@
 import type { LoadResult } from '../../schemas';
 
-/** Paths under `generated/` mapped to contents; the same shape synthesis produces. */
+/** Repository-relative paths mapped to contents: everything synth owns. */
 export type FileTree = ReadonlyMap<string, string>;
 
 /** Everything a gate may look at, computed once per run by whoever runs the gates (CLI or console). */
@@ -8,10 +8,10 @@ export interface GateContext {
   /** Repository root. */
   root: string;
   load: LoadResult;
-  /** A fresh synth of the loaded model; absent when the model did not load or synthesis threw. */
+  /** A fresh synth of the loaded model (generated/, CODEOWNERS, JSON Schemas); absent when the model did not load or synthesis threw. */
   synthesized?: FileTree;
   synthError?: string;
-  /** What is committed under `generated/` right now. */
+  /** What is committed now at every path a fresh synth writes, plus everything under `generated/`. */
   committed: FileTree;
 }
 

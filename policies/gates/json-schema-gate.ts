@@ -5,20 +5,19 @@ import { GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, REPLICATION_RU
 import { fail, pass, type Gate } from './gate';
 
 /**
- * The committed JSON Schemas are what editors and external tools validate YAML against, so they must be
- * exactly what Zod generates, and every YAML input must pass them under ajv as well as under Zod.
+ * The committed JSON Schemas are what editors and external tools validate YAML against: every YAML input
+ * must pass them under ajv as well as under Zod. (That they equal what Zod generates is the drift gate's job.)
  */
 export const jsonSchemaGate: Gate = {
   name: 'json-schema',
-  description: 'schemas/*.schema.json match the Zod schemas, and ajv accepts every YAML input against them.',
+  description: 'ajv accepts every YAML input against the committed schemas/*.schema.json.',
   async run({ root }) {
     const details: string[] = [];
     const committed = new Map<JsonSchemaFile, object>();
-    for (const [file, fresh] of jsonSchemaFiles()) {
+    for (const file of jsonSchemaFiles().keys()) {
       const text = await readFile(path.join(root, 'schemas', file), 'utf8').catch(() => undefined);
       if (text === undefined) details.push(`schemas/${file}: missing; run \`npm run synth\` to generate it`);
-      else if (text !== fresh) details.push(`schemas/${file}: differs from the Zod schema; run \`npm run synth\` and commit it`);
-      if (text !== undefined) {
+      else {
         try {
           committed.set(file, JSON.parse(text) as object);
         } catch (error) {
@@ -40,7 +39,7 @@ export const jsonSchemaGate: Gate = {
         for (const error of validate.errors ?? []) details.push(`${file}: ${error.instancePath.slice(1).replace(/\//g, '.') || '(root)'}: ${error.message} (JSON Schema ${schemaFile})`);
       }
     }
-    return details.length ? fail(`${details.length} problem${details.length === 1 ? '' : 's'}`, details) : pass(`${committed.size} schemas current, ${inputs.length} YAML inputs valid`);
+    return details.length ? fail(`${details.length} problem${details.length === 1 ? '' : 's'}`, details) : pass(`${inputs.length} YAML inputs valid against ${committed.size} schemas`);
   },
 };
 

@@ -1,13 +1,16 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** A scratch copy of the example inputs and committed outputs, safe to break. */
+const scratchRepos: string[] = [];
+
+/** A scratch copy of the example inputs and committed outputs, safe to break; removed after the test file. */
 export async function exampleRepo(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'example-repo-'));
-  for (const dir of ['regions', 'apps', 'generated']) await cp(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
+  scratchRepos.push(root);
+  for (const dir of ['regions', 'apps', 'generated', 'CODEOWNERS']) await cp(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
   await cp(path.join(REPO_ROOT, 'schemas'), path.join(root, 'schemas'), { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
   return root;
 }
@@ -23,4 +26,8 @@ export async function edit(root: string, file: string, from: string | RegExp, to
 
 export async function put(root: string, file: string, content: string): Promise<void> {
   await writeFile(path.join(root, file), content);
+}
+
+export async function removeScratchRepos(): Promise<void> {
+  await Promise.all(scratchRepos.splice(0).map((root) => rm(root, { recursive: true, force: true })));
 }

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
+
+// Whole-process benchmarks: every figure is a fresh `node` process, as a user or CI runs it, timed from
+// outside. Wall time and peak resident memory come from the OS (getrusage of the waited-for children).
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
+const root = process.env.MR_REPO_ROOT ?? process.cwd();
+const node = process.execPath;
+const run = path.join(root, 'scripts/run.mjs');
+
+interface Sample {
+  wallMs: number;
+  peakRssMb: number;
+}
+
+/** Runs a command once under a small Python shim that reports wall time and the children's peak RSS. */
+function measure(command: string[], cwd: string): Sample {
+  const shim = [
+    'import json, resource, subprocess, sys, time',
+    't = time.perf_counter()',
+    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode',
+    'wall = time.perf_counter() - t',
+    'rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss',
+    'print(json.dumps({"code": code, "wall": wall, "rss": rss}))',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', shim, ...command], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`measurement shim failed: ${result.stderr}`);
+  const { code, wall, rss } = JSON.parse(result.stdout) as { code: number; wall: number; rss: number };
+  if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}`);
+  return { wallMs: wall * 1000, peakRssMb: rss / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function bench(name: string, command: string[], cwd: string, count = runs): { name: string; wall: number; rss: number } {
+  measure(command, cwd); // warm the OS file cache and the script bundle; not counted
+  const samples = Array.from({ length: count }, () => measure(command, cwd));
+  const wall = median(samples.map((s) => s.wallMs));
+  const rss = median(samples.map((s) => s.peakRssMb));
+  const spread = `${Math.round(Math.min(...samples.map((s) => s.wallMs)))}–${Math.round(Math.max(...samples.map((s) => s.wallMs)))}`;
+  console.log(`${name.padEnd(40)} ${`${Math.round(wall)} ms`.padStart(9)} ${`(${spread})`.padStart(13)} ${`${Math.round(rss)} MB`.padStart(8)}  n=${count}`);
+  return { name, wall, rss };
+}
+
+console.log(`node ${process.version}, ${runs} runs each (median, min–max wall time, median peak RSS)\n`);
+console.log(`${'case'.padEnd(40)} ${'wall'.padStart(9)} ${'range'.padStart(13)} ${'rss'.padStart(8)}`);
+
+const example = await exampleCopy(root);
+bench('synth: example (2 regions x 1 app)', [node, run, 'synth', '--root', example], root);
+
+const scaling: Array<[number, number]> = values.quick ? [[10, 20]] : [[2, 5], [5, 10], [10, 20]];
+for (const [regionCount, appCount] of scaling) {
+  const repo = await largeConfigRepo(root, regionCount, appCount);
+  bench(`synth: ${regionCount} regions x ${appCount} apps`, [node, run, 'synth', '--root', repo], root);
+  await removeRepo(repo);
+}
+
+bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
+if (!values.quick) bench('npm test: vitest + gates', [node, run, 'test'], root, Math.min(runs, 3));
+await removeRepo(example);
+
+console.log(
+  '\nofficial CLI comparison (`cdktn synth`): not run. cdktn-cli needs Node >= 22.19 and crashes on Node 20 ' +
+    `(this machine: ${process.version}); the in-process synth above is what \`npm run synth\` uses.`,
+);

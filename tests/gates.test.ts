@@ -1,0 +1,82 @@
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCommitted } from '../modules/generated-dir';
+import { synthOutputs } from '../modules/outputs';
+import { createGateContext } from '../policies/gates/context';
+import { driftGate } from '../policies/gates/drift-gate';
+import type { Gate } from '../policies/gates/gate';
+import { jsonSchemaGate } from '../policies/gates/json-schema-gate';
+import { modelGate, synthGate } from '../policies/gates/model-gate';
+import { runGates, type GateOutcome } from '../policies/gates/registry';
+import { edit, exampleRepo } from './helpers/example-repo';
+
+const PIPELINE_GATES: Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate];
+
+async function gatesAt(root: string, gates: Gate[] = PIPELINE_GATES): Promise<Record<string, GateOutcome>> {
+  const outcomes = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), gates);
+  return Object.fromEntries(outcomes.map((outcome) => [outcome.name, outcome]));
+}
+
+describe('the pipeline gates', () => {
+  it('all pass on the committed example', async () => {
+    const outcomes = await gatesAt(await exampleRepo());
+    expect(Object.values(outcomes).map((o) => [o.name, o.ok, o.details])).toEqual(PIPELINE_GATES.map((g) => [g.name, true, []]));
+  });
+
+  it('drift fails on a hand-edited generated file and says where it differs', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'generated/terraform/global/cdk.tf.json', '"weight": 50', '"weight": 90');
+    const { drift } = await gatesAt(root);
+    expect(drift!.ok).toBe(false);
+    expect(drift!.summary).toBe('1 file differs from a fresh synth; run `npm run synth` and commit the result');
+    expect(drift!.details).toEqual([expect.stringMatching(/^~ generated\/terraform\/global\/cdk\.tf\.json: line \d+: committed "\\"weight\\": 90", fresh synth "\\"weight\\": 50"$/)]);
+  });
+
+  it('drift fails on an input changed without re-running synth, and on stale generated files', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
+    await writeFile(path.join(root, 'generated/k8s/us-west-2/orders-api/leftover.yaml'), 'kind: ConfigMap\n');
+    await rm(path.join(root, 'CODEOWNERS'));
+    const { drift } = await gatesAt(root);
+    expect(drift!.details).toEqual([
+      '+ CODEOWNERS: missing; a fresh synth creates it',
+      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/configmap-region-metadata\.yaml: line \d+: committed "READ_ONLY: \\"false\\"", fresh synth "READ_ONLY: \\"true\\""$/),
+      '- generated/k8s/us-west-2/orders-api/leftover.yaml: not produced by a fresh synth (stale or hand-made)',
+    ]);
+  });
+
+  it('json-schema validates YAML inputs with ajv against the committed schemas', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'schemas/global.schema.json', '"maximum": 1440', '"maximum": 10');
+    const outcomes = await gatesAt(root);
+    expect(outcomes['json-schema']!.details).toEqual(['regions/global.yaml: slo.rtoMinutes: must be <= 10 (JSON Schema global.schema.json)']);
+    expect(outcomes.drift!.details).toEqual([expect.stringMatching(/^~ schemas\/global\.schema\.json: /)]);
+  });
+
+  it('fail closed when the model does not load: every later gate fails instead of passing vacuously', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
+    const outcomes = await gatesAt(root);
+    expect(outcomes.model!.details).toEqual(['regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140']);
+    expect([outcomes.synth!.ok, outcomes.drift!.ok]).toEqual([false, false]);
+    expect(outcomes.drift!.summary).toMatch(/^not run/);
+  });
+
+  it('count a gate that throws as failed and still run the rest', async () => {
+    const broken: Gate = { name: 'broken', description: 'throws', run: async () => { throw new Error('wasm bundle unreadable'); } };
+    const outcomes = await gatesAt(await exampleRepo(), [broken, modelGate]);
+    expect(outcomes.broken).toMatchObject({ ok: false, summary: 'the gate itself failed' });
+    expect(outcomes.broken!.details[0]).toContain('wasm bundle unreadable');
+    expect(outcomes.model!.ok).toBe(true);
+  });
+});
+
+describe('generated CODEOWNERS', () => {
+  it('follows the owner rules in regions/global.yaml', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'regions/global.yaml', '  - path: /policies/\n', '  - path: /generated/\n    owners: ["@example-org/platform"]\n  - path: /policies/\n');
+    const context = await createGateContext(root, { synthOutputs, readCommitted });
+    expect(context.synthesized!.get('CODEOWNERS')).toContain('/generated/                     @example-org/platform\n');
+  });
+});

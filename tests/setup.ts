@@ -1,0 +1,4 @@
+import { afterAll } from 'vitest';
+import { removeScratchRepos } from './helpers/example-repo';
+
+afterAll(removeScratchRepos);
