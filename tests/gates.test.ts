@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { cp, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCommitted } from '../modules/generated-dir';
@@ -9,7 +9,8 @@ import type { Gate } from '../policies/gates/gate';
 import { jsonSchemaGate } from '../policies/gates/json-schema-gate';
 import { modelGate, synthGate } from '../policies/gates/model-gate';
 import { runGates, type GateOutcome } from '../policies/gates/registry';
-import { edit, exampleRepo } from './helpers/example-repo';
+import { typescriptGate } from '../policies/gates/typescript-gate';
+import { edit, exampleRepo, REPO_ROOT } from './helpers/example-repo';
 
 const PIPELINE_GATES: Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate];
 
@@ -78,5 +79,18 @@ describe('generated CODEOWNERS', () => {
     await edit(root, 'regions/global.yaml', '  - path: /policies/\n', '  - path: /generated/\n    owners: ["@example-org/platform"]\n  - path: /policies/\n');
     const context = await createGateContext(root, { synthOutputs, readCommitted });
     expect(context.synthesized!.get('CODEOWNERS')).toContain('/generated/                     @example-org/platform\n');
+  });
+});
+
+describe('the typescript gate', () => {
+  it('fails on a type error in a region file, naming file and line', async () => {
+    const root = await exampleRepo();
+    // tsc needs the project's config and packages; a scratch repo borrows them from the checkout.
+    await cp(path.join(REPO_ROOT, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
+    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    await edit(root, 'regions/us-west-2.ts', "readPreference: 'local'", "readPreference: 'nearest'");
+    const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [typescriptGate]);
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.details).toEqual([expect.stringMatching(/^regions\/us-west-2\.ts\(\d+,\d+\): error TS2322: Type '"nearest"' is not assignable/)]);
   });
 });

@@ -3,9 +3,10 @@ import type { Gate, GateContext, GateResult } from './gate';
 import { jsonSchemaGate } from './json-schema-gate';
 import { modelGate, synthGate } from './model-gate';
 import { toolchainGate } from './toolchain-gate';
+import { typescriptGate } from './typescript-gate';
 
 /** Every gate `npm test` runs, in order. Output gates (OPA, Kyverno, terraform validate, promtool, checkov) join here. */
-export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, toolchainGate];
+export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, typescriptGate, toolchainGate];
 
 export interface GateOutcome extends GateResult {
   name: string;

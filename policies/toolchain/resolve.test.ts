@@ -1,0 +1,71 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pinnedVersion, resolveTool } from './resolve';
+
+let root: string;
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'mr-tools-'));
+  vi.stubEnv('MR_TOOLS_DIR', '');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function installFake(name: string, stamp: string | undefined, dir = path.join(root, '.tools')) {
+  mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  mkdirSync(path.join(dir, 'stamps'), { recursive: true });
+  writeFileSync(path.join(dir, 'bin', name), '#!/bin/sh\nexit 0\n');
+  chmodSync(path.join(dir, 'bin', name), 0o755);
+  if (stamp !== undefined) writeFileSync(path.join(dir, 'stamps', name), `${stamp}\n`);
+}
+
+describe('resolveTool', () => {
+  it('reports a missing tool with its pinned version and the command that installs it', () => {
+    const result = resolveTool(root, 'opa');
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.message).toContain(`expected ${pinnedVersion('opa')}`);
+    expect(result.ok ? '' : result.message).toContain('bash scripts/install-tools.sh opa');
+  });
+
+  it('refuses a tool stamped with another version', () => {
+    installFake('kyverno', '0.0.1');
+    const result = resolveTool(root, 'kyverno');
+    expect(result).toMatchObject({ ok: false, name: 'kyverno' });
+    expect(result.ok ? '' : result.message).toContain(`is version 0.0.1, pinned is ${pinnedVersion('kyverno')}`);
+  });
+
+  it('refuses a binary the installer never stamped', () => {
+    installFake('promtool', undefined);
+    const result = resolveTool(root, 'promtool');
+    expect(result.ok ? '' : result.message).toContain('is an unknown version');
+  });
+
+  it('finds a tool installed at its pinned version', () => {
+    installFake('checkov', pinnedVersion('checkov'));
+    expect(resolveTool(root, 'checkov')).toEqual({
+      ok: true,
+      name: 'checkov',
+      path: path.join(root, '.tools', 'bin', 'checkov'),
+      version: pinnedVersion('checkov'),
+    });
+  });
+
+  it('looks in MR_TOOLS_DIR when it is set', () => {
+    const shared = path.join(root, 'shared-tools');
+    installFake('opa', pinnedVersion('opa'), shared);
+    vi.stubEnv('MR_TOOLS_DIR', shared);
+    expect(resolveTool(root, 'opa')).toMatchObject({ ok: true, path: path.join(shared, 'bin', 'opa') });
+  });
+
+  it('reports terraform as absent when it is not on PATH', () => {
+    vi.stubEnv('PATH', path.join(root, 'empty'));
+    const result = resolveTool(root, 'terraform');
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.message).toContain('terraform is not on PATH');
+  });
+});

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import path from 'node:path';
+import versions from './versions.json' with { type: 'json' };
+
+/** Tools installed by `scripts/install-tools.sh` at the versions in `versions.json`. */
+export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov';
+/** Terraform is not in any registry this project's machines reach, so it is found on PATH, never installed. */
+export type ToolName = PinnedTool | 'terraform';
+
+export type ResolvedTool =
+  | { ok: true; name: ToolName; path: string; version: string }
+  | { ok: false; name: ToolName; message: string };
+
+/** Where the installer puts tools: `$MR_TOOLS_DIR`, else `<root>/.tools`. */
+export function toolsDir(root: string): string {
+  return process.env.MR_TOOLS_DIR ? path.resolve(process.env.MR_TOOLS_DIR) : path.join(root, '.tools');
+}
+
+export function pinnedVersion(name: PinnedTool): string {
+  return versions[name].version;
+}
+
+/**
+ * Finds a tool at its pinned version. The installer writes a stamp only after the binary itself
+ * reported that version, so reading the stamp is enough here and keeps every gate run from paying
+ * for a `--version` call (several seconds for checkov).
+ */
+export function resolveTool(root: string, name: ToolName): ResolvedTool {
+  if (name === 'terraform') return resolveTerraform();
+  const dir = toolsDir(root);
+  const expected = pinnedVersion(name);
+  const install = `run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh ${name}\``;
+  const binary = path.join(dir, 'bin', name);
+  if (!isExecutable(binary)) {
+    return { ok: false, name, message: `not installed (expected ${expected} at ${binary}); ${install}` };
+  }
+  const stamped = readStamp(path.join(dir, 'stamps', name));
+  if (stamped !== expected) {
+    const found = stamped ? `version ${stamped}` : 'an unknown version';
+    return { ok: false, name, message: `${binary} is ${found}, pinned is ${expected}; ${install}` };
+  }
+  return { ok: true, name, path: binary, version: expected };
+}
+
+function resolveTerraform(): ResolvedTool {
+  const found = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, 'terraform'))
+    .find(isExecutable);
+  if (!found) {
+    return { ok: false, name: 'terraform', message: 'terraform is not on PATH (no registry here serves it; use a machine image that carries it)' };
+  }
+  try {
+    const report = JSON.parse(execFileSync(found, ['version', '-json'], { encoding: 'utf8', timeout: 30_000 })) as { terraform_version?: string };
+    return { ok: true, name: 'terraform', path: found, version: report.terraform_version ?? 'unknown' };
+  } catch (error) {
+    return { ok: false, name: 'terraform', message: `${found} did not answer \`terraform version -json\`: ${(error as Error).message}` };
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readStamp(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Installs the external CLIs the gates use, at the versions pinned in policies/toolchain/versions.json,
+# into a git-ignored project-local directory (.tools/, or $MR_TOOLS_DIR). Only the registries this
+# project's machines reach are used: the Go module proxy, PyPI and Debian's archive.
+#
+#   bash scripts/install-tools.sh            # every tool
+#   bash scripts/install-tools.sh opa kyverno  # just these
+#
+# Idempotent: a tool whose stamp records the pinned version and whose binary answers with that
+# version is skipped. Each tool is built in a scratch directory and moved into place only after
+# its binary has reported the right version, so an interrupted run never leaves a half-installed tool.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=${MR_TOOLS_DIR:-$root/.tools}
+bin=$tools/bin
+stamps=$tools/stamps
+mkdir -p "$bin" "$stamps" "$tools/tmp"
+
+# Go caches live beside the tools so a second run (or a CI cache of .tools/) rebuilds nothing.
+export GOPATH=$tools/go GOMODCACHE=$tools/go/mod GOCACHE=$tools/go/cache
+export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+
+# Module downloads are listed one per line by go; hundreds of them bury the one line per tool.
+go_quietly() { go "$@" 2> >(grep -v '^go: downloading ' >&2); }
+
+pinned() { node -p "require(process.argv[1])[process.argv[2]].version" "$root/policies/toolchain/versions.json" "$1"; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "install-tools: '$1' is required to install $2 but is not on PATH; $3" >&2
+  exit 1
+}
+
+# reports_version <binary> <expected substring> <version args...>
+reports_version() {
+  local exe=$1 expected=$2
+  shift 2
+  if [ -x "$exe" ] && "$exe" "$@" 2>&1 | grep -qF -- "$expected"; then return 0; fi
+  echo "install-tools: $exe did not report version $expected" >&2
+  return 1
+}
+
+installed() { [ "$(cat "$stamps/$1" 2>/dev/null)" = "$2" ]; }
+
+scratch() { mktemp -d "$tools/tmp/$1.XXXXXX"; }
+
+install_opa() {
+  local version=$1 work
+  need go "opa" "install Go 1.26 or newer"
+  work=$(scratch opa)
+  GOBIN=$work go_quietly install "github.com/open-policy-agent/opa@v$version"
+  reports_version "$work/opa" "Version: $version" version
+  mv -f "$work/opa" "$bin/opa"
+  rm -rf "$work"
+}
+
+install_kyverno() {
+  local version=$1 work module
+  need go "kyverno" "install Go 1.26 or newer"
+  # `go install module@version` refuses modules whose go.mod has replace directives, which Kyverno's
+  # has; building inside a copy of the downloaded module honours them, as Kyverno's own Makefile does.
+  module=$(cd "$tools/tmp" && go mod download -json "github.com/kyverno/kyverno@v$version" | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})')
+  work=$(scratch kyverno)
+  cp -R "$module/." "$work/src"
+  chmod -R u+w "$work/src"
+  (cd "$work/src" && go_quietly build -trimpath -o "$work/kyverno" \
+    -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$version" ./cmd/cli/kubectl-kyverno)
+  reports_version "$work/kyverno" "$version" version
+  mv -f "$work/kyverno" "$bin/kyverno"
+  rm -rf "$work"
+}
+
+# promtool and prometheus come from one Debian package; unpacking it (rather than installing it)
+# needs no root and starts no service.
+install_promtool() {
+  local version=$1 work upstream=${1%%+*}
+  need apt-get "promtool" "this installer expects a Debian-based machine"
+  need dpkg "promtool" "this installer expects a Debian-based machine"
+  work=$(scratch prometheus)
+  if ! (cd "$work" && apt-get download -q "prometheus=$version" >/dev/null 2>&1); then
+    # A fresh machine may have empty package lists; refreshing them needs root.
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -q >/dev/null; fi
+    (cd "$work" && apt-get download -q "prometheus=$version") || {
+      echo "install-tools: could not download Debian package prometheus=$version; run 'apt-get update' as root and retry" >&2
+      exit 1
+    }
+  fi
+  dpkg -x "$work"/prometheus_*.deb "$work/root"
+  reports_version "$work/root/usr/bin/promtool" "$upstream" --version
+  reports_version "$work/root/usr/bin/prometheus" "$upstream" --version
+  mv -f "$work/root/usr/bin/promtool" "$bin/promtool"
+  mv -f "$work/root/usr/bin/prometheus" "$bin/prometheus"
+  rm -rf "$work"
+}
+
+install_checkov() {
+  local version=$1 venv=$tools/checkov/$1 work
+  need python3 "checkov" "install Python 3.9 or newer"
+  # A venv cannot be moved (its scripts carry its absolute path), so it is built at its final,
+  # versioned path; the wrapper in bin/ is written last and is what makes the install visible.
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "checkov==$version"
+  work=$(scratch checkov)
+  printf '#!/bin/sh\nexec "%s/bin/checkov" "$@"\n' "$venv" >"$work/checkov"
+  chmod +x "$work/checkov"
+  reports_version "$work/checkov" "$version" --version
+  mv -f "$work/checkov" "$bin/checkov"
+  rm -rf "$work"
+  find "$tools/checkov" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
+}
+
+# install <tool> [<also installed>...]: skips when every one of them is stamped with the pinned version.
+install() {
+  local tool=$1 version start
+  shift
+  version=$(pinned "$tool")
+  local all=1 name
+  for name in "$tool" "$@"; do installed "$name" "$version" && [ -x "$bin/$name" ] || all=0; done
+  if [ "$all" = 1 ]; then
+    echo "install-tools: $tool $version already installed"
+    return
+  fi
+  start=$(date +%s)
+  "install_$tool" "$version"
+  for name in "$tool" "$@"; do echo "$version" >"$stamps/$name"; done
+  echo "install-tools: $tool $version installed in $(($(date +%s) - start))s"
+}
+
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov)
+for tool in "${selected[@]}"; do
+  case $tool in
+    opa | kyverno | checkov) install "$tool" ;;
+    promtool | prometheus) install promtool prometheus ;;
+    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov)" >&2; exit 1 ;;
+  esac
+done
+rm -rf "$tools/tmp"
