@@ -1,7 +1,10 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { S3Backend } from 'cdktn';
 import { describe, expect, it } from 'vitest';
 import { edit, exampleRepo, REPO_ROOT } from '../tests/helpers/example-repo';
 import { loadModel, type Model } from '../schemas';
-import { synth, type GeneratedFiles } from './synth';
+import { renderStacks, synth, terraformApp, type GeneratedFiles } from './synth';
 
 async function modelAt(root: string): Promise<Model> {
   const result = await loadModel(root);
@@ -102,5 +105,17 @@ describe('synth', () => {
     expect(manifest).toContain('REGION_ROLE: secondary');
     expect(manifest).toContain('PEER_REGIONS: us-east-1');
     expect(manifest).toContain('AWS_REGION: us-west-2');
+  });
+
+  it('runs the validations of every construct in a stack, as App.synth() does, not only the stack\'s own', async () => {
+    const { stacks } = terraformApp(await modelAt(REPO_ROOT), path.join(tmpdir(), 'synth-test-cdktf'));
+    const backend = stacks[0]!.node.findAll().find((construct) => construct instanceof S3Backend)!;
+    backend.node.addValidation({ validate: () => ['state bucket must block public access'] });
+    expect(() => renderStacks(stacks)).toThrow(/\[us-east-1\/backend\] state bucket must block public access/);
+  });
+
+  it('targets Terraform 1.10 or newer, which the S3 backend\'s native locking requires', async () => {
+    const { app } = terraformApp(await modelAt(REPO_ROOT), path.join(tmpdir(), 'synth-test-cdktf'));
+    expect(app.node.tryGetContext('targetVersions')).toEqual({ terraform: '>=1.10.0' });
   });
 });

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
 import { stringify } from 'yaml';
@@ -24,21 +26,44 @@ export function synth(model: Model): GeneratedFiles {
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function synthTerraform(model: Model): Map<string, string> {
-  // outdir is never written: stacks are rendered in memory below, App.synth() is not called.
-  const app = new TerraformApp({ outdir: 'cdktf.out', skipValidation: false });
+/**
+ * Terraform versions the generated stacks are written for: the S3 backend's native locking (`use_lockfile`)
+ * needs 1.10. Declared so CDK Terrain checks every feature we use against it, as the official CLI does
+ * with cdktf.json's `targetVersions`.
+ */
+export const TERRAFORM_TARGET_VERSIONS = { terraform: '>=1.10.0' } as const;
+
+/**
+ * The Terraform side of the model as a CDK Terrain app: one stack per region plus the global stack.
+ * `npm run synth` renders the stacks in memory; the official `cdktn synth` CLI (benchmarks) calls `app.synth()`.
+ */
+export function terraformApp(model: Model, outdir: string): { app: TerraformApp; stacks: TerraformStack[] } {
+  const app = new TerraformApp({ outdir, skipValidation: false, context: { targetVersions: TERRAFORM_TARGET_VERSIONS } });
   const stacks: TerraformStack[] = [
     ...model.regions.map((region) => new RegionStack(app, region.id, { region, global: model.global })),
     new GlobalStack(app, GLOBAL_STACK, { model }),
   ];
+  return { app, stacks };
+}
+
+/**
+ * Renders stacks to Terraform JSON after running every construct's validations, the same set
+ * `App.synth()` runs (a stack's own `node.validate()` would skip its children's).
+ */
+export function renderStacks(stacks: readonly TerraformStack[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const stack of stacks) {
     stack.prepareStack();
-    const problems = stack.node.validate();
-    if (problems.length) throw new Error(`stack ${stack.node.id}: ${problems.join('; ')}`);
+    stack.runAllValidations();
     out.set(stack.node.id, stableJson(stack.toTerraform()));
   }
   return out;
+}
+
+function synthTerraform(model: Model): Map<string, string> {
+  // App.synth() is never called here, but the App constructor still creates its outdir: point it
+  // outside the checkout so synth leaves no stray folder behind.
+  return renderStacks(terraformApp(model, path.join(tmpdir(), 'multi-region-gitops-cdktf')).stacks);
 }
 
 function synthKubernetes(model: Model): Map<string, string> {

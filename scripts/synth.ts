@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeOutputs } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
-import { formatLocated, loadModel } from '../schemas';
+import { count, formatLocated, loadModel } from '../schemas';
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
@@ -10,7 +10,7 @@ const started = performance.now();
 
 const loaded = await loadModel(root);
 if (loaded.errors) {
-  console.error(`synth: ${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in the inputs; generated/ left unchanged\n`);
+  console.error(`synth: ${count(loaded.errors.length, 'error')} in the inputs; generated/ left unchanged\n`);
   for (const error of loaded.errors) console.error(`  ${formatLocated(error)}`);
   process.exit(1);
 }
@@ -24,8 +24,9 @@ if (!values.quiet) {
   const change = result.written
     ? `${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed`
     : 'no changes';
+  const { regions, apps } = loaded.model;
   console.log(
-    `synth: ${loaded.model.regions.length} regions, ${loaded.model.apps.length} apps -> ${stacks} Terraform stacks, ${manifests} manifests in generated/ (${change}) in ${Math.round(performance.now() - started)} ms`,
+    `synth: ${count(regions.length, 'region')}, ${count(apps.length, 'app')} -> ${count(stacks, 'Terraform stack')}, ${count(manifests, 'manifest')} in generated/ (${change}) in ${Math.round(performance.now() - started)} ms`,
   );
   for (const file of [...result.added.map((f) => `+ ${f}`), ...result.changed.map((f) => `~ ${f}`), ...result.removed.map((f) => `- ${f}`)]) {
     console.log(`  ${file}`);

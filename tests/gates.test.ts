@@ -49,10 +49,17 @@ describe('the pipeline gates', () => {
 
   it('json-schema validates YAML inputs with ajv against the committed schemas', async () => {
     const root = await exampleRepo();
-    await edit(root, 'schemas/global.schema.json', '"maximum": 1440', '"maximum": 10');
+    await edit(root, 'schemas/global.schema.json', /("rtoMinutes": \{[^}]*"maximum": )1440/, '$110');
     const outcomes = await gatesAt(root);
     expect(outcomes['json-schema']!.details).toEqual(['regions/global.yaml: slo.rtoMinutes: must be <= 10 (JSON Schema global.schema.json)']);
     expect(outcomes.drift!.details).toEqual([expect.stringMatching(/^~ schemas\/global\.schema\.json: /)]);
+  });
+
+  it('json-schema checks formats such as date-time, as Zod does', async () => {
+    const root = await exampleRepo();
+    await edit(root, 'regions/global.yaml', 'start: 2026-11-26T00:00:00Z', 'start: "next Thursday"');
+    const outcomes = await gatesAt(root);
+    expect(outcomes['json-schema']!.details).toContain('regions/global.yaml: changeFreezes.0.start: must match format "date-time" (JSON Schema global.schema.json)');
   });
 
   it('fail closed when the model does not load: every later gate fails instead of passing vacuously', async () => {

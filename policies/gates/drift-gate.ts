@@ -9,7 +9,7 @@ export const driftGate: Gate = {
     if (!synthesized) return fail('not run: nothing was synthesized (see the model and synth gates)');
     const differences = compareTrees(synthesized, committed);
     if (!differences.length) return pass(`${committed.size} files match a fresh synth`);
-    return fail(`${differences.length} file${differences.length === 1 ? '' : 's'} differ from a fresh synth; run \`npm run synth\` and commit the result`, [
+    return fail(`${differences.length === 1 ? '1 file differs' : `${differences.length} files differ`} from a fresh synth; run \`npm run synth\` and commit the result`, [
       ...differences.slice(0, SHOWN),
       ...(differences.length > SHOWN ? [`… and ${differences.length - SHOWN} more`] : []),
     ]);

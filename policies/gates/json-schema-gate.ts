@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, REPLICATION_RULES_FILE, type JsonSchemaFile } from '../../schemas';
+import addFormats from 'ajv-formats';
+import { count, GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, REPLICATION_RULES_FILE, type JsonSchemaFile } from '../../schemas';
 import { fail, pass, type Gate } from './gate';
 
 /**
@@ -26,6 +27,8 @@ export const jsonSchemaGate: Gate = {
       }
     }
     const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // Zod emits `format` (date-time, …) for the checks it makes; ajv must make them too, not ignore them.
+    addFormats(ajv);
     const inputs = (await listInputFiles(root)).filter((file) => /\.ya?ml$/.test(file));
     for (const file of inputs) {
       const schemaFile = schemaFor(file);
@@ -39,7 +42,7 @@ export const jsonSchemaGate: Gate = {
         for (const error of validate.errors ?? []) details.push(`${file}: ${error.instancePath.slice(1).replace(/\//g, '.') || '(root)'}: ${error.message} (JSON Schema ${schemaFile})`);
       }
     }
-    return details.length ? fail(`${details.length} problem${details.length === 1 ? '' : 's'}`, details) : pass(`${inputs.length} YAML inputs valid against ${committed.size} schemas`);
+    return details.length ? fail(count(details.length, 'problem'), details) : pass(`${count(inputs.length, 'YAML input')} valid against ${count(committed.size, 'schema')}`);
   },
 };
 

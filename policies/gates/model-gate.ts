@@ -1,13 +1,13 @@
-import { formatLocated } from '../../schemas';
+import { count, formatLocated } from '../../schemas';
 import { fail, pass, type Gate } from './gate';
 
 export const modelGate: Gate = {
   name: 'model',
   description: 'Every input parses and matches its Zod schema, and the regions, apps and data sets agree with each other.',
   async run({ load }) {
-    if (load.errors) return fail(`${load.errors.length} input error${load.errors.length === 1 ? '' : 's'}`, load.errors.map(formatLocated));
+    if (load.errors) return fail(count(load.errors.length, 'input error'), load.errors.map(formatLocated));
     const { model } = load;
-    return pass(`${model.regions.length} regions, ${model.apps.length} apps, ${model.replication.dataSets.length} data sets`);
+    return pass(`${count(model.regions.length, 'region')}, ${count(model.apps.length, 'app')}, ${count(model.replication.dataSets.length, 'data set')}`);
   },
 };
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { count } from '../../schemas';
 import { fail, pass, type Gate } from './gate';
 
 /**
@@ -22,6 +23,6 @@ export const typescriptGate: Gate = {
     });
     const diagnostics = output.split('\n').filter((line) => /\): error TS\d+:/.test(line));
     if (code === 0) return pass('no type errors');
-    return fail(`${diagnostics.length || 'unknown number of'} type error${diagnostics.length === 1 ? '' : 's'}`, diagnostics.length ? diagnostics : [output.trim()]);
+    return fail(diagnostics.length ? count(diagnostics.length, 'type error') : 'tsc failed', diagnostics.length ? diagnostics : [output.trim()]);
   },
 };

@@ -3,8 +3,8 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import versions from './versions.json' with { type: 'json' };
 
-/** Tools installed by `scripts/install-tools.sh` at the versions in `versions.json`. */
-export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov';
+/** Tools installed by `scripts/install-tools.sh` at the versions in `versions.json` (`cdktn`: benchmarks only, on request). */
+export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn';
 /** Terraform is not in any registry this project's machines reach, so it is found on PATH, never installed. */
 export type ToolName = PinnedTool | 'terraform';
 
@@ -53,7 +53,7 @@ function resolveTerraform(): ResolvedTool {
     return { ok: false, name: 'terraform', message: 'terraform is not on PATH (no registry here serves it; use a machine image that carries it)' };
   }
   try {
-    const report = JSON.parse(execFileSync(found, ['version', '-json'], { encoding: 'utf8', timeout: 30_000 })) as { terraform_version?: string };
+    const report = JSON.parse(execFileSync(found, ['version', '-json'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })) as { terraform_version?: string };
     return { ok: true, name: 'terraform', path: found, version: report.terraform_version ?? 'unknown' };
   } catch (error) {
     return { ok: false, name: 'terraform', message: `${found} did not answer \`terraform version -json\`: ${(error as Error).message}` };
