@@ -7,9 +7,9 @@
 #   bash scripts/install-tools.sh opa kyverno  # just these
 #   bash scripts/install-tools.sh cdktn        # the official CDK Terrain CLI, for `npm run bench` only
 #
-# Idempotent: a tool whose stamp records the pinned version and whose binary answers with that
-# version is skipped. Each tool is built in a scratch directory and moved into place only after
-# its binary has reported the right version, so an interrupted run never leaves a half-installed tool.
+# Idempotent: a tool whose binary is in place and whose stamp records the pinned version is skipped.
+# Each tool is built in a scratch directory, moved into place only after its binary has reported the
+# pinned version, and stamped last, so an interrupted run never leaves a half-installed tool.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${MR_TOOLS_DIR:-$root/.tools}
@@ -154,9 +154,14 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov)
 for tool in "${selected[@]}"; do
   case $tool in
-    opa | kyverno | checkov | cdktn) install "$tool" ;;
-    promtool | prometheus) install promtool prometheus ;;
+    opa | kyverno | promtool | prometheus | checkov | cdktn) ;;
     *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov, and cdktn for benchmarks)" >&2; exit 1 ;;
+  esac
+done
+for tool in "${selected[@]}"; do
+  case $tool in
+    promtool | prometheus) install promtool prometheus ;;
+    *) install "$tool" ;;
   esac
 done
 rm -rf "$tools/tmp"

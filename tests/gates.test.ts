@@ -1,6 +1,6 @@
 import { cp, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
@@ -9,6 +9,7 @@ import type { Gate } from '../policies/gates/gate';
 import { jsonSchemaGate } from '../policies/gates/json-schema-gate';
 import { modelGate, synthGate } from '../policies/gates/model-gate';
 import { runGates, type GateOutcome } from '../policies/gates/registry';
+import { toolchainGate } from '../policies/gates/toolchain-gate';
 import { typescriptGate } from '../policies/gates/typescript-gate';
 import { edit, exampleRepo, REPO_ROOT } from './helpers/example-repo';
 
@@ -99,5 +100,21 @@ describe('the typescript gate', () => {
     const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [typescriptGate]);
     expect(outcome!.ok).toBe(false);
     expect(outcome!.details).toEqual([expect.stringMatching(/^regions\/us-west-2\.ts\(\d+,\d+\): error TS2322: Type '"nearest"' is not assignable/)]);
+  });
+});
+
+describe('the toolchain gate', () => {
+  it('fails closed when the tools are not installed, naming each one and the command that installs it', async () => {
+    const root = await exampleRepo();
+    vi.stubEnv('MR_TOOLS_DIR', path.join(root, 'no-tools-here'));
+    try {
+      const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [toolchainGate]);
+      expect(outcome!.ok).toBe(false);
+      expect(outcome!.summary).toBe('5 of 5 required tools missing or at the wrong version');
+      expect(outcome!.details.map((line) => line.split(':')[0])).toEqual(['opa', 'kyverno', 'promtool', 'prometheus', 'checkov']);
+      expect(outcome!.details[0]).toContain('bash scripts/install-tools.sh opa');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

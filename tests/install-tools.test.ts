@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { pinnedVersion, resolveTool } from '../policies/toolchain/resolve';
+import { REPO_ROOT } from './helpers/example-repo';
+
+// The real installer against a scratch tools directory. promtool is the tool used here because it installs
+// in about a second (Debian package, no build); the others go through the same skip/stamp logic.
+const tools = mkdtempSync(path.join(tmpdir(), 'mr-install-'));
+afterAll(() => rmSync(tools, { recursive: true, force: true }));
+
+function installer(...args: string[]) {
+  const run = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/install-tools.sh'), ...args], {
+    env: { ...process.env, MR_TOOLS_DIR: tools },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+function resolvedHere(name: 'promtool' | 'prometheus') {
+  vi.stubEnv('MR_TOOLS_DIR', tools);
+  try {
+    return resolveTool(REPO_ROOT, name);
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
+
+describe('scripts/install-tools.sh', () => {
+  const version = pinnedVersion('promtool');
+
+  it('installs promtool and prometheus at the pinned version, and they run', { timeout: 120_000 }, () => {
+    const first = installer('promtool');
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(new RegExp(`^install-tools: promtool ${version.replace(/[+.]/g, '\\$&')} installed in \\d+s$`, 'm'));
+    for (const name of ['promtool', 'prometheus'] as const) {
+      const tool = resolvedHere(name);
+      expect(tool).toMatchObject({ ok: true, version });
+      const answer = spawnSync(tool.ok ? tool.path : '', ['--version'], { encoding: 'utf8' });
+      expect(answer.stdout + answer.stderr).toContain(`version ${version.split('+')[0]}`);
+    }
+  });
+
+  it('skips a tool already installed at the pinned version without touching it', { timeout: 120_000 }, () => {
+    const before = statSync(path.join(tools, 'bin', 'promtool')).mtimeMs;
+    const again = installer('promtool');
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toBe(`install-tools: promtool ${version} already installed\n`);
+    expect(statSync(path.join(tools, 'bin', 'promtool')).mtimeMs).toBe(before);
+  });
+
+  it('reinstalls a tool whose stamp records another version', { timeout: 120_000 }, () => {
+    writeFileSync(path.join(tools, 'stamps', 'promtool'), '2.0.0\n');
+    expect(resolvedHere('promtool')).toMatchObject({ ok: false });
+    const repaired = installer('promtool');
+    expect(repaired.out).toContain(`install-tools: promtool ${version} installed in`);
+    expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });
+  });
+
+  it('refuses an unknown tool name, listing the known ones', () => {
+    const unknown = installer('terraform');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("unknown tool 'terraform' (known: opa kyverno promtool prometheus checkov");
+  });
+});
