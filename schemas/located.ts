@@ -24,12 +24,12 @@ export function formatPath(path: readonly PathSegment[]): string {
   }, '');
 }
 
-/** `regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140` */
 /** `count(1, 'file')` → "1 file", `count(3, 'file')` → "3 files": reports read as sentences. */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** `regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140` */
 export function formatLocated(error: Located): string {
   const position = error.line === undefined ? '' : `:${error.line}:${error.column ?? 1}`;
   const path = error.path === '' ? '' : ` ${error.path}:`;

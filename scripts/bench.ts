@@ -24,10 +24,10 @@ function measure(command: string[], cwd: string, env: NodeJS.ProcessEnv = proces
   const shim = [
     'import json, resource, subprocess, sys, time',
     't = time.perf_counter()',
-    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)',
+    'child = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)',
     'wall = time.perf_counter() - t',
     'rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss',
-    'print(json.dumps({"code": code.returncode, "wall": wall, "rss": rss, "error": code.stderr.decode(errors="replace")}))',
+    'print(json.dumps({"code": child.returncode, "wall": wall, "rss": rss, "error": child.stderr.decode(errors="replace")}))',
   ].join('\n');
   const result = spawnSync('python3', ['-c', shim, ...command], { cwd, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`measurement shim failed: ${result.stderr}`);

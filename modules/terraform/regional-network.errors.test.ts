@@ -1,7 +1,5 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App, TerraformStack } from 'cdktn';
 import { describe, expect, it } from 'vitest';
+import { scratchStack } from '../../tests/helpers/scratch-stack';
 import { RegionalNetwork, type RegionalNetworkProps } from './regional-network';
 
 const valid: RegionalNetworkProps = {
@@ -10,9 +8,7 @@ const valid: RegionalNetworkProps = {
   availabilityZones: 2,
   subnets: { public: ['10.10.0.0/24', '10.10.1.0/24'], private: ['10.10.10.0/24', '10.10.11.0/24'], database: ['10.10.20.0/24', '10.10.21.0/24'] },
 };
-// Never written (nothing is synthesised), but App creates it: keep it out of the checkout.
-const OUTDIR = path.join(tmpdir(), 'construct-errors-cdktf');
-const build = (props: RegionalNetworkProps) => new RegionalNetwork(new TerraformStack(new App({ outdir: OUTDIR }), 'stack'), 'network', props);
+const build = (props: RegionalNetworkProps) => new RegionalNetwork(scratchStack(), 'network', props);
 
 describe('RegionalNetwork rejects', () => {
   it('a VPC CIDR that is not a CIDR block', () => {

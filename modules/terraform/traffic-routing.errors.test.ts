@@ -1,7 +1,5 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App, TerraformStack } from 'cdktn';
 import { describe, expect, it } from 'vitest';
+import { scratchStack } from '../../tests/helpers/scratch-stack';
 import { TrafficRouting, type RegionalEndpoint, type TrafficRoutingProps } from './traffic-routing';
 
 const endpoint = (id: string, weight: number, role: RegionalEndpoint['role']): RegionalEndpoint => ({
@@ -12,9 +10,7 @@ const endpoint = (id: string, weight: number, role: RegionalEndpoint['role']): R
   weight,
   healthCheck: { path: '/healthz', intervalSeconds: 10, failureThreshold: 3, checkerRegions: ['us-east-1', 'us-west-2', 'eu-west-1'] },
 });
-// Never written (nothing is synthesised), but App creates it: keep it out of the checkout.
-const OUTDIR = path.join(tmpdir(), 'construct-errors-cdktf');
-const build = (props: TrafficRoutingProps) => new TrafficRouting(new TerraformStack(new App({ outdir: OUTDIR }), 'stack'), 'traffic', props);
+const build = (props: TrafficRoutingProps) => new TrafficRouting(scratchStack(), 'traffic', props);
 
 describe('TrafficRouting rejects', () => {
   it('weights that do not sum to 100', () => {
