@@ -8,8 +8,12 @@ export const GENERATED_DIR = 'generated';
 
 /** Reads a generated tree back into the same shape `synth` returns; a missing directory reads as empty. */
 export async function readGenerated(root: string, dir = GENERATED_DIR): Promise<GeneratedFiles> {
+  return new Map([...(await readTree(root, dir))].map(([file, bytes]) => [file, bytes.toString('utf8')]));
+}
+
+async function readTree(root: string, dir: string): Promise<Map<string, Buffer>> {
   const base = path.join(root, dir);
-  const files = new Map<string, string>();
+  const files = new Map<string, Buffer>();
   const walk = async (relative: string): Promise<void> => {
     const entries = await readdir(path.join(base, relative), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' && relative === '') return [];
@@ -18,7 +22,7 @@ export async function readGenerated(root: string, dir = GENERATED_DIR): Promise<
     for (const entry of entries) {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(child);
-      else files.set(child, await readFile(path.join(base, child), 'utf8'));
+      else files.set(child, await readFile(path.join(base, child)));
     }
   };
   await walk('');
@@ -37,13 +41,13 @@ export interface WriteResult {
  * Replaces the generated tree with `files` as a whole: everything is written to a sibling temporary
  * directory first and swapped in by rename, so a failure at any point leaves the previous tree in place.
  */
-export async function writeGenerated(root: string, files: GeneratedFiles, dir = GENERATED_DIR): Promise<WriteResult> {
+export async function writeGenerated(root: string, files: ReadonlyMap<string, string | Uint8Array>, dir = GENERATED_DIR): Promise<WriteResult> {
   const target = path.join(root, dir);
-  await recoverInterruptedSwap(root, dir);
-  const current = await readGenerated(root, dir);
+  await recoverInterruptedSwap(target);
+  const current = await readTree(root, dir);
   const added = [...files.keys()].filter((file) => !current.has(file));
   const removed = [...current.keys()].filter((file) => !files.has(file));
-  const changed = [...files.keys()].filter((file) => current.has(file) && current.get(file) !== files.get(file));
+  const changed = [...files.keys()].filter((file) => current.has(file) && !current.get(file)!.equals(Buffer.from(files.get(file)!)));
   if (!added.length && !removed.length && !changed.length) return { written: false, added, changed, removed };
 
   const suffix = `${process.pid}-${Date.now().toString(36)}`;
@@ -102,13 +106,14 @@ export async function writeOutputs(root: string, outputs: RepoFiles): Promise<Wr
 }
 
 /** A process killed between the two renames leaves `generated.old-*` and no `generated/`: put it back. */
-async function recoverInterruptedSwap(root: string, dir: string): Promise<void> {
-  const target = path.join(root, dir);
-  const leftovers = (await readdir(root)).filter((name) => name.startsWith(`${dir}.old-`) || name.startsWith(`${dir}.tmp-`)).sort();
+async function recoverInterruptedSwap(target: string): Promise<void> {
+  const parent = path.dirname(target);
+  const dir = path.basename(target);
+  const leftovers = (await readdir(parent).catch(() => [] as string[])).filter((name) => name.startsWith(`${dir}.old-`) || name.startsWith(`${dir}.tmp-`)).sort();
   const previous = leftovers.filter((name) => name.startsWith(`${dir}.old-`)).pop();
-  if (!existsSync(target) && previous) await rename(path.join(root, previous), target);
+  if (!existsSync(target) && previous) await rename(path.join(parent, previous), target);
   for (const name of leftovers) {
-    if (!ownerIsAlive(name)) await rm(path.join(root, name), { recursive: true, force: true });
+    if (!ownerIsAlive(name)) await rm(path.join(parent, name), { recursive: true, force: true });
   }
 }
 

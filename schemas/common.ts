@@ -66,4 +66,10 @@ export const residencyZone = z
   .string()
   .regex(/^[a-z]{2,12}$/, { error: 'a lower-case residency zone like "us" or "eu"' });
 
-export const isoDateTime = z.iso.datetime({ offset: true, error: 'an ISO-8601 date-time with offset, like 2026-12-20T00:00:00Z' });
+/**
+ * Date-times are normalised to UTC (`2026-12-20T00:00:00.000Z`) so that, once validated, they order
+ * correctly as plain strings: the policies compare them without a time library.
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true, error: 'an ISO-8601 date-time with offset, like 2026-12-20T00:00:00Z' })
+  .transform((value) => new Date(value).toISOString());

@@ -10,17 +10,68 @@ export const sloSchema = z.strictObject({
   rpoMinutes: intRange(0, 1440).default(5),
 });
 
+const reason = z.string().min(1, { error: 'a reason' });
+const endsAfterStart = (window: { start: string; end: string }) => window.start < window.end;
+
 export const changeFreezeSchema = z
-  .strictObject({
-    name: slug,
-    start: isoDateTime,
-    end: isoDateTime,
-    reason: z.string().min(1, { error: 'a reason' }),
-  })
-  .refine((freeze) => Date.parse(freeze.start) < Date.parse(freeze.end), {
-    error: 'an end after the start',
-    path: ['end'],
-  });
+  .strictObject({ name: slug, start: isoDateTime, end: isoDateTime, reason })
+  .refine(endsAfterStart, { error: 'an end after the start', path: ['end'] });
+
+/**
+ * A declaration makes an otherwise-refused change legitimate for a bounded time: the policies accept
+ * a large traffic shift or a read-only primary only while a failover is declared, every region
+ * read-only only during maintenance, and any change during a freeze only under an emergency.
+ */
+export const declarationSchema = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({
+        kind: z.literal('failover'),
+        name: slug,
+        /** Region losing the database writer and its traffic. */
+        from: slug,
+        /** Region taking them over. */
+        to: slug,
+        reason,
+        declaredBy: owner,
+        start: isoDateTime,
+        end: isoDateTime,
+      }),
+      z.strictObject({ kind: z.literal('maintenance'), name: slug, reason, declaredBy: owner, start: isoDateTime, end: isoDateTime }),
+      z.strictObject({
+        kind: z.literal('emergency'),
+        name: slug,
+        reason,
+        declaredBy: owner,
+        /** The CAB member who approved the emergency change. */
+        approvedBy: owner,
+        start: isoDateTime,
+        end: isoDateTime,
+      }),
+    ],
+    { error: 'a declaration with kind failover, maintenance or emergency' },
+  )
+  .refine(endsAfterStart, { error: 'an end after the start', path: ['end'] });
+
+/** Limits the change-aware policies apply; changing them is itself a reviewed change. */
+export const changeControlSchema = z.strictObject({
+  /** Most weight points a single change may move between regions, unless a failover is declared. */
+  maxWeightShiftPoints: intRange(1, 100).default(25),
+});
+
+/**
+ * Durations the resilience model adds up to bound RTO and RPO. They are assumptions about AWS and
+ * about our alerting, kept beside the SLOs so a reviewer sees both and can challenge either.
+ */
+export const resilienceAssumptionsSchema = z.strictObject({
+  /** Aurora global database managed failover, from decision to a writable secondary. */
+  databasePromotionSeconds: intRange(0, 3600).default(120),
+  /** Applying the traffic change (Route 53 / Global Accelerator) after the decision. */
+  trafficShiftSeconds: intRange(0, 3600).default(60),
+  /** How long replication lag must stay above its threshold before the alert fires. */
+  lagAlertForSeconds: intRange(0, 3600).default(60),
+});
 
 export const globalSchema = z.strictObject({
   /** Prefix for every named resource; keeps two deployments of this repo apart in one account. */
@@ -29,6 +80,9 @@ export const globalSchema = z.strictObject({
   /** The name users resolve: one record set in this zone with an entry per region. */
   dns: z.strictObject({ zone: dnsName, record: dnsLabel }),
   changeFreezes: z.array(changeFreezeSchema).default([]),
+  declarations: z.array(declarationSchema).default([]),
+  changeControl: changeControlSchema.default(changeControlSchema.parse({})),
+  resilience: resilienceAssumptionsSchema.default(resilienceAssumptionsSchema.parse({})),
   /** Path patterns (CODEOWNERS syntax) and the teams that must review them. */
   owners: z
     .array(z.strictObject({ path: z.string().min(1, { error: 'a path pattern' }), owners: z.array(owner).min(1, { error: 'at least one owner' }) }))
@@ -42,4 +96,5 @@ export const globalSchema = z.strictObject({
 });
 
 export type Global = z.output<typeof globalSchema>;
+export type Declaration = z.output<typeof declarationSchema>;
 export type GlobalInput = z.input<typeof globalSchema>;

@@ -9,4 +9,5 @@ export * from './region';
 export * from './replication';
 export * from './json-schema';
 export * from './stable-json';
+export * from './waiver';
 export * from './yaml-source';

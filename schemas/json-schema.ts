@@ -4,6 +4,7 @@ import { globalSchema } from './global';
 import { regionSchema } from './region';
 import { replicationRulesSchema } from './replication';
 import { stableJson } from './stable-json';
+import { waiversSchema } from './waiver';
 
 /** Each input kind's JSON Schema file (under `schemas/`) and the Zod schema it is generated from. */
 export const JSON_SCHEMA_SOURCES = {
@@ -11,6 +12,7 @@ export const JSON_SCHEMA_SOURCES = {
   'app.schema.json': { schema: appSchema, title: 'App (apps/<name>.yaml)' },
   'replication-rules.schema.json': { schema: replicationRulesSchema, title: 'Replication rules (regions/replication-rules.yaml)' },
   'global.schema.json': { schema: globalSchema, title: 'Global settings (regions/global.yaml)' },
+  'waivers.schema.json': { schema: waiversSchema, title: 'Policy waivers (policies/waivers.yaml)' },
 } as const;
 
 export type JsonSchemaFile = keyof typeof JSON_SCHEMA_SOURCES;

@@ -9,10 +9,12 @@ import { checkModel } from './model-checks';
 import type { Model, ModelSources } from './model';
 import { regionSchema } from './region';
 import { replicationRulesSchema } from './replication';
+import { waiversSchema, type Waiver } from './waiver';
 import { parseYaml } from './yaml-source';
 
 export const GLOBAL_FILE = 'regions/global.yaml';
 export const REPLICATION_RULES_FILE = 'regions/replication-rules.yaml';
+export const WAIVERS_FILE = 'policies/waivers.yaml';
 const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE)]);
 const INPUT_EXTENSIONS = ['.ts', '.yaml', '.yml'];
 
@@ -63,6 +65,7 @@ export async function loadModel(root: string): Promise<LoadResult> {
         regions: validRegions.length === regions.length ? validRegions.map(({ region }) => region) : undefined,
         apps: validApps.map(({ app }) => app),
         replication,
+        global,
       },
       sources,
       validRegions.map(({ file, region }) => ({ file, id: region.id })),
@@ -77,6 +80,15 @@ export async function loadModel(root: string): Promise<LoadResult> {
     apps: validApps.map(({ app }) => app).sort((a, b) => a.name.localeCompare(b.name)),
   };
   return { model, sources };
+}
+
+/** The policy waivers; a missing file means none. */
+export async function loadWaivers(root: string): Promise<{ waivers: Waiver[]; errors: Located[] }> {
+  const raw = await readInput(root, WAIVERS_FILE);
+  if (raw.errors.length === 1 && raw.errors[0]!.found === 'no such file') return { waivers: [], errors: [] };
+  const errors: Located[] = [];
+  const parsed = validate(raw, waiversSchema, errors);
+  return { waivers: parsed?.waivers ?? [], errors };
 }
 
 function validate<S extends z.ZodType>(raw: RawInput, schema: S, errors: Located[]): z.output<S> | undefined {

@@ -25,8 +25,8 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** `count(1, 'file')` → "1 file", `count(3, 'file')` → "3 files": reports read as sentences. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 /** `regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140` */

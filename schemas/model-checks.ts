@@ -1,6 +1,7 @@
 import { cidrContains, cidrsOverlap, parseCidr, type CidrRange } from './cidr';
 import { located, type Located } from './located';
 import type { App } from './app';
+import type { Global } from './global';
 import type { Model, ModelSources } from './model';
 import type { Region } from './region';
 import type { ReplicationRules } from './replication';
@@ -10,6 +11,7 @@ export interface ValidParts {
   regions: Region[] | undefined;
   apps: App[];
   replication: ReplicationRules | undefined;
+  global: Global | undefined;
 }
 
 /**
@@ -17,7 +19,25 @@ export interface ValidParts {
  * `regionFiles` lists every region file, so two files declaring the same id are both reported.
  */
 export function checkModel(parts: ValidParts, sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
-  return [...(parts.regions ? checkRegions(parts.regions, sources, regionFiles) : []), ...checkApps(parts, sources)];
+  return [...(parts.regions ? checkRegions(parts.regions, sources, regionFiles) : []), ...checkApps(parts, sources), ...checkDeclarations(parts, sources)];
+}
+
+function checkDeclarations({ global, regions }: ValidParts, sources: ModelSources): Located[] {
+  if (!global || !regions) return [];
+  const regionIds = regions.map((region) => region.id);
+  const errors: Located[] = [];
+  global.declarations.forEach((declaration, index) => {
+    if (declaration.kind !== 'failover') return;
+    for (const end of ['from', 'to'] as const) {
+      if (!regionIds.includes(declaration[end])) {
+        errors.push(located(sources.global, ['declarations', index, end], `a region id (${regionIds.join(', ')})`, JSON.stringify(declaration[end])));
+      }
+    }
+    if (declaration.from === declaration.to) {
+      errors.push(located(sources.global, ['declarations', index, 'to'], `a region other than "from" (${declaration.from})`, JSON.stringify(declaration.to)));
+    }
+  });
+  return errors;
 }
 
 function checkRegions(regions: Region[], sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
@@ -61,14 +81,6 @@ function checkRegions(regions: Region[], sources: ModelSources, regionFiles: Rea
   if (routings.has('failover') && routings.size === 1 && model.regions.length !== 2) {
     for (const region of model.regions) {
       errors.push(located(regionFile(region.id), 'traffic.routing', 'latency or weighted routing for more than two regions (Route 53 failover routing pairs one primary with one secondary)', `"failover" with ${model.regions.length} regions`));
-    }
-  }
-
-  const totalWeight = model.regions.reduce((sum, region) => sum + region.traffic.weight, 0);
-  if (totalWeight !== 100) {
-    const breakdown = model.regions.map((region) => `${region.id}=${region.traffic.weight}`).join(' + ');
-    for (const region of model.regions.filter((r) => r.traffic.weight > 0)) {
-      errors.push(located(regionFile(region.id), 'traffic.weight', 'weights of serving regions summing to 100', `${breakdown} = ${totalWeight}`));
     }
   }
 

@@ -18,6 +18,7 @@ export const dataSetSchema = z
     name: slug,
     store: z.enum(['aurora', 'kafka', 'redis', 's3']),
     mode: z.enum(['active-active', 'active-passive']),
+    /** How concurrent writes in two regions are reconciled; the data policies require it for active-active. */
     conflictResolution: conflictResolution.optional(),
     rpoSeconds: intRange(0, 86400),
     lagAlertSeconds: intRange(1, 86400),
@@ -27,27 +28,11 @@ export const dataSetSchema = z
     residency: residencyZone,
   })
   .superRefine((dataSet, ctx) => {
-    if (dataSet.mode === 'active-active' && !dataSet.conflictResolution) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['conflictResolution'],
-        message: 'a conflict resolution for an active-active data set',
-        input: undefined,
-      });
-    }
     if (dataSet.store === 'kafka' && !dataSet.topics?.length) {
       ctx.addIssue({ code: 'custom', path: ['topics'], message: 'at least one mirrored topic for a kafka data set', input: dataSet.topics });
     }
     if (dataSet.store !== 'kafka' && dataSet.topics !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['topics'], message: `no topics on a ${dataSet.store} data set (topics are for kafka)`, input: dataSet.topics });
-    }
-    if (dataSet.lagAlertSeconds > dataSet.rpoSeconds && dataSet.rpoSeconds > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lagAlertSeconds'],
-        message: `a lag alert threshold at or below the RPO (${dataSet.rpoSeconds}s), so the alert fires before the RPO is lost`,
-        input: dataSet.lagAlertSeconds,
-      });
     }
   });
 

@@ -1,0 +1,149 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { loadModel, loadWaivers, type Located, type Model, type ModelSources, type Waiver } from '../../schemas';
+import type { FileTree } from '../gates/gate';
+import type { ChangeSummary, ResourceChanges } from './input';
+import { tarFiles } from './tar';
+
+const run = promisify(execFile);
+
+/** A revision of the repository as the policies see it: its model and its committed generated files. */
+export interface Revision {
+  ref: string;
+  commit: string;
+  model: Model;
+  sources: ModelSources;
+  waivers: Waiver[];
+  /** `generated/…` and `CODEOWNERS` as committed at that revision. */
+  files: FileTree;
+}
+
+export class RevisionError extends Error {
+  constructor(
+    message: string,
+    readonly errors: Located[] = [],
+  ) {
+    super(message);
+    this.name = 'RevisionError';
+  }
+}
+
+/**
+ * Loads a committed revision without touching the checkout: `git archive` into a scratch directory,
+ * then the same loader the head goes through.
+ */
+export async function loadRevision(root: string, ref: string): Promise<Revision> {
+  const commit = await git(root, ['rev-parse', '--verify', `${ref}^{commit}`]).catch(() => {
+    throw new RevisionError(`${ref} is not a commit in ${root} (fetch it first, e.g. \`git fetch origin main\`)`);
+  });
+  const scratch = await mkdtemp(path.join(tmpdir(), 'revision-'));
+  try {
+    const archive = await gitBytes(root, ['archive', '--format=tar', commit]);
+    const files = new Map<string, string>();
+    for (const [file, bytes] of tarFiles(archive)) {
+      await mkdir(path.dirname(path.join(scratch, file)), { recursive: true });
+      await writeFile(path.join(scratch, file), bytes);
+      if (file.startsWith('generated/') || file === 'CODEOWNERS') files.set(file, bytes.toString('utf8'));
+    }
+    const load = await loadModel(scratch);
+    if (load.errors) throw new RevisionError(`the model at ${ref} (${commit.slice(0, 12)}) does not load`, load.errors);
+    const waivers = await loadWaivers(scratch);
+    return { ref, commit, model: load.model, sources: load.sources, waivers: waivers.waivers, files };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Files that differ between `ref` and the working tree, untracked ones included. */
+export async function changedFiles(root: string, ref: string): Promise<ChangeSummary['files']> {
+  const [diff, untracked] = await Promise.all([
+    git(root, ['diff', '--name-status', '--no-renames', '-z', ref]),
+    git(root, ['ls-files', '--others', '--exclude-standard', '-z']),
+  ]);
+  const parts = diff.split('\0').filter(Boolean);
+  const files: ChangeSummary['files'] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i]!.startsWith('A') ? 'added' : parts[i]!.startsWith('D') ? 'deleted' : 'modified';
+    files.push({ path: parts[i + 1]!, status });
+  }
+  for (const file of untracked.split('\0').filter(Boolean)) files.push({ path: file, status: 'added' });
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Resources added, changed and removed per Terraform stack and per region's manifests. */
+export function summarizeChange(files: ChangeSummary['files'], base: FileTree, head: FileTree): ChangeSummary {
+  return {
+    files,
+    terraform: compareByKey(terraformResources(base), terraformResources(head)),
+    manifests: compareByKey(manifestObjects(base), manifestObjects(head)),
+  };
+}
+
+type Keyed = Map<string, Map<string, string>>;
+
+function compareByKey(base: Keyed, head: Keyed): Record<string, ResourceChanges> {
+  const result: Record<string, ResourceChanges> = {};
+  for (const group of [...new Set([...base.keys(), ...head.keys()])].sort()) {
+    const before = base.get(group) ?? new Map<string, string>();
+    const after = head.get(group) ?? new Map<string, string>();
+    const changes: ResourceChanges = {
+      added: [...after.keys()].filter((key) => !before.has(key)).sort(),
+      changed: [...after.keys()].filter((key) => before.has(key) && before.get(key) !== after.get(key)).sort(),
+      removed: [...before.keys()].filter((key) => !after.has(key)).sort(),
+    };
+    if (changes.added.length || changes.changed.length || changes.removed.length) result[group] = changes;
+  }
+  return result;
+}
+
+/** Per stack: `aws_route53_record.<name>` → its JSON, data sources as `data.<type>.<name>`. */
+function terraformResources(files: FileTree): Keyed {
+  const stacks: Keyed = new Map();
+  for (const [file, content] of files) {
+    const stack = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/.exec(file)?.[1];
+    if (!stack) continue;
+    const config = JSON.parse(content) as { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
+    const resources = new Map<string, string>();
+    for (const [prefix, blocks] of [['', config.resource], ['data.', config.data]] as const) {
+      for (const [type, byName] of Object.entries(blocks ?? {})) {
+        for (const [name, body] of Object.entries(byName)) resources.set(`${prefix}${type}.${name}`, JSON.stringify(body));
+      }
+    }
+    stacks.set(stack, resources);
+  }
+  return stacks;
+}
+
+/** Per region: `<apiVersion>/<kind>/<namespace>/<name>` → its JSON. */
+function manifestObjects(files: FileTree): Keyed {
+  const regions: Keyed = new Map();
+  for (const [file, content] of files) {
+    const region = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/.exec(file)?.[1];
+    if (!region) continue;
+    const object = parseYaml(content) as { apiVersion?: string; kind?: string; metadata?: { namespace?: string; name?: string } };
+    const key = `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? '_cluster'}/${object.metadata?.name}`;
+    (regions.get(region) ?? regions.set(region, new Map()).get(region)!).set(key, JSON.stringify(object));
+  }
+  return regions;
+}
+
+async function git(root: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+function gitBytes(root: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: root });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new RevisionError(`git ${args.join(' ')} failed: ${stderr.trim()}`))));
+  });
+}

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { z } from 'zod';
+import { BUNDLE_DIR, ENTRYPOINT, METADATA_FILE, SEVERITIES, WASM_FILE, type PolicyMetadata } from './bundle';
+import type { PolicyInput } from './input';
+
+/** What every caller (gate, plan-change, console) needs to know when the bundle cannot be used. */
+export class PolicyBundleError extends Error {
+  constructor(problem: string) {
+    super(`${problem}; rebuild it with \`npm run policies:build\` (needs the pinned OPA CLI: \`bash scripts/install-tools.sh opa\`)`);
+    this.name = 'PolicyBundleError';
+  }
+}
+
+const locationSchema = z.object({ file: z.string(), path: z.string() });
+
+const waiverSchema = z.object({ policy: z.string(), target: locationSchema, reason: z.string(), owner: z.string(), expires: z.string() });
+
+const rawReportSchema = z.object({
+  findings: z.array(z.object({ policy: z.string(), message: z.string(), location: locationSchema, waiver: waiverSchema.optional() })),
+  resilience: z.object({
+    rto: z.object({
+      boundSeconds: z.number(),
+      sloSeconds: z.number(),
+      worstRegion: z.string(),
+      byRegion: z.record(z.string(), z.object({ seconds: z.number(), arithmetic: z.string() })),
+    }),
+    rpo: z.object({
+      sloSeconds: z.number(),
+      byDataSet: z.record(z.string(), z.object({ boundSeconds: z.number(), targetSeconds: z.number(), arithmetic: z.string() })),
+    }),
+  }),
+  classification: z.object({
+    class: z.enum(['standard', 'normal', 'cab-required', 'emergency']),
+    rule: z.string(),
+    reasons: z.array(z.object({ rule: z.string(), class: z.string(), message: z.string() })),
+  }),
+});
+
+type RawReport = z.infer<typeof rawReportSchema>;
+
+export interface Finding {
+  policy: string;
+  title: string;
+  severity: PolicyMetadata['severity'];
+  message: string;
+  location: { file: string; path: string };
+  remediation: string;
+  /** The unexpired waiver that accepts this finding; a waived finding is reported but does not fail. */
+  waiver?: RawReport['findings'][number]['waiver'];
+}
+
+export interface PolicyReport {
+  findings: Finding[];
+  resilience: RawReport['resilience'];
+  classification: RawReport['classification'];
+}
+
+export interface PolicyEngine {
+  /** Every policy in the bundle, sorted by id. */
+  policies: PolicyMetadata[];
+  evaluate(input: PolicyInput): PolicyReport;
+}
+
+/**
+ * Loads the committed wasm bundle once; `evaluate` can then be called for as many inputs as needed.
+ * Fails closed: a missing, corrupt or incompatible bundle throws a PolicyBundleError.
+ */
+export async function loadPolicyEngine(root: string): Promise<PolicyEngine> {
+  const dir = path.join(root, BUNDLE_DIR);
+  const [wasm, metadataText] = await Promise.all([
+    readFile(path.join(dir, WASM_FILE)).catch(() => {
+      throw new PolicyBundleError(`the policy bundle ${BUNDLE_DIR}/${WASM_FILE} is missing`);
+    }),
+    readFile(path.join(dir, METADATA_FILE), 'utf8').catch(() => {
+      throw new PolicyBundleError(`the policy metadata ${BUNDLE_DIR}/${METADATA_FILE} is missing`);
+    }),
+  ]);
+  let policy: LoadedPolicy;
+  try {
+    policy = await loadPolicy(wasm);
+  } catch (error) {
+    throw new PolicyBundleError(`${BUNDLE_DIR}/${WASM_FILE} is not a loadable OPA wasm module (${(error as Error).message})`);
+  }
+  let policies: PolicyMetadata[];
+  try {
+    policies = z
+      .array(z.object({ id: z.string(), title: z.string(), rationale: z.string(), severity: z.enum(SEVERITIES), remediation: z.string(), file: z.string() }))
+      .parse(JSON.parse(metadataText));
+  } catch (error) {
+    throw new PolicyBundleError(`${BUNDLE_DIR}/${METADATA_FILE} is not valid policy metadata (${(error as Error).message.split('\n')[0]})`);
+  }
+  const byId = new Map(policies.map((metadata) => [metadata.id, metadata]));
+  return {
+    policies,
+    evaluate(input) {
+      let raw: RawReport;
+      try {
+        const results = policy.evaluate(input, ENTRYPOINT) as Array<{ result?: unknown }>;
+        if (results.length !== 1 || results[0]!.result === undefined) throw new Error(`the entrypoint ${ENTRYPOINT} gave no result`);
+        raw = rawReportSchema.parse(results[0]!.result);
+      } catch (error) {
+        throw new PolicyBundleError(`evaluating ${BUNDLE_DIR}/${WASM_FILE} failed: ${(error as Error).message}`);
+      }
+      const findings = raw.findings.map((finding): Finding => {
+        const metadata = byId.get(finding.policy);
+        if (!metadata) throw new PolicyBundleError(`the bundle reported policy ${finding.policy}, which ${BUNDLE_DIR}/${METADATA_FILE} does not describe`);
+        return { policy: finding.policy, title: metadata.title, severity: metadata.severity, message: finding.message, location: finding.location, remediation: metadata.remediation, ...(finding.waiver ? { waiver: finding.waiver } : {}) };
+      });
+      return { findings: findings.sort(compareFindings), resilience: raw.resilience, classification: raw.classification };
+    },
+  };
+}
+
+/** Most severe first, then by file, path and policy, so reports and PR comments are stable. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.path.localeCompare(b.location.path) ||
+    a.policy.localeCompare(b.policy) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+/** Findings that fail the gate: those no unexpired waiver accepts. */
+export function blocking(report: PolicyReport): Finding[] {
+  return report.findings.filter((finding) => !finding.waiver);
+}

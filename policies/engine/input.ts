@@ -1,0 +1,85 @@
+import { parse as parseYaml } from 'yaml';
+import type { Model, ModelSources, Waiver } from '../../schemas';
+import type { FileTree } from '../gates/gate';
+
+export type RegionHealth = 'healthy' | 'failing';
+
+export interface ResourceChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/** What a pull request changes, as the change-aware policies and the classification see it. */
+export interface ChangeSummary {
+  files: Array<{ path: string; status: 'added' | 'modified' | 'deleted' }>;
+  terraform: Record<string, ResourceChanges>;
+  manifests: Record<string, ResourceChanges>;
+}
+
+/** The document every policy reads; see policies/opa/README.md. */
+export interface PolicyInput {
+  now: string;
+  model: Model;
+  sources: ModelSources;
+  base: { model: Model; sources: ModelSources } | null;
+  health: Record<string, RegionHealth>;
+  terraform: Record<string, { file: string; config: unknown }>;
+  manifests: Record<string, Array<{ file: string; object: unknown }>>;
+  codeowners: { file: string; rules: Array<{ pattern: string; owners: string[] }> };
+  repository: { paths: string[] };
+  waivers: Waiver[];
+  change: ChangeSummary | null;
+}
+
+export interface PolicyInputParts {
+  model: Model;
+  sources: ModelSources;
+  /** The synthesized (or committed) repository files: generated/ and CODEOWNERS. */
+  files: FileTree;
+  waivers: Waiver[];
+  /** Every tracked file, for the CODEOWNERS coverage policy. */
+  repositoryPaths: string[];
+  now?: Date;
+  base?: { model: Model; sources: ModelSources };
+  health?: Record<string, RegionHealth>;
+  change?: ChangeSummary;
+}
+
+const TERRAFORM_STACK = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
+const MANIFEST = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/;
+
+export function policyInput(parts: PolicyInputParts): PolicyInput {
+  const terraform: PolicyInput['terraform'] = {};
+  const manifests: PolicyInput['manifests'] = {};
+  for (const [file, content] of parts.files) {
+    const stack = TERRAFORM_STACK.exec(file)?.[1];
+    if (stack) terraform[stack] = { file, config: JSON.parse(content) };
+    const region = MANIFEST.exec(file)?.[1];
+    if (region) (manifests[region] ??= []).push({ file, object: parseYaml(content) });
+  }
+  return {
+    now: (parts.now ?? new Date()).toISOString(),
+    model: parts.model,
+    sources: parts.sources,
+    base: parts.base ?? null,
+    health: parts.health ?? {},
+    terraform,
+    manifests,
+    codeowners: { file: 'CODEOWNERS', rules: parseCodeowners(parts.files.get('CODEOWNERS') ?? '') },
+    repository: { paths: parts.repositoryPaths },
+    waivers: parts.waivers,
+    change: parts.change ?? null,
+  };
+}
+
+function parseCodeowners(text: string): PolicyInput['codeowners']['rules'] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [pattern, ...owners] = line.split(/\s+/);
+      return { pattern: pattern!, owners };
+    });
+}

@@ -1,0 +1,77 @@
+# METADATA
+# title: No wildcard actions on data stores and keys
+# description: A role allowed "*" or a whole service ("s3:*", "kms:*", "rds:*", …) can delete buckets, drop replicas, disable key rotation or schedule key deletion in both regions at once, which is exactly the loss the second region exists to survive. Grants on data stores and keys name their actions, so a review can see what a role may do.
+# custom:
+#   severity: high
+#   remediation: Replace the wildcard in the policy statement named in the finding with the actions the workload calls (e.g. s3:GetObject, s3:PutObject, kms:Decrypt, kms:GenerateDataKey), in its construct under modules/terraform; re-synthesise and commit generated/.
+package multiregion.policies.infrastructure.no_wildcard_data_actions
+
+import data.multiregion.lib.terraform as tf
+
+data_services := {"s3", "rds", "rds-db", "kafka", "kafka-cluster", "elasticache", "dynamodb", "kms", "secretsmanager"}
+
+# IAM matches action names without regard to case.
+wildcard(action) if lower(action) in {"*", "*:*"}
+
+wildcard(action) if {
+	parts := split(lower(action), ":")
+	count(parts) == 2
+	parts[0] in data_services
+	parts[1] == "*"
+}
+
+# Policies given as JSON text. One that points at an aws_iam_policy_document data source is
+# judged through the data source, which is where the statement is written.
+policy_types := {"aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"}
+
+granting contains {"label": sprintf("%s.policy", [resource.address]), "location": tf.attribute_location(resource, "policy"), "statement": statement} if {
+	some type in policy_types
+	some resource in tf.resources(type)
+	some statement in tf.json_policy_statements(object.get(resource.config, "policy", null))
+}
+
+granting contains {"label": sprintf("%s.inline_policy", [role.address]), "location": tf.attribute_location(role, "inline_policy"), "statement": statement} if {
+	some role in tf.resources("aws_iam_role")
+	some inline in tf.blocks(object.get(role.config, "inline_policy", null))
+	some statement in tf.json_policy_statements(object.get(inline, "policy", null))
+}
+
+granting contains {"label": document.address, "location": tf.attribute_location(document, "statement"), "statement": statement} if {
+	some document in tf.data_sources("aws_iam_policy_document")
+	some statement in tf.document_statements(document.config)
+}
+
+allows(statement) if lower(statement.effect) == "allow"
+
+deny contains {
+	"message": sprintf("%s %s allows %s, expected named actions (no \"*\" or service wildcard on %s)", [grant.label, tf.statement_label(grant.statement), json.marshal(action), concat(", ", sort(data_services))]),
+	"location": grant.location,
+} if {
+	some grant in granting
+	allows(grant.statement)
+	some action in grant.statement.actions
+	wildcard(action)
+}
+
+# Allow with NotAction grants everything it does not list, so it grants a whole data service unless
+# it lists that service's wildcard.
+implicitly_granted(statement) := {service |
+	some service in data_services
+	not excluded(statement, service)
+}
+
+excluded(statement, service) if {
+	some action in statement.not_actions
+	lower(action) in {"*", "*:*", sprintf("%s:*", [service])}
+}
+
+deny contains {
+	"message": sprintf("%s %s allows every action but NotAction %s, which grants all of %s, expected Action with named actions", [grant.label, tf.statement_label(grant.statement), json.marshal(grant.statement.not_actions), concat(", ", sort(services))]),
+	"location": grant.location,
+} if {
+	some grant in granting
+	allows(grant.statement)
+	count(grant.statement.not_actions) > 0
+	services := implicitly_granted(grant.statement)
+	count(services) > 0
+}

@@ -1,0 +1,90 @@
+package multiregion.policies.infrastructure.no_wildcard_data_actions_test
+
+import data.multiregion.policies.infrastructure.no_wildcard_data_actions as policy
+import data.multiregion.test.terraform as builders
+
+document(statements) := json.marshal({"Version": "2012-10-17", "Statement": statements})
+
+named_actions := {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"}
+
+test_no_terraform_passes if {
+	count(policy.deny) == 0 with input as builders.with_stacks({})
+}
+
+test_named_actions_pass if {
+	resources := builders.merge([
+		builders.resource("aws_iam_policy", "app", {"policy": document([named_actions])}),
+		builders.resource("aws_iam_role_policy", "app", {"policy": document(named_actions)}),
+		builders.resource("aws_iam_role", "app", {"inline_policy": [{"name": "read", "policy": document([named_actions])}]}),
+		builders.resource("aws_s3_bucket_policy", "documents", {"policy": builders.tls_only_policy("documents")}),
+	])
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}
+
+test_wildcards_in_deny_statements_pass if {
+	resources := builders.resource("aws_iam_policy", "guard", {"policy": document([{"Effect": "Deny", "Action": "*", "Resource": "*"}, named_actions])})
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}
+
+test_wildcards_on_other_services_pass if {
+	resources := builders.resource("aws_iam_policy", "observability", {"policy": document([{"Effect": "Allow", "Action": ["cloudwatch:*", "logs:*", "s3:Get*"], "Resource": "*"}])})
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}
+
+test_service_wildcard_in_role_policy_fires if {
+	statement := {"Sid": "Everything", "Effect": "Allow", "Action": ["s3:GetObject", "S3:*"], "Resource": "*"}
+	resources := builders.resource("aws_iam_role_policy", "app", {"policy": document([named_actions, statement])})
+	findings := policy.deny with input as builders.with_resources(resources)
+	builders.locations(findings) == {builders.attribute_location("aws_iam_role_policy", "app", "policy")}
+	builders.messages(findings) == {"aws_iam_role_policy.app.policy statement 1 (Sid \"Everything\") allows \"S3:*\", expected named actions (no \"*\" or service wildcard on dynamodb, elasticache, kafka, kafka-cluster, kms, rds, rds-db, s3, secretsmanager)"}
+}
+
+test_star_as_a_single_string_fires if {
+	resources := builders.resource("aws_iam_policy", "admin", {"policy": document({"Effect": "Allow", "Action": "*", "Resource": "*"})})
+	findings := policy.deny with input as builders.with_resources(resources)
+	builders.messages(findings) == {"aws_iam_policy.admin.policy statement 0 allows \"*\", expected named actions (no \"*\" or service wildcard on dynamodb, elasticache, kafka, kafka-cluster, kms, rds, rds-db, s3, secretsmanager)"}
+}
+
+test_every_data_service_wildcard_fires if {
+	actions := ["rds:*", "rds-db:*", "kafka:*", "kafka-cluster:*", "elasticache:*", "dynamodb:*", "kms:*", "secretsmanager:*"]
+	resources := builders.resource("aws_iam_policy", "broad", {"policy": document([{"Effect": "Allow", "Action": actions, "Resource": "*"}])})
+	findings := policy.deny with input as builders.with_resources(resources)
+	count(findings) == 8
+}
+
+test_inline_role_policy_fires if {
+	resources := builders.resource("aws_iam_role", "app", {"inline_policy": {"name": "keys", "policy": document([{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}])}})
+	findings := policy.deny with input as builders.with_resources(resources)
+	builders.locations(findings) == {builders.attribute_location("aws_iam_role", "app", "inline_policy")}
+}
+
+test_policy_document_data_source_fires_on_its_statement if {
+	config := {
+		"data": builders.resource("aws_iam_policy_document", "app", {"statement": [
+			{"actions": ["s3:GetObject"], "resources": ["*"]},
+			{"sid": "Kafka", "actions": ["kafka-cluster:*"], "resources": ["*"]},
+		]}),
+		"resource": builders.resource("aws_iam_policy", "app", {"policy": builders.data_ref("aws_iam_policy_document", "app", "json")}),
+	}
+	findings := policy.deny with input as builders.with_config(config)
+	builders.locations(findings) == {builders.data_location("aws_iam_policy_document", "app", "statement")}
+	builders.messages(findings) == {"data.aws_iam_policy_document.app statement 1 (Sid \"Kafka\") allows \"kafka-cluster:*\", expected named actions (no \"*\" or service wildcard on dynamodb, elasticache, kafka, kafka-cluster, kms, rds, rds-db, s3, secretsmanager)"}
+}
+
+test_policy_document_deny_statement_passes if {
+	config := {"data": builders.resource("aws_iam_policy_document", "guard", {"statement": {"effect": "Deny", "actions": ["kms:*"], "resources": ["*"]}})}
+	count(policy.deny) == 0 with input as builders.with_config(config)
+}
+
+test_allow_with_not_action_fires_for_the_services_it_leaves_open if {
+	statement := {"Effect": "Allow", "NotAction": ["iam:*", "s3:*", "kms:*"], "Resource": "*"}
+	resources := builders.resource("aws_iam_policy", "poweruser", {"policy": document([statement])})
+	findings := policy.deny with input as builders.with_resources(resources)
+	builders.messages(findings) == {"aws_iam_policy.poweruser.policy statement 0 allows every action but NotAction [\"iam:*\",\"s3:*\",\"kms:*\"], which grants all of dynamodb, elasticache, kafka, kafka-cluster, rds, rds-db, secretsmanager, expected Action with named actions"}
+}
+
+test_allow_with_not_action_covering_every_data_service_passes if {
+	not_actions := ["dynamodb:*", "elasticache:*", "kafka:*", "kafka-cluster:*", "kms:*", "rds:*", "rds-db:*", "s3:*", "secretsmanager:*"]
+	config := {"data": builders.resource("aws_iam_policy_document", "rest", {"statement": [{"not_actions": not_actions, "resources": ["*"]}]})}
+	count(policy.deny) == 0 with input as builders.with_config(config)
+}

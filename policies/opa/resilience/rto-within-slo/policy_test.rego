@@ -1,0 +1,46 @@
+package multiregion.policies.resilience.rto_within_slo_test
+
+import data.multiregion.policies.resilience.rto_within_slo as policy
+import data.multiregion.test.fixtures
+
+rto_minutes(minutes) := {"op": "replace", "path": "/global/slo/rtoMinutes", "value": minutes}
+
+test_good_example_within_slo_passes if {
+	count(policy.deny) == 0 with input as fixtures.good
+}
+
+test_bound_equal_to_slo_passes if {
+	# 10 s × 3 + 90 s + 120 s + 60 s = 300 s against 5 min
+	count(policy.deny) == 0 with input as fixtures.with_model([
+		rto_minutes(5),
+		{"op": "replace", "path": "/regions/0/dns/ttlSeconds", "value": 90},
+	])
+}
+
+test_primary_over_slo_fires_at_its_health_check if {
+	findings := policy.deny with input as fixtures.with_model([rto_minutes(4)])
+	findings == {{
+		"message": "RTO bound 270 s exceeds the RTO SLO of 4 min (240 s): losing us-east-1: 10 s × 3 (health check) + 60 s (DNS TTL) + 120 s (database promotion) + 60 s (traffic shift) = 270 s",
+		"location": {"file": "regions/us-east-1.ts", "path": "healthCheck"},
+	}}
+}
+
+test_slow_secondary_detection_fires_at_the_secondary if {
+	findings := policy.deny with input as fixtures.with_model([
+		rto_minutes(6),
+		{"op": "replace", "path": "/regions/1/healthCheck/intervalSeconds", "value": 30},
+		{"op": "replace", "path": "/regions/1/healthCheck/failureThreshold", "value": 10},
+	])
+	findings == {{
+		"message": "RTO bound 420 s exceeds the RTO SLO of 6 min (360 s): losing us-west-2: 30 s × 10 (health check) + 60 s (DNS TTL) + 60 s (traffic shift) = 420 s",
+		"location": {"file": "regions/us-west-2.ts", "path": "healthCheck"},
+	}}
+}
+
+test_promotion_and_shift_alone_over_slo_fire_at_the_slo if {
+	findings := policy.deny with input as fixtures.with_model([
+		rto_minutes(2),
+		{"op": "replace", "path": "/global/resilience/databasePromotionSeconds", "value": 90},
+	])
+	[f.location | some f in findings] == [{"file": "regions/global.yaml", "path": "slo.rtoMinutes"}]
+}
