@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { synthOutputs } from '../modules/outputs';
 import { TERRAFORM_TARGET_VERSIONS } from '../modules/synth';
+import { loadPolicyEngine, type PolicyEngine } from '../policies/engine/engine';
+import { policyInput } from '../policies/engine/input';
+import { loadModel, loadWaivers } from '../schemas';
 import { resolveTool } from '../policies/toolchain/resolve';
 import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
 
@@ -13,6 +17,7 @@ const runs = Number(values.runs);
 const root = process.env.MR_REPO_ROOT ?? process.cwd();
 const node = process.execPath;
 const run = path.join(root, 'scripts/run.mjs');
+const EVALUATIONS = 20;
 
 interface Sample {
   wallMs: number;
@@ -59,16 +64,41 @@ const example = await exampleCopy(root);
 bench('synth: example (2 regions x 1 app)', [node, run, 'synth', '--root', example], root);
 officialCliComparison(example);
 
+const engine = await loadPolicyEngine(root);
+const evaluations: string[] = [await policyEvaluation(engine, example, 'example (2 regions x 1 app)')];
 const scaling: Array<[number, number]> = values.quick ? [[10, 20]] : [[2, 5], [5, 10], [10, 20]];
 for (const [regionCount, appCount] of scaling) {
   const repo = await largeConfigRepo(root, regionCount, appCount);
   bench(`synth: ${regionCount} regions x ${appCount} apps`, [node, run, 'synth', '--root', repo], root);
+  evaluations.push(await policyEvaluation(engine, repo, `${regionCount} regions x ${appCount} apps`));
   await removeRepo(repo);
 }
+console.log(`\nin-process policy evaluation, wasm loaded once (median of ${EVALUATIONS} evaluations after one warm-up; input size)`);
+for (const line of evaluations) console.log(line);
+console.log('');
 
 bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
 if (!values.quick) bench('npm test: vitest + gates', [node, run, 'test'], root, Math.min(runs, 3));
 await removeRepo(example);
+
+/**
+ * How long the console waits for a re-validation after an edit: every policy over the model, all
+ * Terraform stacks and all manifests, with the bundle already loaded (as the console keeps it).
+ */
+async function policyEvaluation(policies: PolicyEngine, repo: string, label: string): Promise<string> {
+  const load = await loadModel(repo);
+  if (load.errors) throw new Error(`${repo} does not load: ${load.errors[0]!.message}`);
+  const files = synthOutputs(load.model);
+  const input = policyInput({ model: load.model, sources: load.sources, files, waivers: (await loadWaivers(repo)).waivers, repositoryPaths: [...files.keys()] });
+  policies.evaluate(input);
+  const samples = Array.from({ length: EVALUATIONS }, () => {
+    const started = performance.now();
+    policies.evaluate(input);
+    return performance.now() - started;
+  });
+  const kb = Math.round(JSON.stringify(input).length / 1024);
+  return `${`policies: ${label}`.padEnd(40)} ${`${median(samples).toFixed(1)} ms`.padStart(9)} ${`${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)}`.padStart(13)} ${`${kb} KB`.padStart(8)}`;
+}
 
 /**
  * The same model through the official `cdktn synth` CLI (Terraform stacks only, which is less work than

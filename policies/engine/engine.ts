@@ -108,9 +108,16 @@ export async function loadPolicyEngine(root: string): Promise<PolicyEngine> {
         if (!metadata) throw new PolicyBundleError(`the bundle reported policy ${finding.policy}, which ${BUNDLE_DIR}/${METADATA_FILE} does not describe`);
         return { policy: finding.policy, title: metadata.title, severity: metadata.severity, message: finding.message, location: finding.location, remediation: metadata.remediation, ...(finding.waiver ? { waiver: finding.waiver } : {}) };
       });
-      return { findings: findings.sort(compareFindings), resilience: raw.resilience, classification: raw.classification };
+      const { rto, rpo } = raw.resilience;
+      // wasm objects come back in insertion order; reports list regions and data sets by name.
+      const resilience = { rto: { ...rto, byRegion: sortedByKey(rto.byRegion) }, rpo: { ...rpo, byDataSet: sortedByKey(rpo.byDataSet) } };
+      return { findings: findings.sort(compareFindings), resilience, classification: raw.classification };
     },
   };
+}
+
+function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Most severe first, then by file, path and policy, so reports and PR comments are stable. */

@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { edit, exampleRepo, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
+
+afterAll(removeScratchRepos);
+
+/** A scratch copy of the example committed to a real git repository, as a pull request's base. */
+async function gitExample(): Promise<string> {
+  const root = await exampleRepo();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '-A');
+  git('-c', 'user.name=Example', '-c', 'user.email=example@example.com', 'commit', '--quiet', '-m', 'base');
+  return root;
+}
+
+function planChange(root: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'plan-change', '--root', root, '--now', '2026-11-20T12:00:00Z', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function synth(root: string): void {
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'synth', '--root', root, '--quiet']);
+}
+
+describe('npm run plan-change', () => {
+  it('describes a weight change per region, classifies it and shows the resilience figures', async () => {
+    const root = await gitExample();
+    await edit(root, 'regions/us-east-1.ts', 'weight: 50', 'weight: 40');
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 60');
+    synth(root);
+    const run = planChange(root, '--base', 'main');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^## Change plan: main \([0-9a-f]{12}\) → working tree\n/);
+    expect(run.stdout).toContain('**Risk class: Normal**, decided by `weight-shift-within-limit`');
+    expect(run.stdout).toContain('| us-east-1 | primary | **50 → 40** | false | local | – | – |');
+    expect(run.stdout).toContain('| global | | | | | 0 / 2 / 0 | |');
+    expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728');
+    expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
+    expect(run.stdout).toContain('✅ 22 policies, no blocking findings.');
+  });
+
+  it('exits non-zero and lists the findings when the change breaks a policy', async () => {
+    const root = await gitExample();
+    await edit(root, 'regions/us-east-1.ts', 'weight: 50', 'weight: 100');
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 0');
+    const run = planChange(root, '--base', 'main', '--format', 'text');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('risk class: cab-required (weight-shift-beyond-limit)');
+    expect(run.stdout).toMatch(/MEDIUM traffic\.weight-shift-within-limit regions\/us-east-1\.ts: traffic\.weight: .*moving 50 weight points/);
+  });
+
+  it('writes SARIF with one rule per policy and one result per finding', async () => {
+    const root = await gitExample();
+    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
+    await edit(root, 'regions/us-east-1.ts', 'readOnly: false', 'readOnly: true');
+    const run = planChange(root, '--format', 'sarif');
+    const sarif = JSON.parse(run.stdout) as { runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ ruleId: string; level: string }> }> };
+    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(22);
+    expect([...new Set(sarif.runs[0]!.results.map((r) => r.ruleId))].sort()).toEqual(['read-only.not-every-region-read-only', 'read-only.primary-needs-failover', 'traffic.writable-region-serves']);
+    expect(sarif.runs[0]!.results.every((r) => r.level === 'error')).toBe(true);
+  });
+
+  it('names a base that does not exist and how to get it', async () => {
+    const root = await gitExample();
+    const run = planChange(root, '--base', 'origin/main');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('plan-change: origin/main is not a commit');
+  });
+});
