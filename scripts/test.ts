@@ -8,7 +8,8 @@ import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { runGates } from '../policies/gates/registry';
 
-// `npm test`: the unit and end-to-end tests (vitest), then every gate, then one closing line that counts both.
+// `npm test`: the unit and end-to-end tests (vitest), then every gate, then one closing line that counts
+// vitest's tests, each gate, and the test cases gates ran themselves (Rego tests).
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { 'gates-only': { type: 'boolean', default: false }, 'tests-only': { type: 'boolean', default: false } },
@@ -31,6 +32,8 @@ if (!values['tests-only']) {
     console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);
     if (!outcome.ok) for (const line of outcome.details) console.log(`          ${line}`);
     counts[outcome.ok ? 'passed' : 'failed'] += 1;
+    counts.passed += outcome.tests?.passed ?? 0;
+    counts.failed += outcome.tests?.failed ?? 0;
   }
 }
 

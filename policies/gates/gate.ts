@@ -21,6 +21,8 @@ export interface GateResult {
   summary: string;
   /** Shown under the gate when it fails: what is wrong and what to do about it. */
   details: string[];
+  /** Test cases the gate ran itself (e.g. `opa test`), counted in the closing line beside vitest's. */
+  tests?: { passed: number; failed: number };
 }
 
 export interface Gate {

@@ -75,8 +75,10 @@ export const opaGate: Gate = {
       problems.push((error as Error).message);
     }
 
-    if (problems.length) return fail(count(problems.length, 'problem'), problems);
-    return pass(`${count(results.length, 'Rego test')} passed, coverage ${percent.toFixed(1)}%, bundle up to date`);
+    const failed = results.filter((r) => r.fail || r.error).length;
+    const regoTests = { passed: results.length - failed, failed };
+    if (problems.length) return { ...fail(count(problems.length, 'problem'), problems), tests: regoTests };
+    return { ...pass(`${count(results.length, 'Rego test')} passed, coverage ${percent.toFixed(1)}%, bundle up to date`), tests: regoTests };
   },
 };
 
