@@ -151,6 +151,11 @@ describe('waivers', () => {
     expect(report.findings.find((f) => f.location.file === 'regions/us-west-2.ts')?.waiver?.owner).toBe('@example-org/sre');
   });
 
+  it('must name a policy the bundle has', async () => {
+    const report = await judge([(root) => put(root, 'policies/waivers.yaml', waiver('2026-12-01T00:00:00Z').replace('weights-sum-to-100', 'weights-sum-to-10'))]);
+    expect(ids(report)).toEqual(['change.waiver-names-a-policy']);
+  });
+
   it('fail the gate once expired, even when nothing matches them any more', async () => {
     const report = await judge([(root) => put(root, 'policies/waivers.yaml', waiver('2026-11-01T00:00:00Z'))]);
     expect(ids(report)).toEqual(['change.waiver-not-expired']);

@@ -92,12 +92,13 @@ export async function loadPolicyEngine(root: string): Promise<PolicyEngine> {
     throw new PolicyBundleError(`${BUNDLE_DIR}/${METADATA_FILE} is not valid policy metadata (${(error as Error).message.split('\n')[0]})`);
   }
   const byId = new Map(policies.map((metadata) => [metadata.id, metadata]));
+  const policyIds = policies.map((metadata) => metadata.id);
   return {
     policies,
     evaluate(input) {
       let raw: RawReport;
       try {
-        const results = policy.evaluate(input, ENTRYPOINT) as Array<{ result?: unknown }>;
+        const results = policy.evaluate({ ...input, policies: policyIds }, ENTRYPOINT) as Array<{ result?: unknown }>;
         if (results.length !== 1 || results[0]!.result === undefined) throw new Error(`the entrypoint ${ENTRYPOINT} gave no result`);
         raw = rawReportSchema.parse(results[0]!.result);
       } catch (error) {

@@ -101,17 +101,9 @@ end_allowed(pattern, body, _, _) if {
 
 last_segment(body) := segments[count(segments) - 1] if segments := split(body, "/")
 
-# Policy ids as the folders spell them (policies/opa/<group>/<name>/policy.rego), from the tracked
-# files. Enumerating data.multiregion.policies instead would make a policy that checks waivers depend
-# on its own findings, which OPA rejects as recursion.
-policy_ids contains sprintf("%s.%s", [replace(parts[2], "_", "-"), replace(parts[3], "_", "-")]) if {
-	some path in input.repository.paths
-	parts := split(path, "/")
-	count(parts) == 5
-	parts[0] == "policies"
-	parts[1] == "opa"
-	parts[4] == "policy.rego"
-}
+# Every policy in the bundle, as the engine reports them from the bundle's metadata. A policy cannot list
+# its siblings from data.multiregion.policies (that would recurse into its own package tree).
+policy_ids := {id | some id in object.get(input, "policies", [])}
 
 # The stricter of base and head, so a change cannot raise the limit and use it at once.
 weight_shift_limit := min({

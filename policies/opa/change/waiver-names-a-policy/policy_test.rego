@@ -3,15 +3,10 @@ package multiregion.policies.change.waiver_names_a_policy_test
 import data.multiregion.policies.change.waiver_names_a_policy as policy
 import data.multiregion.test.fixtures
 
-paths := [
-	"policies/opa/README.md",
-	"policies/opa/lib/lib.rego",
-	"policies/opa/read-only/not-every-region-read-only/policy.rego",
-	"policies/opa/read-only/not-every-region-read-only/policy_test.rego",
-	"policies/opa/traffic/weights-sum-to-100/policy.rego",
-	"policies/opa/traffic/weight-shift-within-limit/policy.rego",
-	"policies/opa/model/classification.rego",
-	"regions/global.yaml",
+policies := [
+	"read-only.not-every-region-read-only",
+	"traffic.weights-sum-to-100",
+	"traffic.weight-shift-within-limit",
 ]
 
 waiver(id) := {
@@ -22,7 +17,7 @@ waiver(id) := {
 	"expires": "2027-01-31T00:00:00.000Z",
 }
 
-with_waivers(waivers) := object.union(fixtures.good, {"waivers": waivers, "repository": {"paths": paths}})
+with_waivers(waivers) := object.union(fixtures.good, {"waivers": waivers, "policies": policies})
 
 test_waivers_naming_policies_pass if {
 	count(policy.deny) == 0 with input as with_waivers([waiver("traffic.weights-sum-to-100"), waiver("read-only.not-every-region-read-only")])
@@ -44,10 +39,6 @@ test_unknown_group_fires_listing_the_groups if {
 	}}
 }
 
-test_shared_folders_are_not_policies if {
-	count(policy.deny) == 1 with input as with_waivers([waiver("model.classification")])
-}
-
-test_listing_without_policies_judges_nothing if {
-	count(policy.deny) == 0 with input as object.union(fixtures.good, {"waivers": [waiver("no.such-policy")]})
+test_missing_policy_list_fails_closed if {
+	count(policy.deny) == 1 with input as object.union(fixtures.good, {"waivers": [waiver("traffic.weights-sum-to-100")]})
 }
