@@ -3,11 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { synthOutputs } from '../modules/outputs';
-import { changedFiles, loadRevision, RevisionError, summarizeChange } from '../policies/engine/change';
+import { RevisionError } from '../policies/engine/change';
 import { blocking, loadPolicyEngine, PolicyBundleError } from '../policies/engine/engine';
-import { policyInput, type RegionHealth } from '../policies/engine/input';
+import type { RegionHealth } from '../policies/engine/input';
+import { judgeWorkingTree } from '../policies/engine/judge';
 import { FORMATS, render, type Format } from '../policies/engine/report-format';
-import { repositoryPaths } from '../policies/gates/policy-gate';
 import { formatLocated, loadModel, loadWaivers } from '../schemas';
 
 // `npm run plan-change -- --base <ref>`: judges the working tree as a change from <ref> and writes the
@@ -36,29 +36,23 @@ if (values.health) {
   health = parsed.data!;
 }
 
-const head = await loadModel(root);
+const loaded = await loadModel(root);
 const waivers = await loadWaivers(root);
-const inputErrors = [...(head.errors ?? []), ...waivers.errors];
-if (head.errors || waivers.errors.length) {
+const inputErrors = [...(loaded.errors ?? []), ...waivers.errors];
+if (loaded.errors || waivers.errors.length) {
   console.error(`plan-change: the working tree's inputs do not load:\n${inputErrors.map((e) => `  ${formatLocated(e)}`).join('\n')}`);
   process.exit(1);
 }
 
 try {
   const engine = await loadPolicyEngine(root);
-  const headFiles = synthOutputs(head.model);
-  const paths = await repositoryPaths(root, headFiles.keys());
-  const base = values.base ? await loadRevision(root, values.base) : undefined;
-  const change = base ? summarizeChange(await changedFiles(root, values.base!), base.files, headFiles) : undefined;
-  const headReport = engine.evaluate(
-    policyInput({ model: head.model, sources: head.sources, files: headFiles, waivers: waivers.waivers, repositoryPaths: paths, now, health, ...(base ? { base, change } : {}) }),
-  );
-  const baseReport = base && engine.evaluate(policyInput({ model: base.model, sources: base.sources, files: base.files, waivers: base.waivers, repositoryPaths: paths, now, health }));
+  const head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
+  const { report, base, change } = await judgeWorkingTree(engine, root, head, { ...(values.base ? { base: values.base } : {}), now, health, evaluateBase: true });
   const output = render(
     {
-      title: base ? `Change plan: ${base.ref} (${base.commit.slice(0, 12)}) → working tree` : 'Policy report: working tree',
-      head: { model: head.model, report: headReport },
-      ...(base && baseReport ? { base: { model: base.model, report: baseReport, label: base.ref } } : {}),
+      title: base ? `Change plan: ${base.revision.ref} (${base.revision.commit.slice(0, 12)}) → working tree` : 'Policy report: working tree',
+      head: { model: loaded.model, report },
+      ...(base?.report ? { base: { model: base.revision.model, report: base.report, label: base.revision.ref } } : {}),
       ...(change ? { change } : {}),
       policies: engine.policies,
     },
@@ -66,7 +60,7 @@ try {
   );
   if (values.out) await writeFile(values.out, output);
   else process.stdout.write(output);
-  process.exit(blocking(headReport).length ? 1 : 0);
+  process.exit(blocking(report).length ? 1 : 0);
 } catch (error) {
   if (error instanceof PolicyBundleError || error instanceof RevisionError) {
     console.error(`plan-change: ${error.message}`);

@@ -12,9 +12,15 @@ import { runGates } from '../policies/gates/registry';
 // vitest's tests, each gate, and the test cases gates ran themselves (Rego tests).
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'gates-only': { type: 'boolean', default: false }, 'tests-only': { type: 'boolean', default: false } },
+  options: {
+    'gates-only': { type: 'boolean', default: false },
+    'tests-only': { type: 'boolean', default: false },
+    // The pull request's base: change-aware policies (weight shifts, freezes) judge the change from it.
+    base: { type: 'string' },
+  },
 });
 const root = process.env.MR_REPO_ROOT ?? process.cwd();
+const baseRef = values.base ?? process.env.MR_BASE_REF;
 const counts = { passed: 0, failed: 0, skipped: 0 };
 
 if (!values['gates-only']) {
@@ -26,7 +32,7 @@ if (!values['gates-only']) {
 
 if (!values['tests-only']) {
   console.log('\nGates');
-  const context = await createGateContext(root, { synthOutputs, readCommitted });
+  const context = await createGateContext(root, { synthOutputs, readCommitted }, baseRef ? { baseRef } : {});
   for (const outcome of await runGates(context)) {
     const mark = outcome.ok ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);

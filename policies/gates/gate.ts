@@ -13,6 +13,8 @@ export interface GateContext {
   synthError?: string;
   /** What is committed now at every path a fresh synth writes, plus everything under `generated/`. */
   committed: FileTree;
+  /** Git ref of the pull request's base, when the run judges a change (`MR_BASE_REF`). */
+  baseRef?: string;
 }
 
 export interface GateResult {

@@ -1,6 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readCommitted } from '../modules/generated-dir';
+import { synthOutputs } from '../modules/outputs';
+import { createGateContext } from '../policies/gates/context';
+import { policyGate } from '../policies/gates/policy-gate';
 import { edit, exampleRepo, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
 
 afterAll(removeScratchRepos);
@@ -68,5 +72,29 @@ describe('npm run plan-change', () => {
     const run = planChange(root, '--base', 'origin/main');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('plan-change: origin/main is not a commit');
+  });
+});
+
+describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
+  async function policyGateAt(root: string, baseRef?: string) {
+    return policyGate.run(await createGateContext(root, { synthOutputs, readCommitted }, baseRef ? { baseRef } : {}));
+  }
+
+  it('refuses a 100-point shift that passes when judged without a base', async () => {
+    const root = await gitExample();
+    await edit(root, 'regions/us-east-1.ts', 'weight: 50', 'weight: 100');
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 0');
+    synth(root);
+    expect((await policyGateAt(root)).ok).toBe(true);
+    const gate = await policyGateAt(root, 'main');
+    expect(gate.ok).toBe(false);
+    expect(gate.summary).toMatch(/^22 policies as a change from main \(cab-required\): 2 findings;/);
+    expect(gate.details[0]).toMatch(/^MEDIUM traffic\.weight-shift-within-limit regions\/us-east-1\.ts: traffic\.weight: /);
+  });
+
+  it('fails closed when the base cannot be loaded', async () => {
+    const gate = await policyGateAt(await gitExample(), 'no-such-branch');
+    expect(gate.ok).toBe(false);
+    expect(gate.summary).toBe('cannot load the base no-such-branch');
   });
 });
