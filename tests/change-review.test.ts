@@ -67,6 +67,14 @@ describe('npm run plan-change', () => {
     expect(sarif.runs[0]!.results.every((r) => r.level === 'error')).toBe(true);
   });
 
+  it('points findings in YAML inputs at their line and column', async () => {
+    const root = await gitExample();
+    await edit(root, 'regions/replication-rules.yaml', 'rpoSeconds: 300', 'rpoSeconds: 600');
+    const run = planChange(root, '--format', 'text');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('HIGH data.rpo-within-slo regions/replication-rules.yaml:29: dataSets[3].rpoSeconds: ');
+  });
+
   it('names a base that does not exist and how to get it', async () => {
     const root = await gitExample();
     const run = planChange(root, '--base', 'origin/main');

@@ -45,7 +45,8 @@ export interface Finding {
   title: string;
   severity: PolicyMetadata['severity'];
   message: string;
-  location: { file: string; path: string };
+  /** Repository-relative file and dotted path inside it; line and column where the file is YAML in the working tree. */
+  location: { file: string; path: string; line?: number; column?: number };
   remediation: string;
   /** The unexpired waiver that accepts this finding; a waived finding is reported but does not fail. */
   waiver?: RawReport['findings'][number]['waiver'];

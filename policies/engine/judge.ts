@@ -1,4 +1,6 @@
-import type { Model, ModelSources, Waiver } from '../../schemas';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseYaml, type Model, type ModelSources, type PathSegment, type Position, type Waiver } from '../../schemas';
 import type { FileTree } from '../gates/gate';
 import { repositoryPaths } from './repository';
 import { changedFiles, loadRevision, summarizeChange, type Revision } from './change';
@@ -35,10 +37,35 @@ export interface Judgement {
 export async function judgeWorkingTree(engine: PolicyEngine, root: string, head: WorkingTree, options: JudgeOptions = {}): Promise<Judgement> {
   const paths = await repositoryPaths(root, head.files.keys());
   const common = { repositoryPaths: paths, ...(options.now ? { now: options.now } : {}), ...(options.health ? { health: options.health } : {}) };
-  if (!options.base) return { report: engine.evaluate(policyInput({ ...head, ...common })) };
+  if (!options.base) return { report: await withPositions(root, engine.evaluate(policyInput({ ...head, ...common }))) };
   const revision = await loadRevision(root, options.base);
   const change = summarizeChange(await changedFiles(root, options.base), revision.files, head.files);
-  const report = engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change }));
+  const report = await withPositions(root, engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change })));
   const baseReport = options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined;
   return { report, base: { revision, ...(baseReport ? { report: baseReport } : {}) }, change };
+}
+
+/** Adds line and column to findings in YAML files of the working tree, so editors and SARIF viewers can jump there. */
+async function withPositions(root: string, report: PolicyReport): Promise<PolicyReport> {
+  const documents = new Map<string, ((path: readonly PathSegment[]) => Position | undefined) | undefined>();
+  const findings = [];
+  for (const finding of report.findings) {
+    const { file } = finding.location;
+    if (!/\.ya?ml$/.test(file)) {
+      findings.push(finding);
+      continue;
+    }
+    if (!documents.has(file)) {
+      const text = await readFile(path.join(root, file), 'utf8').catch(() => undefined);
+      documents.set(file, text === undefined ? undefined : parseYaml(file, text).positionOf);
+    }
+    const position = documents.get(file)?.(pathSegments(finding.location.path));
+    findings.push(position ? { ...finding, location: { ...finding.location, line: position.line, column: position.column } } : finding);
+  }
+  return { ...report, findings };
+}
+
+/** `dataSets[3].rpoSeconds` → `['dataSets', 3, 'rpoSeconds']` */
+function pathSegments(dotted: string): PathSegment[] {
+  return [...dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) => (match[2] !== undefined ? Number(match[2]) : match[1]!));
 }

@@ -123,7 +123,10 @@ function sarif(plan: ChangePlan): object {
           message: { text: finding.message },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: finding.location.file } },
+              physicalLocation: {
+                artifactLocation: { uri: finding.location.file },
+                ...(finding.location.line ? { region: { startLine: finding.location.line, startColumn: finding.location.column ?? 1 } } : {}),
+              },
               ...(finding.location.path ? { logicalLocations: [{ fullyQualifiedName: finding.location.path }] } : {}),
             },
           ],
@@ -135,7 +138,9 @@ function sarif(plan: ChangePlan): object {
 }
 
 function where(finding: Finding): string {
-  return finding.location.path ? `${finding.location.file}: ${finding.location.path}` : finding.location.file;
+  const { file, path, line } = finding.location;
+  const at = line ? `${file}:${line}` : file;
+  return path ? `${at}: ${path}` : at;
 }
 
 function transition(before: unknown, after: unknown, comparing: boolean): string {

@@ -42,6 +42,6 @@ export const policyGate: Gate = {
 
 /** `HIGH traffic.weights-sum-to-100 regions/us-west-2.ts: traffic.weight: …` */
 export function formatFinding(finding: Finding): string {
-  const path = finding.location.path ? ` ${finding.location.path}:` : '';
-  return `${finding.severity.toUpperCase()} ${finding.policy} ${finding.location.file}:${path} ${finding.message}`;
+  const { file, path, line, column } = finding.location;
+  return `${finding.severity.toUpperCase()} ${finding.policy} ${file}${line ? `:${line}:${column ?? 1}` : ''}:${path ? ` ${path}:` : ''} ${finding.message}`;
 }
