@@ -85,7 +85,8 @@ describe('npm run plan-change', () => {
 
 describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
   async function policyGateAt(root: string, baseRef?: string) {
-    return policyGate.run(await createGateContext(root, { synthOutputs, readCommitted }, baseRef ? { baseRef } : {}));
+    // Before the example's peak-season freeze, which would add its own finding.
+    return policyGate.run(await createGateContext(root, { synthOutputs, readCommitted }, { ...(baseRef ? { baseRef } : {}), now: new Date('2026-11-20T12:00:00Z') }));
   }
 
   it('refuses a 100-point shift that passes when judged without a base', async () => {

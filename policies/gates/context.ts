@@ -11,7 +11,7 @@ export interface CompileStage {
 const OUTSIDE_GENERATED = (files: FileTree | undefined) => [...(files?.keys() ?? [])].filter((file) => !file.startsWith('generated/'));
 
 /** Loads, synthesizes and reads the committed output once; every gate then judges the same snapshot. */
-export async function createGateContext(root: string, compile: CompileStage, options: { baseRef?: string } = {}): Promise<GateContext> {
+export async function createGateContext(root: string, compile: CompileStage, options: Pick<GateContext, 'baseRef' | 'now'> = {}): Promise<GateContext> {
   const load = await loadModel(root);
   let synthesized: FileTree | undefined;
   let synthError: string | undefined;
@@ -23,5 +23,5 @@ export async function createGateContext(root: string, compile: CompileStage, opt
     }
   }
   const committed = await compile.readCommitted(root, OUTSIDE_GENERATED(synthesized));
-  return { root, load, committed, ...(synthesized ? { synthesized } : {}), ...(synthError ? { synthError } : {}), ...(options.baseRef ? { baseRef: options.baseRef } : {}) };
+  return { root, load, committed, ...(synthesized ? { synthesized } : {}), ...(synthError ? { synthError } : {}), ...options };
 }

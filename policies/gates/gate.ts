@@ -15,6 +15,8 @@ export interface GateContext {
   committed: FileTree;
   /** Git ref of the pull request's base, when the run judges a change (`MR_BASE_REF`). */
   baseRef?: string;
+  /** The time policies judge at (freezes, declarations, waiver expiry). @default the current time */
+  now?: Date;
 }
 
 export interface GateResult {

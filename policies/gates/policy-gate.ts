@@ -10,7 +10,7 @@ const SHOWN = 30;
 export const policyGate: Gate = {
   name: 'policy',
   description: 'The OPA policies (evaluated from the committed wasm bundle) report no finding that an unexpired waiver does not cover.',
-  async run({ root, load, synthesized, committed, baseRef }) {
+  async run({ root, load, synthesized, committed, baseRef, now }) {
     if (load.errors) return fail('not run: the model did not load (see the model gate)');
     const waivers = await loadWaivers(root);
     if (waivers.errors.length) return fail(`${WAIVERS_FILE} is invalid`, waivers.errors.map(formatLocated));
@@ -24,7 +24,7 @@ export const policyGate: Gate = {
     let report;
     try {
       const head = { model: load.model, sources: load.sources, files: synthesized ?? committed, waivers: waivers.waivers };
-      ({ report } = await judgeWorkingTree(engine, root, head, baseRef ? { base: baseRef } : {}));
+      ({ report } = await judgeWorkingTree(engine, root, head, { ...(baseRef ? { base: baseRef } : {}), ...(now ? { now } : {}) }));
     } catch (error) {
       if (error instanceof PolicyBundleError) return fail('policy bundle unusable', [error.message]);
       if (error instanceof RevisionError) return fail(`cannot load the base ${baseRef}`, [error.message, ...error.errors.map(formatLocated)]);
