@@ -44,6 +44,17 @@ describe('npm run plan-change', () => {
     expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728');
     expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
     expect(run.stdout).toContain('✅ 22 policies, no blocking findings.');
+    expect(run.stdout).not.toContain('### What changes per app');
+  });
+
+  it('lists app fields that change, such as a feature flag, and classifies an app-only change as standard', async () => {
+    const root = await gitExample();
+    await edit(root, 'apps/orders-api.ts', "'crdt-carts': false", "'crdt-carts': true");
+    synth(root);
+    const run = planChange(root, '--base', 'main');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('| orders-api | `featureFlags` | {"idempotency-keys":true,"crdt-carts":false} → {"idempotency-keys":true,"crdt-carts":true} |');
+    expect(run.stdout).toContain('**Risk class: Standard (pre-approved)**, decided by `apps-only`');
   });
 
   it('exits non-zero and lists the findings when the change breaks a policy', async () => {

@@ -52,6 +52,7 @@ function markdown(plan: ChangePlan): string {
   }
   if (plan.change?.terraform.global) lines.push(`| global | | | | | ${counts(plan.change.terraform.global)} | |`);
   lines.push('');
+  lines.push(...appChanges(plan));
   if (plan.change) {
     const resources = Object.entries(plan.change.terraform).flatMap(([stack, c]) => [
       ...c.added.map((a) => `+ ${stack}: ${a}`),
@@ -135,6 +136,26 @@ function sarif(plan: ChangePlan): object {
       },
     ],
   };
+}
+
+/** Apps whose definition changed, field by field; unchanged apps are not listed. */
+function appChanges(plan: ChangePlan): string[] {
+  if (!plan.base) return [];
+  const before = new Map(plan.base.model.apps.map((app) => [app.name, app]));
+  const after = new Map(plan.head.model.apps.map((app) => [app.name, app]));
+  const rows: string[] = [];
+  for (const name of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [was, is] = [before.get(name), after.get(name)];
+    if (!was || !is) {
+      rows.push(`| ${name} | ${was ? 'removed' : 'added'} | |`);
+      continue;
+    }
+    for (const field of [...new Set([...Object.keys(was), ...Object.keys(is)])].sort()) {
+      const [a, b] = [JSON.stringify((was as Record<string, unknown>)[field]), JSON.stringify((is as Record<string, unknown>)[field])];
+      if (a !== b) rows.push(`| ${name} | \`${field}\` | ${cell(`${a ?? '(unset)'} → ${b ?? '(unset)'}`)} |`);
+    }
+  }
+  return rows.length ? ['### What changes per app', '', '| app | field | before → after |', '|---|---|---|', ...rows, ''] : [];
 }
 
 function where(finding: Finding): string {
