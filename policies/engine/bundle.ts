@@ -41,13 +41,14 @@ const run = promisify(execFile);
  * set of policies. Deterministic: the same sources and OPA version give the same bytes.
  */
 export async function buildPolicyBundle(root: string, opa: string): Promise<Map<string, string | Uint8Array>> {
-  const sources = path.join(root, POLICY_SOURCE_DIR);
   const scratch = await mkdtemp(path.join(tmpdir(), 'policy-bundle-'));
   try {
     const capabilities = path.join(scratch, 'capabilities.json');
     await writeFile(capabilities, await wasmCapabilities(opa));
     const tarball = path.join(scratch, 'bundle.tar.gz');
-    await opaCommand(opa, ['build', '--target', 'wasm', '--entrypoint', ENTRYPOINT, '--capabilities', capabilities, '--ignore', '*_test.rego', '--output', tarball, sources], root);
+    // A relative source path, because the module embeds it in error locations: an absolute one would make
+    // the bytes depend on where the checkout lives.
+    await opaCommand(opa, ['build', '--target', 'wasm', '--entrypoint', ENTRYPOINT, '--capabilities', capabilities, '--ignore', '*_test.rego', '--output', tarball, POLICY_SOURCE_DIR], root);
     const wasm = tarFiles(gunzipSync(await readFile(tarball))).get(WASM_FILE);
     if (!wasm) throw new Error(`opa build produced no ${WASM_FILE}`);
     const metadata = await policyMetadata(root, opa);
