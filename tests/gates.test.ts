@@ -63,6 +63,13 @@ describe('the pipeline gates', () => {
     expect(outcomes['json-schema']!.details).toContain('regions/global.yaml: changeFreezes.0.start: must match format "date-time" (JSON Schema global.schema.json)');
   });
 
+  it('json-schema also validates the policy waivers', async () => {
+    const root = await exampleRepo();
+    await writeFile(path.join(root, 'policies/waivers.yaml'), 'waivers:\n  - policy: traffic.weights-sum-to-100\n    target: { file: regions/us-west-2.ts }\n    reason: load test in progress\n    owner: "@example-org/sre"\n    expires: soon\n');
+    const outcomes = await gatesAt(root);
+    expect(outcomes['json-schema']!.details).toContain('policies/waivers.yaml: waivers.0.expires: must match format "date-time" (JSON Schema waivers.schema.json)');
+  });
+
   it('fail closed when the model does not load: every later gate fails instead of passing vacuously', async () => {
     const root = await exampleRepo();
     await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
