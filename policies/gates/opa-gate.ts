@@ -8,6 +8,8 @@ import { resolveTool } from '../toolchain/resolve';
 import { fail, pass, type Gate } from './gate';
 
 const run = promisify(execFile);
+/** Line coverage of the Rego (policies, library and models) below which the gate fails. */
+const MIN_COVERAGE_PERCENT = 90;
 
 interface TestResult {
   package: string;
@@ -27,7 +29,7 @@ interface Coverage {
  */
 export const opaGate: Gate = {
   name: 'opa',
-  description: '`opa fmt`, `opa check --strict` and `opa test --coverage` pass, every policy has failing and passing cases, and the committed wasm bundle is what the sources compile to.',
+  description: '`opa fmt`, `opa check --strict` and `opa test` pass with at least 90% line coverage, every policy has failing and passing cases, and the committed wasm bundle is what the sources compile to.',
   async run({ root }) {
     const opa = resolveTool(root, 'opa');
     if (!opa.ok) return fail('OPA CLI unavailable', [opa.message]);
@@ -43,7 +45,8 @@ export const opaGate: Gate = {
       opaRun(['test', '--coverage', '--format', 'json', POLICY_SOURCE_DIR]),
     ]);
     const problems: string[] = [];
-    if (!format.ok) problems.push(...format.stdout.trim().split('\n').filter(Boolean).map((file) => `${file}: not formatted; run \`${path.relative(root, opa.path)} fmt -w ${POLICY_SOURCE_DIR}\``));
+    const opaCommand = path.relative(root, opa.path).startsWith('..') ? opa.path : path.relative(root, opa.path);
+    if (!format.ok) problems.push(...format.stdout.trim().split('\n').filter(Boolean).map((file) => `${file}: not formatted; run \`${opaCommand} fmt -w ${POLICY_SOURCE_DIR}\``));
     if (!check.ok) problems.push(...check.stderr.trim().split('\n'));
 
     let results: TestResult[] = [];
@@ -58,9 +61,11 @@ export const opaGate: Gate = {
     try {
       const report = JSON.parse(coverage.stdout) as Coverage;
       percent = report.coverage;
+      if (percent < MIN_COVERAGE_PERCENT) problems.push(`Rego line coverage is ${percent.toFixed(1)}%, expected at least ${MIN_COVERAGE_PERCENT}% (\`opa test --coverage ${POLICY_SOURCE_DIR}\` shows the lines no test reaches)`);
       problems.push(...(await untestedPolicies(root, report, results)));
     } catch {
-      if (results.length) problems.push(`opa test --coverage gave no report: ${coverage.stderr.trim()}`);
+      // A failing test also stops the coverage report; the failure is already listed.
+      if (results.length && !results.some((r) => r.fail || r.error)) problems.push(`opa test --coverage gave no report: ${coverage.stderr.trim()}`);
     }
 
     try {
