@@ -41,7 +41,7 @@ describe('npm run plan-change', () => {
     expect(run.stdout).toContain('**Risk class: Normal**, decided by `weight-shift-within-limit`');
     expect(run.stdout).toContain('| us-east-1 | primary | **50 → 40** | false | local | – | – |');
     expect(run.stdout).toContain('| global | | | | | 0 / 2 / 0 | |');
-    expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728');
+    expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728 (weighted_routing_policy)');
     expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
     expect(run.stdout).toContain('✅ 22 policies, no blocking findings.');
     expect(run.stdout).not.toContain('### What changes per app');

@@ -133,7 +133,10 @@ describe('change-aware policies compare the pull request with its base', () => {
       base: [],
       change: {
         files: [{ path: 'generated/terraform/us-east-1/cdk.tf.json', status: 'modified' }, { path: 'generated/terraform/us-west-2/cdk.tf.json', status: 'modified' }],
-        terraform: { 'us-east-1': { added: [], changed: ['aws_vpc.network_vpc_4E8F0223'], removed: [] }, 'us-west-2': { added: [], changed: ['aws_vpc.network_vpc_4E8F0223'], removed: [] } },
+        terraform: {
+          'us-east-1': { added: [], changed: ['aws_vpc.network_vpc_4E8F0223'], removed: [], attributes: { 'aws_vpc.network_vpc_4E8F0223': ['tags'] } },
+          'us-west-2': { added: [], changed: ['aws_vpc.network_vpc_4E8F0223'], removed: [], attributes: { 'aws_vpc.network_vpc_4E8F0223': ['tags'] } },
+        },
         manifests: {},
       },
     });

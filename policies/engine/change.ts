@@ -90,14 +90,21 @@ function compareByKey(base: Keyed, head: Keyed): Record<string, ResourceChanges>
   for (const group of [...new Set([...base.keys(), ...head.keys()])].sort()) {
     const before = base.get(group) ?? new Map<string, string>();
     const after = head.get(group) ?? new Map<string, string>();
+    const changed = [...after.keys()].filter((key) => before.has(key) && before.get(key) !== after.get(key)).sort();
     const changes: ResourceChanges = {
       added: [...after.keys()].filter((key) => !before.has(key)).sort(),
-      changed: [...after.keys()].filter((key) => before.has(key) && before.get(key) !== after.get(key)).sort(),
+      changed,
       removed: [...before.keys()].filter((key) => !after.has(key)).sort(),
+      attributes: Object.fromEntries(changed.map((key) => [key, differingAttributes(before.get(key)!, after.get(key)!)])),
     };
     if (changes.added.length || changes.changed.length || changes.removed.length) result[group] = changes;
   }
   return result;
+}
+
+function differingAttributes(before: string, after: string): string[] {
+  const [a, b] = [JSON.parse(before) as Record<string, unknown>, JSON.parse(after) as Record<string, unknown>];
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
 }
 
 /** Per stack: `aws_route53_record.<name>` → its JSON, data sources as `data.<type>.<name>`. */

@@ -8,6 +8,8 @@ export interface ResourceChanges {
   added: string[];
   changed: string[];
   removed: string[];
+  /** For each changed resource or manifest, the top-level attributes whose values differ. */
+  attributes: Record<string, string[]>;
 }
 
 /** What a pull request changes, as the change-aware policies and the classification see it. */

@@ -1,7 +1,7 @@
 import type { Model } from '../../schemas';
 import type { PolicyMetadata } from './bundle';
 import { blocking, type Finding, type PolicyReport } from './engine';
-import type { ChangeSummary } from './input';
+import type { ChangeSummary, ResourceChanges } from './input';
 
 export const FORMATS = ['markdown', 'text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -56,7 +56,7 @@ function markdown(plan: ChangePlan): string {
   if (plan.change) {
     const resources = Object.entries(plan.change.terraform).flatMap(([stack, c]) => [
       ...c.added.map((a) => `+ ${stack}: ${a}`),
-      ...c.changed.map((a) => `~ ${stack}: ${a}`),
+      ...c.changed.map((a) => `~ ${stack}: ${a} (${(c.attributes[a] ?? []).join(', ')})`),
       ...c.removed.map((a) => `- ${stack}: ${a}`),
     ]);
     lines.push(`<details><summary>${plan.change.files.length} files changed, ${resources.length} Terraform resources affected</summary>`, '', '```diff');
@@ -171,7 +171,7 @@ function transition(before: unknown, after: unknown, comparing: boolean): string
   return `**${String(before)} → ${String(after)}**`;
 }
 
-function counts(changes: { added: string[]; changed: string[]; removed: string[] } | undefined): string {
+function counts(changes: ResourceChanges | undefined): string {
   return changes ? `${changes.added.length} / ${changes.changed.length} / ${changes.removed.length}` : '–';
 }
 

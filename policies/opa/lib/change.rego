@@ -35,6 +35,7 @@ terraform_changes[stack] := {
 	"added": object.get(changes, "added", []),
 	"changed": object.get(changes, "changed", []),
 	"removed": object.get(changes, "removed", []),
+	"attributes": object.get(changes, "attributes", {}),
 } if {
 	some stack, changes in input.change.terraform
 	(count(object.get(changes, "added", [])) + count(object.get(changes, "changed", []))) + count(object.get(changes, "removed", [])) > 0

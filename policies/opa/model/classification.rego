@@ -158,6 +158,36 @@ specific contains reason(
 	count(change.region_stacks_changed) >= 2
 }
 
+# Attributes through which the global stack carries the traffic weights: changing only these is a weight
+# shift, judged by the weight rules; anything else in that stack changes routing for every region at once.
+weight_attributes := {
+	"aws_route53_record": {"weighted_routing_policy"},
+	"aws_globalaccelerator_endpoint_group": {"traffic_dial_percentage", "endpoint_configuration"},
+}
+
+global_routing_changes := array.concat(
+	[sprintf("%s %s", [verb, address]) |
+		some verb, addresses in {"adds": global.added, "removes": global.removed}
+		some address in addresses
+	],
+	[sprintf("changes %s (%s)", [address, concat(", ", sort(beyond))]) |
+		some address in global.changed
+		attributes := {a | some a in object.get(object.get(global, "attributes", {}), address, ["(unknown)"])}
+		beyond := attributes - object.get(weight_attributes, resource_type(address), set())
+		count(beyond) > 0
+	],
+) if {
+	global := change.terraform_changes.global
+} else := []
+
+specific contains reason(
+	"global-routing-infrastructure", "cab-required",
+	sprintf("the global stack routes every region's traffic and this change %s", [concat("; ", sort(global_routing_changes))]),
+) if {
+	change.has_change
+	count(global_routing_changes) > 0
+}
+
 specific contains reason(
 	"weight-shift-within-limit", "normal",
 	sprintf("moves %v weight points (%s), within the limit of %v", [lib.weight_shift_points, change.weight_changes, change.weight_shift_limit]),

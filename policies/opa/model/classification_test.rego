@@ -16,6 +16,9 @@ tf(added, changed, removed) := {"added": added, "changed": changed, "removed": r
 
 one_record := tf([], ["aws_route53_record.api"], [])
 
+# A global-stack record whose weight alone changed, which the weight rules judge.
+reweighted_record := object.union(one_record, {"attributes": {"aws_route53_record.api": ["weighted_routing_policy"]}})
+
 declare(declaration) := [{"op": "add", "path": "/global/declarations/-", "value": declaration}]
 
 emergency := {
@@ -72,12 +75,12 @@ test_one_region_stack_is_normal if {
 }
 
 test_one_region_stack_with_global_is_not_single_region if {
-	inp := judged([], [], ["modules/terraform/traffic.ts"], {"us-west-2": one_record, "global": one_record})
+	inp := judged([], [], ["modules/terraform/traffic.ts"], {"us-west-2": one_record, "global": reweighted_record})
 	rules(inp) == ["other-change"]
 }
 
 test_two_region_stacks_need_cab if {
-	inp := judged([], [], ["modules/terraform/network.ts"], {"us-east-1": one_record, "us-west-2": tf([], [], ["aws_subnet.a"]), "global": one_record})
+	inp := judged([], [], ["modules/terraform/network.ts"], {"us-east-1": one_record, "us-west-2": tf([], [], ["aws_subnet.a"]), "global": reweighted_record})
 	classification.result == {
 		"class": "cab-required",
 		"rule": "cross-region-infrastructure",
@@ -262,4 +265,31 @@ test_making_a_promoted_region_writable_is_a_primary_read_only_change if {
 	)
 	rules(inp) == ["failover", "primary-read-only"]
 	reason_of(inp, "primary-read-only").message == "us-west-2 readOnly true→false"
+}
+
+test_global_weight_only_change_is_left_to_the_weight_rules if {
+	record := "aws_route53_record.traffic_record-us-east-1_3513A728"
+	inp := judged([], fixtures.weights(40, 60), ["regions/us-east-1.ts", "generated/terraform/global/cdk.tf.json"], {"global": {"added": [], "changed": [record], "removed": [], "attributes": {record: ["weighted_routing_policy"]}}})
+	not "global-routing-infrastructure" in rules(inp)
+	classification.result.class == "normal" with input as inp
+}
+
+test_global_health_check_change_needs_cab if {
+	check := "aws_route53_health_check.traffic_health-us-east-1_EE6E4F7B"
+	inp := judged([], [], ["generated/terraform/global/cdk.tf.json"], {"global": {"added": [], "changed": [check], "removed": [], "attributes": {check: ["failure_threshold"]}}})
+	reason_of(inp, "global-routing-infrastructure") == {
+		"rule": "global-routing-infrastructure",
+		"class": "cab-required",
+		"message": "the global stack routes every region's traffic and this change changes aws_route53_health_check.traffic_health-us-east-1_EE6E4F7B (failure_threshold)",
+	}
+}
+
+test_global_record_added_needs_cab if {
+	inp := judged([], [], ["generated/terraform/global/cdk.tf.json"], {"global": {"added": ["aws_route53_record.api_eu"], "changed": [], "removed": [], "attributes": {}}})
+	classification.result.rule == "global-routing-infrastructure" with input as inp
+}
+
+test_global_change_without_attribute_detail_counts_as_routing if {
+	inp := judged([], [], ["generated/terraform/global/cdk.tf.json"], {"global": one_record})
+	"global-routing-infrastructure" in rules(inp)
 }
