@@ -44,8 +44,6 @@ export function numberRange(min: number, max: number) {
   return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 }
 
-export const percent = numberRange(0, 100);
-
 export const dnsName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {

@@ -16,7 +16,7 @@ async function errorsAfter(change: (root: string) => Promise<void>): Promise<str
 describe('loading rejects bad inputs with file, path, expectation and what was found', () => {
   it('rejects a weight above 100', async () => {
     const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140'));
-    expect(errors).toContain('regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140');
+    expect(errors).toContain('regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140');
   });
 
   it('rejects an unknown AWS region', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsRegion, cidr, dnsLabel, dnsName, healthCheckerRegion, intRange, percent, residencyZone, slug } from './common';
+import { awsRegion, cidr, dnsLabel, dnsName, healthCheckerRegion, intRange, residencyZone, slug } from './common';
 
 export const nodeGroup = z
   .strictObject({
@@ -72,8 +72,11 @@ export const regionSchema = z
         .min(3, { error: 'at least three checker regions (Route 53 requires three)' }),
     }),
     traffic: z.strictObject({
-      /** Share of traffic in percent; serving regions' weights sum to 100. */
-      weight: percent,
+      /**
+       * Share of traffic in whole percent (Route 53 weights are integers); serving regions' weights sum
+       * to 100, which the traffic policies check.
+       */
+      weight: intRange(0, 100),
       routing: z.enum(['latency', 'weighted', 'failover']),
     }),
     /** Rejects writes in this region while it keeps serving reads. */

@@ -74,7 +74,7 @@ describe('the pipeline gates', () => {
     const root = await exampleRepo();
     await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
     const outcomes = await gatesAt(root);
-    expect(outcomes.model!.details).toEqual(['regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140']);
+    expect(outcomes.model!.details).toEqual(['regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140']);
     expect([outcomes.synth!.ok, outcomes.drift!.ok]).toEqual([false, false]);
     expect(outcomes.drift!.summary).toMatch(/^not run/);
   });

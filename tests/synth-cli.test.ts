@@ -35,7 +35,7 @@ describe('npm run synth', () => {
     const run = runSynth(root);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('synth: 2 errors in the inputs; generated/ left unchanged');
-    expect(run.stderr).toContain('regions/us-west-2.ts: traffic.weight: expected a number in 0..100, got 140');
+    expect(run.stderr).toContain('regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140');
     expect(run.stderr).toContain('apps/orders-api.ts: dataSets[2]: expected a data set defined in regions/replication-rules.yaml');
     expect(await readGenerated(root)).toEqual(before);
   });

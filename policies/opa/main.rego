@@ -23,11 +23,21 @@ waiver_of(finding) := {"waiver": waivers[0]} if {
 	count(waivers) > 0
 } else := {}
 
+# A waiver's path covers itself and what lies below it, segment by segment: "resource.x.scratch"
+# covers "resource.x.scratch.deletion_protection" but not "resource.x.scratch_orders".
 covers(waiver, finding) if {
 	waiver.policy == finding.policy
 	waiver.target.file == finding.location.file
-	startswith(finding.location.path, waiver.target.path)
+	below(finding.location.path, waiver.target.path)
 }
+
+below(_, "")
+
+below(path, path)
+
+below(path, target) if startswith(path, concat("", [target, "."]))
+
+below(path, target) if startswith(path, concat("", [target, "["]))
 
 report := {
 	"findings": findings,

@@ -160,10 +160,14 @@ specific contains reason(
 
 # Attributes through which the global stack carries the traffic weights: changing only these is a weight
 # shift, judged by the weight rules; anything else in that stack changes routing for every region at once.
+# (Only when the model's weights changed; an accelerator endpoint's configuration also says which load
+# balancer receives traffic, so it is never weight-only.)
 weight_attributes := {
 	"aws_route53_record": {"weighted_routing_policy"},
-	"aws_globalaccelerator_endpoint_group": {"traffic_dial_percentage", "endpoint_configuration"},
-}
+	"aws_globalaccelerator_endpoint_group": {"traffic_dial_percentage"},
+} if lib.weight_shift_points > 0
+
+else := {}
 
 global_routing_changes := array.concat(
 	[sprintf("%s %s", [verb, address]) |

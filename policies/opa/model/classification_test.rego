@@ -75,20 +75,28 @@ test_one_region_stack_is_normal if {
 }
 
 test_one_region_stack_with_global_is_not_single_region if {
-	inp := judged([], [], ["modules/terraform/traffic.ts"], {"us-west-2": one_record, "global": reweighted_record})
-	rules(inp) == ["other-change"]
+	inp := judged([], fixtures.weights(40, 60), ["modules/terraform/traffic.ts"], {"us-west-2": one_record, "global": reweighted_record})
+	rules(inp) == ["weight-shift-within-limit"]
+}
+
+test_record_weight_change_without_a_model_weight_change_counts_as_routing if {
+	inp := judged([], [], ["modules/terraform/traffic.ts"], {"global": reweighted_record})
+	"global-routing-infrastructure" in rules(inp)
+}
+
+test_accelerator_endpoint_change_needs_cab_even_with_a_weight_change if {
+	group := "aws_globalaccelerator_endpoint_group.us_east_1"
+	inp := judged([], fixtures.weights(40, 60), ["generated/terraform/global/cdk.tf.json"], {"global": {"added": [], "changed": [group], "removed": [], "attributes": {group: ["endpoint_configuration"]}}})
+	classification.result.rule == "global-routing-infrastructure" with input as inp
 }
 
 test_two_region_stacks_need_cab if {
-	inp := judged([], [], ["modules/terraform/network.ts"], {"us-east-1": one_record, "us-west-2": tf([], [], ["aws_subnet.a"]), "global": reweighted_record})
-	classification.result == {
-		"class": "cab-required",
-		"rule": "cross-region-infrastructure",
-		"reasons": [{
-			"rule": "cross-region-infrastructure", "class": "cab-required",
-			"message": "Terraform changes 2 region stacks (global (0 added, 1 changed, 0 removed), us-east-1 (0 added, 1 changed, 0 removed), us-west-2 (0 added, 0 changed, 1 removed)); cross-region changes need CAB approval",
-		}],
-	} with input as inp
+	inp := judged([], fixtures.weights(40, 60), ["modules/terraform/network.ts"], {"us-east-1": one_record, "us-west-2": tf([], [], ["aws_subnet.a"]), "global": reweighted_record})
+	classification.result.rule == "cross-region-infrastructure" with input as inp
+	reason_of(inp, "cross-region-infrastructure") == {
+		"rule": "cross-region-infrastructure", "class": "cab-required",
+		"message": "Terraform changes 2 region stacks (global (0 added, 1 changed, 0 removed), us-east-1 (0 added, 1 changed, 0 removed), us-west-2 (0 added, 0 changed, 1 removed)); cross-region changes need CAB approval",
+	}
 }
 
 test_small_weight_shift_is_normal if {

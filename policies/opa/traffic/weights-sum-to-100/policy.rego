@@ -19,3 +19,12 @@ deny contains {
 	total != 100
 	some region in lib.serving_regions
 }
+
+# With no serving region at all the fix can be in any region file, so every one is named.
+deny contains {
+	"message": sprintf("no region serves traffic (%s), expected weights summing to 100", [breakdown]),
+	"location": lib.region_path(region.id, "traffic.weight"),
+} if {
+	count(lib.serving_regions) == 0
+	some region in input.model.regions
+}

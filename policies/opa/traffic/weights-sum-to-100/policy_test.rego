@@ -22,3 +22,10 @@ test_weights_below_100_fire_only_on_serving_regions if {
 	findings := policy.deny with input as fixtures.with_model(fixtures.weights(40, 0))
 	{f.location.file | some f in findings} == {"regions/us-east-1.ts"}
 }
+
+test_all_weights_zero_fire_on_every_region if {
+	findings := policy.deny with input as fixtures.with_model(fixtures.weights(0, 0))
+	{f.location.file | some f in findings} == {"regions/us-east-1.ts", "regions/us-west-2.ts"}
+	some f in findings
+	f.message == "no region serves traffic (us-east-1=0 + us-west-2=0), expected weights summing to 100"
+}
