@@ -69,8 +69,12 @@ codeowners_matches(pattern, path) if {
 	some start in pattern_starts(pattern, n)
 	some end in numbers.range(start + 1, n)
 	end_allowed(pattern, body, end, n)
-	glob.match(body, ["/"], concat("/", array.slice(segments, start, end)))
+	some form in zero_directory_forms(body)
+	glob.match(form, ["/"], concat("/", array.slice(segments, start, end)))
 }
+
+# In gitignore syntax "a/**/b" also matches "a/b"; glob.match wants at least one directory there.
+zero_directory_forms(body) := {body, replace(body, "/**/", "/")}
 
 pattern_body(pattern) := trim_prefix(trim_suffix(trim_prefix(pattern, "/"), "/"), "**/")
 

@@ -149,15 +149,19 @@ else := to_number(trim_space(value)) if {
 	regex.match(`^-?[0-9]+(\.[0-9]+)?$`, trim_space(value))
 }
 
-# How a value reads in a message: JSON, or "not set" when Terraform would treat it as absent.
+# How a value reads in a message: JSON, or "not set" when Terraform would treat it as absent. Strings
+# are quoted by hand: Go's json.marshal escapes &, < and >, the wasm SDK's does not, and messages
+# must read the same in `opa test` and in the bundle.
 describe(value) := "not set" if is_null(value)
+
+else := sprintf("\"%s\"", [value]) if is_string(value)
 
 else := json.marshal(value)
 
 # The same for the values of values_at: the one value, or all of them when blocks disagree.
 describe_values(values) := "not set" if count(values) == 0
 
-else := json.marshal(value) if {
+else := describe(value) if {
 	count(values) == 1
 	some value in values
 }

@@ -103,3 +103,9 @@ test_rule_without_owners_and_no_owners_entry_fires_at_the_owners if {
 	findings := policy.deny with input as with_rules([rule("*", ["@example-org/platform"]), rule("/scratch/", [])])
 	{f.location.path | some f in findings} == {"owners"}
 }
+
+test_double_star_in_the_middle_matches_zero_or_more_directories if {
+	not "regions/global.yaml" in uncovered([rule("/regions/**/*.yaml", ["@o"])])
+	not "docs/adr/0001-regions.md" in uncovered([rule("/docs/**/*.md", ["@o"])])
+	"apps/orders-api.ts" in uncovered([rule("/regions/**/*.yaml", ["@o"])])
+}

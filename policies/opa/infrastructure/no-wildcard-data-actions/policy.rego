@@ -75,3 +75,38 @@ deny contains {
 	services := implicitly_granted(grant.statement)
 	count(services) > 0
 }
+
+# Policy text this policy cannot read (e.g. written with jsonencode) could grant anything, so it is
+# reported rather than passed: a reviewer looks at it, or the construct writes a policy document.
+deny contains {
+	"message": sprintf("%s is a Terraform expression whose statements cannot be read here (%s), expected JSON text or a reference to a data aws_iam_policy_document so its actions can be checked", [policy.label, policy.text]),
+	"location": policy.location,
+} if {
+	some policy in policy_texts
+	not readable(policy.value)
+}
+
+policy_texts contains {"label": sprintf("%s.policy", [resource.address]), "location": tf.attribute_location(resource, "policy"), "value": value, "text": tf.describe(value)} if {
+	some type in policy_types
+	some resource in tf.resources(type)
+	value := object.get(resource.config, "policy", null)
+	not is_null(value)
+}
+
+policy_texts contains {"label": sprintf("%s.inline_policy", [role.address]), "location": tf.attribute_location(role, "inline_policy"), "value": value, "text": tf.describe(value)} if {
+	some role in tf.resources("aws_iam_role")
+	some inline in tf.blocks(object.get(role.config, "inline_policy", null))
+	value := object.get(inline, "policy", null)
+	not is_null(value)
+}
+
+readable(value) if {
+	is_string(value)
+	json.is_valid(value)
+	is_object(json.unmarshal(value))
+}
+
+readable(value) if {
+	is_string(value)
+	regex.match(`^\$\{data\.aws_iam_policy_document\.[A-Za-z0-9_-]+\.json\}$`, value)
+}

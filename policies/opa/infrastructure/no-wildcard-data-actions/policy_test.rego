@@ -88,3 +88,16 @@ test_allow_with_not_action_covering_every_data_service_passes if {
 	config := {"data": builders.resource("aws_iam_policy_document", "rest", {"statement": [{"not_actions": not_actions, "resources": ["*"]}]})}
 	count(policy.deny) == 0 with input as builders.with_config(config)
 }
+
+test_policy_written_with_jsonencode_fires_as_unreadable if {
+	resources := builders.resource("aws_iam_policy", "app_data", {"policy": "${jsonencode({\"Statement\" = [{\"Action\" = \"s3:*\", \"Effect\" = \"Allow\"}]})}"})
+	findings := policy.deny with input as builders.with_resources(resources)
+	count(findings) == 1
+	some f in findings
+	startswith(f.message, "aws_iam_policy.app_data.policy is a Terraform expression whose statements cannot be read here")
+}
+
+test_policy_referencing_a_policy_document_is_read_through_the_document if {
+	resources := builders.resource("aws_iam_policy", "app", {"policy": "${data.aws_iam_policy_document.app.json}"})
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}

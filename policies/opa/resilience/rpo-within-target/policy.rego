@@ -6,6 +6,7 @@
 #   remediation: Lower the data set's lagAlertSeconds (or resilience.lagAlertForSeconds in global.yaml) so that their sum is at most its rpoSeconds, or relax rpoSeconds if the business agrees.
 package multiregion.policies.resilience.rpo_within_target
 
+import data.multiregion.lib
 import data.multiregion.lib.data as datasets
 import data.multiregion.resilience
 
@@ -15,9 +16,19 @@ deny contains {
 		figure.targetSeconds,
 		figure.arithmetic,
 	]),
-	"location": datasets.field_location(index, "lagAlertSeconds"),
+	"location": rpo_location(index, figure),
 } if {
 	some index, data_set in input.model.replication.dataSets
 	figure := resilience.figures.rpo.byDataSet[data_set.name]
 	figure.boundSeconds > figure.targetSeconds
+}
+
+# The alert delay is set once in global.yaml; when it alone leaves no room for a lag threshold of even
+# one second, no edit of the data set can fix the bound.
+rpo_location(_, figure) := lib.location(lib.global_file, "resilience.lagAlertForSeconds") if {
+	resilience.assumptions.lagAlertForSeconds + 1 > figure.targetSeconds
+}
+
+rpo_location(index, figure) := datasets.field_location(index, "lagAlertSeconds") if {
+	resilience.assumptions.lagAlertForSeconds + 1 <= figure.targetSeconds
 }

@@ -22,5 +22,10 @@ test_lag_alert_threshold_over_target_fires if {
 
 test_long_alert_delay_fires_on_every_data_set_it_pushes_over if {
 	findings := policy.deny with input as fixtures.with_model([{"op": "replace", "path": "/global/resilience/lagAlertForSeconds", "value": 200}])
-	{f.location.path | some f in findings} == {"dataSets[0].lagAlertSeconds", "dataSets[1].lagAlertSeconds"}
+	{f.location.path | some f in findings} == {"resilience.lagAlertForSeconds", "dataSets[1].lagAlertSeconds"}
+}
+
+test_alert_delay_alone_over_target_fires_at_the_delay if {
+	findings := policy.deny with input as fixtures.with_model([{"op": "replace", "path": "/global/resilience/lagAlertForSeconds", "value": 120}])
+	[f.location | some f in findings] == [{"file": "regions/global.yaml", "path": "resilience.lagAlertForSeconds"}]
 }

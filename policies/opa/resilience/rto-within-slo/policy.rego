@@ -15,8 +15,11 @@ worst := lib.region_by_id(rto.worstRegion)
 
 # Promotion and traffic shift are set in global.yaml; once they alone use up the SLO, no health check
 # or TTL in the region file can bring the bound under it, so the SLO is what a person must revisit.
+# Otherwise the finding points at the larger of the two terms the region file controls.
 finding_location := lib.location(lib.global_file, "slo.rtoMinutes") if {
 	resilience.promotion_seconds(worst) + resilience.assumptions.trafficShiftSeconds >= rto.sloSeconds
+} else := lib.region_path(rto.worstRegion, "dns.ttlSeconds") if {
+	worst.dns.ttlSeconds > worst.healthCheck.intervalSeconds * worst.healthCheck.failureThreshold
 } else := lib.region_path(rto.worstRegion, "healthCheck")
 
 deny contains {

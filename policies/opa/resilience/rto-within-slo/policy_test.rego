@@ -17,11 +17,11 @@ test_bound_equal_to_slo_passes if {
 	])
 }
 
-test_primary_over_slo_fires_at_its_health_check if {
+test_primary_over_slo_fires_at_its_dns_ttl_the_larger_term if {
 	findings := policy.deny with input as fixtures.with_model([rto_minutes(4)])
 	findings == {{
 		"message": "RTO bound 270 s exceeds the RTO SLO of 4 min (240 s): losing us-east-1: 10 s × 3 (health check) + 60 s (DNS TTL) + 120 s (database promotion) + 60 s (traffic shift) = 270 s",
-		"location": {"file": "regions/us-east-1.ts", "path": "healthCheck"},
+		"location": {"file": "regions/us-east-1.ts", "path": "dns.ttlSeconds"},
 	}}
 }
 
