@@ -1,4 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommitted } from '../modules/generated-dir';
@@ -6,8 +8,9 @@ import { synthOutputs } from '../modules/outputs';
 import { blocking, loadPolicyEngine, type PolicyEngine, type PolicyReport } from '../policies/engine/engine';
 import { policyInput, type PolicyInputParts } from '../policies/engine/input';
 import type { FileTree } from '../policies/gates/gate';
+import { resolveTool } from '../policies/toolchain/resolve';
 import { loadModel, loadWaivers, type Model } from '../schemas';
-import { edit, exampleRepo, put, removeScratchRepos } from './helpers/example-repo';
+import { edit, exampleRepo, put, REPO_ROOT, removeScratchRepos } from './helpers/example-repo';
 
 // Before the example's peak-season freeze (2026-11-26 to 2026-12-02), so only the freeze tests see it.
 const BEFORE_FREEZE = new Date('2026-11-20T12:00:00Z');
@@ -40,17 +43,21 @@ async function synthOrCommitted(root: string, model: Model): Promise<FileTree> {
   }
 }
 
-async function judge(edits: Edit[], options: { base?: Edit[]; now?: Date; change?: PolicyInputParts['change'] } = {}): Promise<PolicyReport> {
+type JudgeOptions = { base?: Edit[]; now?: Date; change?: PolicyInputParts['change'] };
+
+async function inputFor(edits: Edit[], options: JudgeOptions = {}) {
   const head = await revision(...edits);
   const base = options.base && (await revision(...options.base));
-  return engine.evaluate(
-    policyInput({
-      ...head,
-      repositoryPaths: [...head.files.keys()],
-      now: options.now ?? BEFORE_FREEZE,
-      ...(base ? { base: { model: base.model, sources: base.sources }, change: options.change ?? { files: [{ path: 'regions/us-west-2.ts', status: 'modified' }], terraform: {}, manifests: {} } } : {}),
-    }),
-  );
+  return policyInput({
+    ...head,
+    repositoryPaths: [...head.files.keys()],
+    now: options.now ?? BEFORE_FREEZE,
+    ...(base ? { base: { model: base.model, sources: base.sources }, change: options.change ?? { files: [{ path: 'regions/us-west-2.ts', status: 'modified' }], terraform: {}, manifests: {} } } : {}),
+  });
+}
+
+async function judge(edits: Edit[], options: JudgeOptions = {}): Promise<PolicyReport> {
+  return engine.evaluate(await inputFor(edits, options));
 }
 
 const ids = (report: PolicyReport) => [...new Set(blocking(report).map((finding) => finding.policy))].sort();
@@ -185,5 +192,42 @@ describe('the policy engine fails closed', () => {
     const stale = await loadPolicyEngine(root);
     const head = await revision(...weights(60, 60));
     expect(() => stale.evaluate(policyInput({ ...head, repositoryPaths: [], now: BEFORE_FREEZE }))).toThrow(/reported policy traffic.weights-sum-to-100, which policies\/bundle\/metadata.json does not describe/);
+  });
+});
+
+describe('the wasm bundle and the OPA CLI', () => {
+  // The wasm SDK implements some builtins in JavaScript (sprintf, json.marshal) and computes numbers
+  // differently, so `opa test` passing does not by itself prove the bundle says the same thing.
+  it('report the same findings, figures and classification for the same inputs', async () => {
+    const opa = resolveTool(REPO_ROOT, 'opa');
+    if (!opa.ok) throw new Error(`this specification needs the pinned OPA CLI: ${opa.message}`);
+    const scratch = await mkdtemp(path.join(tmpdir(), 'parity-'));
+    const scenarios: Array<[string, Edit[], JudgeOptions?]> = [
+      ['example', []],
+      ['both read-only', [(root) => edit(root, 'regions/us-east-1.ts', 'readOnly: false', 'readOnly: true'), (root) => edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true')]],
+      ['60/60', weights(60, 60)],
+      ['EU data, RPO 10 min', [(root) => edit(root, 'regions/replication-rules.yaml', /residency: us\n$/, 'residency: eu\n'), (root) => edit(root, 'regions/replication-rules.yaml', 'rpoSeconds: 300', 'rpoSeconds: 600')]],
+      ['100-point shift in a freeze', weights(100, 0), { base: [], now: IN_FREEZE }],
+    ];
+    try {
+      for (const [name, edits, options] of scenarios) {
+        const input = { ...(await inputFor(edits, options)), policies: engine.policies.map((p) => p.id) };
+        const file = path.join(scratch, 'input.json');
+        await writeFile(file, JSON.stringify(input));
+        const cli = JSON.parse(
+          execFileSync(opa.path, ['eval', '--format', 'json', '--data', 'policies/opa', '--input', file, 'data.multiregion.main.report'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+        ) as { result: Array<{ expressions: Array<{ value: PolicyReport }> }> };
+        const expected = cli.result[0]!.expressions[0]!.value;
+        const actual = engine.evaluate(input);
+        const comparable = (report: PolicyReport) => ({
+          findings: report.findings.map((f) => `${f.policy} ${f.location.file}: ${f.location.path}: ${f.message}`).sort(),
+          resilience: report.resilience,
+          classification: report.classification,
+        });
+        expect(comparable(actual), name).toEqual(comparable({ ...expected, findings: expected.findings as PolicyReport['findings'] }));
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
