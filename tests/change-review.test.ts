@@ -83,7 +83,7 @@ describe('npm run plan-change', () => {
     await edit(root, 'regions/replication-rules.yaml', 'rpoSeconds: 300', 'rpoSeconds: 600');
     const run = planChange(root, '--format', 'text');
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('HIGH data.rpo-within-slo regions/replication-rules.yaml:29: dataSets[3].rpoSeconds: ');
+    expect(run.stdout).toContain('HIGH data.rpo-within-slo regions/replication-rules.yaml:29:17: dataSets[3].rpoSeconds: ');
   });
 
   it('names a base that does not exist and how to get it', async () => {

@@ -3,10 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { loadModel, loadWaivers, type Located, type Model, type ModelSources, type Waiver } from '../../schemas';
 import type { FileTree } from '../gates/gate';
-import type { ChangeSummary, ResourceChanges } from './input';
+import { generatedDocuments, type ChangeSummary, type PolicyInput, type ResourceChanges } from './input';
 import { tarFiles } from './tar';
 
 const run = promisify(execFile);
@@ -76,10 +75,11 @@ export async function changedFiles(root: string, ref: string): Promise<ChangeSum
 
 /** Resources added, changed and removed per Terraform stack and per region's manifests. */
 export function summarizeChange(files: ChangeSummary['files'], base: FileTree, head: FileTree): ChangeSummary {
+  const [before, after] = [generatedDocuments(base), generatedDocuments(head)];
   return {
     files,
-    terraform: compareByKey(terraformResources(base), terraformResources(head)),
-    manifests: compareByKey(manifestObjects(base), manifestObjects(head)),
+    terraform: compareByKey(terraformResources(before.terraform), terraformResources(after.terraform)),
+    manifests: compareByKey(manifestObjects(before.manifests), manifestObjects(after.manifests)),
   };
 }
 
@@ -108,34 +108,33 @@ function differingAttributes(before: string, after: string): string[] {
 }
 
 /** Per stack: `aws_route53_record.<name>` → its JSON, data sources as `data.<type>.<name>`. */
-function terraformResources(files: FileTree): Keyed {
-  const stacks: Keyed = new Map();
-  for (const [file, content] of files) {
-    const stack = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/.exec(file)?.[1];
-    if (!stack) continue;
-    const config = JSON.parse(content) as { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
+function terraformResources(stacks: PolicyInput['terraform']): Keyed {
+  const keyed: Keyed = new Map();
+  for (const [stack, { config }] of Object.entries(stacks)) {
+    const { resource, data } = config as { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
     const resources = new Map<string, string>();
-    for (const [prefix, blocks] of [['', config.resource], ['data.', config.data]] as const) {
+    for (const [prefix, blocks] of [['', resource], ['data.', data]] as const) {
       for (const [type, byName] of Object.entries(blocks ?? {})) {
         for (const [name, body] of Object.entries(byName)) resources.set(`${prefix}${type}.${name}`, JSON.stringify(body));
       }
     }
-    stacks.set(stack, resources);
+    keyed.set(stack, resources);
   }
-  return stacks;
+  return keyed;
 }
 
 /** Per region: `<apiVersion>/<kind>/<namespace>/<name>` → its JSON. */
-function manifestObjects(files: FileTree): Keyed {
-  const regions: Keyed = new Map();
-  for (const [file, content] of files) {
-    const region = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/.exec(file)?.[1];
-    if (!region) continue;
-    const object = parseYaml(content) as { apiVersion?: string; kind?: string; metadata?: { namespace?: string; name?: string } };
-    const key = `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? '_cluster'}/${object.metadata?.name}`;
-    (regions.get(region) ?? regions.set(region, new Map()).get(region)!).set(key, JSON.stringify(object));
+function manifestObjects(regions: PolicyInput['manifests']): Keyed {
+  const keyed: Keyed = new Map();
+  for (const [region, manifests] of Object.entries(regions)) {
+    const objects = new Map<string, string>();
+    for (const { object } of manifests) {
+      const { apiVersion, kind, metadata } = object as { apiVersion?: string; kind?: string; metadata?: { namespace?: string; name?: string } };
+      objects.set(`${apiVersion}/${kind}/${metadata?.namespace ?? '_cluster'}/${metadata?.name}`, JSON.stringify(object));
+    }
+    keyed.set(region, objects);
   }
-  return regions;
+  return keyed;
 }
 
 async function git(root: string, args: string[]): Promise<string> {

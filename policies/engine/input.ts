@@ -51,15 +51,21 @@ export interface PolicyInputParts {
 const TERRAFORM_STACK = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
 const MANIFEST = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/;
 
-export function policyInput(parts: PolicyInputParts): PolicyInput {
+/** The generated tree parsed: Terraform JSON per stack, manifests per region. */
+export function generatedDocuments(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
   const terraform: PolicyInput['terraform'] = {};
   const manifests: PolicyInput['manifests'] = {};
-  for (const [file, content] of parts.files) {
+  for (const [file, content] of files) {
     const stack = TERRAFORM_STACK.exec(file)?.[1];
     if (stack) terraform[stack] = { file, config: JSON.parse(content) };
     const region = MANIFEST.exec(file)?.[1];
     if (region) (manifests[region] ??= []).push({ file, object: parseYaml(content) });
   }
+  return { terraform, manifests };
+}
+
+export function policyInput(parts: PolicyInputParts): PolicyInput {
+  const { terraform, manifests } = generatedDocuments(parts.files);
   return {
     now: (parts.now ?? new Date()).toISOString(),
     model: parts.model,

@@ -89,7 +89,7 @@ function text(plan: ChangePlan): string {
   lines.push('resilience:', ...Object.values(report.resilience.rto.byRegion).map((r) => `  ${r.arithmetic}`), ...Object.values(report.resilience.rpo.byDataSet).map((d) => `  ${d.arithmetic}`));
   lines.push(`findings: ${blocking(report).length} blocking, ${report.findings.length - blocking(report).length} waived`);
   for (const finding of report.findings) {
-    lines.push(`  ${finding.waiver ? 'WAIVED ' : ''}${finding.severity.toUpperCase()} ${finding.policy} ${where(finding)}: ${finding.message}`);
+    lines.push(`  ${finding.waiver ? 'WAIVED ' : ''}${formatFinding(finding)}`);
     if (!finding.waiver) lines.push(`      fix: ${finding.remediation}`);
   }
   return `${lines.join('\n')}\n`;
@@ -156,6 +156,12 @@ function appChanges(plan: ChangePlan): string[] {
     }
   }
   return rows.length ? ['### What changes per app', '', '| app | field | before → after |', '|---|---|---|', ...rows, ''] : [];
+}
+
+/** `HIGH traffic.weights-sum-to-100 regions/us-west-2.ts: traffic.weight: …` */
+export function formatFinding(finding: Finding): string {
+  const { file, path, line, column } = finding.location;
+  return `${finding.severity.toUpperCase()} ${finding.policy} ${file}${line ? `:${line}:${column ?? 1}` : ''}:${path ? ` ${path}:` : ''} ${finding.message}`;
 }
 
 function where(finding: Finding): string {

@@ -1,7 +1,8 @@
 import { count, formatLocated, loadWaivers, WAIVERS_FILE } from '../../schemas';
 import { RevisionError } from '../engine/change';
-import { blocking, loadPolicyEngine, PolicyBundleError, type Finding } from '../engine/engine';
+import { blocking, loadPolicyEngine, PolicyBundleError } from '../engine/engine';
 import { judgeWorkingTree } from '../engine/judge';
+import { formatFinding } from '../engine/report-format';
 import { fail, pass, type Gate } from './gate';
 
 const SHOWN = 30;
@@ -36,12 +37,6 @@ export const policyGate: Gate = {
     const judged = baseRef ? `as a change from ${baseRef} (${report.classification.class})` : 'without a base (change-aware rules see no change; set MR_BASE_REF in pull-request CI)';
     const summary = `${count(engine.policies.length, 'policy', 'policies')} ${judged}: ${count(failing.length, 'finding')}${waived ? ` (+${waived} waived)` : ''}; RTO bound ${rto.boundSeconds} s of ${rto.sloSeconds} s`;
     if (!failing.length) return pass(summary);
-    return fail(summary, [...failing.slice(0, SHOWN).map(formatFinding), ...(failing.length > SHOWN ? [`… and ${failing.length - SHOWN} more (npm run policies -- --format text)`] : [])]);
+    return fail(summary, [...failing.slice(0, SHOWN).map(formatFinding), ...(failing.length > SHOWN ? [`… and ${failing.length - SHOWN} more (\`npm run plan-change -- --format text\` lists all)`] : [])]);
   },
 };
-
-/** `HIGH traffic.weights-sum-to-100 regions/us-west-2.ts: traffic.weight: …` */
-export function formatFinding(finding: Finding): string {
-  const { file, path, line, column } = finding.location;
-  return `${finding.severity.toUpperCase()} ${finding.policy} ${file}${line ? `:${line}:${column ?? 1}` : ''}:${path ? ` ${path}:` : ''} ${finding.message}`;
-}
