@@ -1,4 +1,5 @@
 export * from './app';
+export * from './checkov-skip';
 export * from './cidr';
 export * from './common';
 export * from './global';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appSchema } from './app';
+import { checkovSkipsSchema } from './checkov-skip';
 import { globalSchema } from './global';
 import { regionSchema } from './region';
 import { replicationRulesSchema } from './replication';
@@ -13,6 +14,7 @@ export const JSON_SCHEMA_SOURCES = {
   'replication-rules.schema.json': { schema: replicationRulesSchema, title: 'Replication rules (regions/replication-rules.yaml)' },
   'global.schema.json': { schema: globalSchema, title: 'Global settings (regions/global.yaml)' },
   'waivers.schema.json': { schema: waiversSchema, title: 'Policy waivers (policies/waivers.yaml)' },
+  'checkov-skips.schema.json': { schema: checkovSkipsSchema, title: 'Reviewed checkov skips (policies/checkov/skips.yaml)' },
 } as const;
 
 export type JsonSchemaFile = keyof typeof JSON_SCHEMA_SOURCES;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { z } from 'zod';
 import { appSchema } from './app';
+import { checkovSkipsSchema, type CheckovSkip } from './checkov-skip';
 import { globalSchema } from './global';
 import { expectation, issueToLocated, located, type Located, type PathSegment, type Position } from './located';
 import { checkModel } from './model-checks';
@@ -15,6 +16,7 @@ import { parseYaml } from './yaml-source';
 export const GLOBAL_FILE = 'regions/global.yaml';
 export const REPLICATION_RULES_FILE = 'regions/replication-rules.yaml';
 export const WAIVERS_FILE = 'policies/waivers.yaml';
+export const CHECKOV_SKIPS_FILE = 'policies/checkov/skips.yaml';
 const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE)]);
 const INPUT_EXTENSIONS = ['.ts', '.yaml', '.yml'];
 
@@ -89,6 +91,15 @@ export async function loadWaivers(root: string): Promise<{ waivers: Waiver[]; er
   const errors: Located[] = [];
   const parsed = validate(raw, waiversSchema, errors);
   return { waivers: parsed?.waivers ?? [], errors };
+}
+
+/** The reviewed checkov skips; a missing file means none. */
+export async function loadCheckovSkips(root: string): Promise<{ skips: CheckovSkip[]; errors: Located[] }> {
+  const raw = await readInput(root, CHECKOV_SKIPS_FILE);
+  if (raw.errors.length === 1 && raw.errors[0]!.found === 'no such file') return { skips: [], errors: [] };
+  const errors: Located[] = [];
+  const parsed = validate(raw, checkovSkipsSchema, errors);
+  return { skips: parsed?.skips ?? [], errors };
 }
 
 function validate<S extends z.ZodType>(raw: RawInput, schema: S, errors: Located[]): z.output<S> | undefined {

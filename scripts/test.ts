@@ -34,10 +34,10 @@ if (!values['tests-only']) {
   console.log('\nGates');
   const context = await createGateContext(root, { synthOutputs, readCommitted }, baseRef ? { baseRef } : {});
   for (const outcome of await runGates(context)) {
-    const mark = outcome.ok ? 'PASS' : 'FAIL';
+    const mark = outcome.skipped ? 'SKIP' : outcome.ok ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);
-    if (!outcome.ok) for (const line of outcome.details) console.log(`          ${line}`);
-    counts[outcome.ok ? 'passed' : 'failed'] += 1;
+    if (!outcome.ok || outcome.skipped) for (const line of outcome.details) console.log(`          ${line}`);
+    counts[outcome.skipped ? 'skipped' : outcome.ok ? 'passed' : 'failed'] += 1;
     counts.passed += outcome.tests?.passed ?? 0;
     counts.failed += outcome.tests?.failed ?? 0;
   }

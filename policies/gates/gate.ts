@@ -25,6 +25,11 @@ export interface GateResult {
   summary: string;
   /** Shown under the gate when it fails: what is wrong and what to do about it. */
   details: string[];
+  /**
+   * The gate did not judge anything (an operator opted out on a machine that cannot run it). Counted
+   * as skipped in the closing line, never as passed.
+   */
+  skipped?: boolean;
   /** Test cases the gate ran itself (e.g. `opa test`), counted in the closing line beside vitest's. */
   tests?: { passed: number; failed: number };
 }
@@ -42,4 +47,9 @@ export function pass(summary: string): GateResult {
 
 export function fail(summary: string, details: string[] = []): GateResult {
   return { ok: false, summary, details };
+}
+
+/** Not run, by an explicit opt-out; `details` say what was missing. */
+export function skip(summary: string, details: string[] = []): GateResult {
+  return { ok: true, skipped: true, summary, details };
 }

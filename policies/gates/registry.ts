@@ -1,14 +1,16 @@
+import { checkovGate } from './checkov-gate';
 import { driftGate } from './drift-gate';
 import type { Gate, GateContext, GateResult } from './gate';
 import { jsonSchemaGate } from './json-schema-gate';
 import { modelGate, synthGate } from './model-gate';
 import { opaGate } from './opa-gate';
 import { policyGate } from './policy-gate';
+import { terraformGate } from './terraform-gate';
 import { toolchainGate } from './toolchain-gate';
 import { typescriptGate } from './typescript-gate';
 
-/** Every gate `npm test` runs, in order. Output gates (Kyverno, terraform validate, promtool, checkov) join here. */
-export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, opaGate, policyGate, typescriptGate, toolchainGate];
+/** Every gate `npm test` runs, in order. Output gates for the Kubernetes side (Kyverno, promtool) join here. */
+export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, opaGate, policyGate, terraformGate, checkovGate, typescriptGate, toolchainGate];
 
 export interface GateOutcome extends GateResult {
   name: string;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import versions from './versions.json' with { type: 'json' };
 
@@ -57,6 +58,45 @@ function resolveTerraform(): ResolvedTool {
     return { ok: true, name: 'terraform', path: found, version: report.terraform_version ?? 'unknown' };
   } catch (error) {
     return { ok: false, name: 'terraform', message: `${found} did not answer \`terraform version -json\`: ${(error as Error).message}` };
+  }
+}
+
+export type ResolvedProviderMirror =
+  | { ok: true; dir: string; version: string; /** The pinned version, or an older admitted one. */ admitted: boolean }
+  | { ok: false; message: string };
+
+/** Filesystem mirrors searched in order after `$MR_TF_PLUGIN_DIR`: where machine images and Terraform's own defaults put them. */
+const PROVIDER_MIRRORS = ['/opt/tf-plugins', path.join(homedir(), '.terraform.d', 'plugins'), '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins'];
+
+/**
+ * A filesystem mirror holding the AWS provider the stacks pin, or one the pin admits for validation
+ * (`versions.json`). Like terraform itself it is never downloaded: no registry here serves it.
+ */
+export function resolveAwsProviderMirror(): ResolvedProviderMirror {
+  const pin = versions['terraform-aws-provider'];
+  const wanted = [pin.version, ...pin.admittedForValidation];
+  const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const dirs = [...(process.env.MR_TF_PLUGIN_DIR ? [path.resolve(process.env.MR_TF_PLUGIN_DIR)] : []), ...PROVIDER_MIRRORS];
+  for (const version of wanted) {
+    for (const dir of dirs) {
+      const folder = path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws', version, platform);
+      const binary = safeReaddir(folder).find((file) => file.startsWith('terraform-provider-aws_'));
+      if (binary && isExecutable(path.join(folder, binary))) return { ok: true, dir, version, admitted: version !== pin.version };
+    }
+  }
+  return {
+    ok: false,
+    message:
+      `no filesystem mirror of the AWS provider ${wanted.join(' or ')} for ${platform} in ${dirs.join(', ')}; ` +
+      `put one at <dir>/registry.terraform.io/hashicorp/aws/<version>/${platform}/terraform-provider-aws_v<version>_x5 and set MR_TF_PLUGIN_DIR=<dir>`,
+  };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
   }
 }
 

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { count } from '../../schemas';
+import versions from '../toolchain/versions.json' with { type: 'json' };
+import { resolveAwsProviderMirror, resolveTool } from '../toolchain/resolve';
+import { fail, pass, skip, type Gate } from './gate';
+
+const run = promisify(execFile);
+const STACK_FILE = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
+/** Lets a machine without Terraform run the other gates; the run then ends with this gate counted as skipped, never as passed. */
+export const SKIP_TERRAFORM_ENV = 'MR_SKIP_TERRAFORM_VALIDATE';
+
+type TerraformJson = Record<string, any>;
+
+interface Diagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail?: string;
+  address?: string;
+}
+
+/**
+ * `terraform init -backend=false` + `terraform validate` on every committed stack, against a local
+ * mirror of the pinned AWS provider. When the machine only has an older admitted provider, every block
+ * that provider does not know is taken out before validating and listed, so nothing passes unseen.
+ */
+export const terraformGate: Gate = {
+  name: 'terraform',
+  description:
+    '`terraform validate` passes for every generated stack with the pinned AWS provider (or an admitted older one, listing what it could not validate); fails closed without terraform or a provider mirror.',
+  async run({ root, committed }) {
+    const stacks = [...committed].flatMap(([file, text]) => (STACK_FILE.test(file) ? [{ file, name: STACK_FILE.exec(file)![1]!, text }] : []));
+    if (!stacks.length) return fail('no stacks under generated/terraform/', ['run `npm run synth` and commit generated/']);
+    const terraform = resolveTool(root, 'terraform');
+    const mirror = resolveAwsProviderMirror();
+    if (!terraform.ok || !mirror.ok) {
+      const missing = [...(terraform.ok ? [] : [terraform.message]), ...(mirror.ok ? [] : [mirror.message])];
+      const reason = process.env[SKIP_TERRAFORM_ENV];
+      if (reason) return skip(`not run: ${reason} (${SKIP_TERRAFORM_ENV})`, missing);
+      return fail('terraform or the AWS provider is unavailable', [
+        ...missing,
+        `on a machine that cannot have them, set ${SKIP_TERRAFORM_ENV}=<reason> to report this gate as skipped`,
+      ]);
+    }
+
+    const work = await mkdtemp(path.join(tmpdir(), 'terraform-gate-'));
+    try {
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+      const terraformRun = (cwd: string, args: string[]) => run(terraform.path, args, { cwd, env, maxBuffer: 256 * 1024 * 1024 });
+      const providers = path.join(work, '_providers');
+      await mkdir(providers);
+      await writeFile(
+        path.join(providers, 'main.tf.json'),
+        JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: mirror.version } } } }),
+      );
+      await terraformRun(providers, ['init', '-backend=false', `-plugin-dir=${mirror.dir}`, '-input=false', '-no-color']);
+      const schema = JSON.parse((await terraformRun(providers, ['providers', 'schema', '-json'])).stdout) as ProviderSchemas;
+      const known = knownTypes(schema);
+
+      const results = await Promise.all(
+        stacks.map(async (stack) => {
+          const dir = path.join(work, stack.name);
+          await mkdir(dir);
+          const { config, unvalidated } = forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known);
+          await writeFile(path.join(dir, 'cdk.tf.json'), JSON.stringify(config));
+          // Every stack needs the same single provider: reuse one initialised plugin directory.
+          await symlink(path.join(providers, '.terraform'), path.join(dir, '.terraform'));
+          await copyFile(path.join(providers, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
+          const output = await terraformRun(dir, ['validate', '-json', '-no-color']).then(
+            ({ stdout }) => stdout,
+            (error: { stdout?: string; message: string }) => error.stdout || JSON.stringify({ diagnostics: [{ severity: 'error', summary: error.message }] }),
+          );
+          const diagnostics = (JSON.parse(output) as { diagnostics: Diagnostic[] }).diagnostics.filter((d) => d.severity === 'error');
+          return { stack, unvalidated, diagnostics };
+        }),
+      );
+
+      const errors = results.flatMap(({ stack, diagnostics }) =>
+        diagnostics.map((d) => `${stack.file}: ${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`),
+      );
+      const unvalidated = results.flatMap(({ stack, unvalidated }) => unvalidated.map((address) => `${stack.file}: ${address}`));
+      const provider = mirror.admitted
+        ? `AWS provider ${mirror.version} (admitted in place of the pinned ${versions['terraform-aws-provider'].version})`
+        : `AWS provider ${mirror.version}`;
+      if (errors.length) return fail(`${count(errors.length, 'error')} in ${count(stacks.length, 'stack')} (terraform ${terraform.version}, ${provider})`, errors);
+      const notValidated = unvalidated.length ? `; ${count(unvalidated.length, 'block')} not validated, unknown to ${mirror.version}: ${unvalidated.join(', ')}` : '';
+      return pass(`${count(stacks.length, 'stack')} valid with terraform ${terraform.version}, ${provider}${notValidated}`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  },
+};
+
+interface ProviderSchemas {
+  provider_schemas: Record<string, { resource_schemas?: Record<string, unknown>; data_source_schemas?: Record<string, unknown> }>;
+}
+
+interface KnownTypes {
+  resource: ReadonlySet<string>;
+  data: ReadonlySet<string>;
+}
+
+function knownTypes(schema: ProviderSchemas): KnownTypes {
+  const aws = Object.values(schema.provider_schemas)[0] ?? {};
+  return { resource: new Set(Object.keys(aws.resource_schemas ?? {})), data: new Set(Object.keys(aws.data_source_schemas ?? {})) };
+}
+
+/**
+ * The stack as the available provider can validate it: its version admitted in `required_providers`,
+ * and blocks of types it does not know removed, together with everything that refers to them. The
+ * removed addresses are returned so the gate can name them.
+ */
+export function forProvider(original: TerraformJson, providerVersion: string, known: KnownTypes): { config: TerraformJson; unvalidated: string[] } {
+  const config = structuredClone(original);
+  const aws = config.terraform?.required_providers?.aws;
+  if (aws) aws.version = providerVersion;
+  const removed: string[] = [];
+  for (const [kind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+    for (const type of Object.keys(config[kind] ?? {})) {
+      if (type === 'terraform_remote_state' || known[kind].has(type)) continue;
+      for (const name of Object.keys(config[kind][type])) removed.push(`${prefix}${type}.${name}`);
+      delete config[kind][type];
+    }
+  }
+  // A reference to a removed block would fail as undeclared; take the referrers out too, until none is left.
+  for (let queue = [...removed]; queue.length; ) {
+    const address = queue.shift()!;
+    // Interpolations and depends_on both name the address; a dot or name character before or after means another block.
+    const pattern = new RegExp(`(^|[^A-Za-z0-9_.-])${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_-]|$)`);
+    for (const [kind, prefix] of [['resource', ''], ['data', 'data.'], ['output', 'output.']] as const) {
+      for (const [type, blocks] of Object.entries(config[kind] ?? {}) as Array<[string, Record<string, unknown>]>) {
+        const entries = kind === 'output' ? { [type]: blocks } : blocks;
+        for (const [name, block] of Object.entries(entries)) {
+          if (!pattern.test(JSON.stringify(block))) continue;
+          const referrer = kind === 'output' ? `${prefix}${type}` : `${prefix}${type}.${name}`;
+          if (kind === 'output') delete config.output[type];
+          else delete config[kind][type][name];
+          removed.push(referrer);
+          queue.push(referrer);
+        }
+      }
+    }
+  }
+  return { config, unvalidated: removed.sort() };
+}
