@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { regionsOfApp, type Model } from '../schemas';
 import { RegionChart } from './k8s/region-chart';
 import { stableJson } from '../schemas/stable-json';
+import { CiStack } from './terraform/ci-stack';
 import { GlobalStack } from './terraform/global-stack';
 import { RegionStack } from './terraform/region-stack';
 
@@ -13,6 +14,7 @@ import { RegionStack } from './terraform/region-stack';
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
 export const GLOBAL_STACK = 'global';
+export const CI_STACK = 'ci';
 
 /**
  * Compiles the model into every file under `generated/`, in memory. Pure: no clock, no environment,
@@ -40,8 +42,9 @@ export const TERRAFORM_TARGET_VERSIONS = { terraform: '>=1.10.0' } as const;
 export function terraformApp(model: Model, outdir: string): { app: TerraformApp; stacks: TerraformStack[] } {
   const app = new TerraformApp({ outdir, skipValidation: false, context: { targetVersions: TERRAFORM_TARGET_VERSIONS } });
   const stacks: TerraformStack[] = [
-    ...model.regions.map((region) => new RegionStack(app, region.id, { region, global: model.global })),
+    ...model.regions.map((region) => new RegionStack(app, region.id, { region, model })),
     new GlobalStack(app, GLOBAL_STACK, { model }),
+    new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK }),
   ];
   return { app, stacks };
 }
@@ -97,7 +100,10 @@ const GENERATED_README = `# generated/
 
 Everything here is produced by \`npm run synth\` from \`regions/\` and \`apps/\` and is consumed as is:
 
-- \`terraform/<stack>/cdk.tf.json\`: one Terraform stack per region plus \`global\`; each has its own remote state.
+- \`terraform/<stack>/cdk.tf.json\`: one Terraform stack per region, \`global\` (DNS, accelerator, peering, the
+  Region switch plan) and \`ci\` (the roles CI assumes); each has its own remote state. Apply \`ci\` as an
+  administrator, then the primary region, the other regions, and \`global\` last: later stacks read the
+  earlier ones' outputs from their state.
 - \`k8s/<region>/<namespace>/<kind>-<name>.yaml\`: what Argo CD syncs into that region's cluster.
 
 Never edit these files by hand. \`npm test\` fails when they differ from a fresh synth.

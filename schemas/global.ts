@@ -73,6 +73,23 @@ export const resilienceAssumptionsSchema = z.strictObject({
   lagAlertForSeconds: intRange(0, 3600).default(60),
 });
 
+/** What the Terraform stacks build beyond the regions' own sizing: CI access, the edge, backups. */
+export const infrastructureSchema = z.strictObject({
+  /** GitHub repository (`owner/name`) whose Actions may assume the CI roles through OIDC. */
+  ciRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'a GitHub repository like "example-org/orders-gitops"' }),
+  /** A Global Accelerator in front of the regional load balancers, its traffic dials following the weights. */
+  globalAccelerator: z.boolean().default(true),
+  /** Requests one client IP may make per five minutes before the regional WAF blocks it. */
+  wafRateLimitPerFiveMinutes: intRange(100, 2_000_000_000).default(2000),
+  backup: z
+    .strictObject({
+      /** AWS Backup schedule expression, in UTC. */
+      schedule: z.string().regex(/^cron\([^)]+\)$/, { error: 'an AWS cron expression like "cron(0 5 ? * * *)"' }).default('cron(0 5 ? * * *)'),
+      retentionDays: intRange(1, 36500).default(35),
+    })
+    .default({ schedule: 'cron(0 5 ? * * *)', retentionDays: 35 }),
+});
+
 export const globalSchema = z.strictObject({
   /** Prefix for every named resource; keeps two deployments of this repo apart in one account. */
   name: slug,
@@ -87,6 +104,7 @@ export const globalSchema = z.strictObject({
   owners: z
     .array(z.strictObject({ path: z.string().min(1, { error: 'a path pattern' }), owners: z.array(owner).min(1, { error: 'at least one owner' }) }))
     .min(1, { error: 'at least one owner rule' }),
+  infrastructure: infrastructureSchema,
   /** Where every stack keeps its state; one key per stack under `keyPrefix`. */
   terraformState: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'an S3 bucket name' }),

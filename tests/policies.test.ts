@@ -34,7 +34,7 @@ async function revision(...edits: Edit[]) {
   return { root, model: load.model, sources: load.sources, files: await synthOrCommitted(root, load.model), waivers: waivers.waivers };
 }
 
-/** Constructs refuse some models the policies also refuse (weights 60/60); the policies then judge the committed output, as the gate does. */
+/** Constructs refuse some models the policies also refuse; the policies then judge the committed output, as the gate does. */
 async function synthOrCommitted(root: string, model: Model): Promise<FileTree> {
   try {
     return synthOutputs(model);

@@ -1,32 +1,347 @@
 import { TerraformStack } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import type { Construct } from 'constructs';
-import type { Global, Region } from '../../schemas';
+import { primaryRegion, type App, type DataSet, type Model, type Region } from '../../schemas';
+import { AccessLogBucket } from './access-log-bucket';
+import { AuroraGlobalDatabase } from './aurora-global-database';
+import { BackupPlan } from './backup-plan';
+import { CacheGlobalDatastore } from './cache-global-datastore';
+import { EksCluster } from './eks-cluster';
+import { KafkaCluster } from './kafka-cluster';
+import { KafkaReplicator } from './kafka-replicator';
+import { PublicLoadBalancer } from './public-load-balancer';
+import { RegionalAlarms } from './regional-alarms';
+import { RegionalKey } from './regional-key';
 import { RegionalNetwork } from './regional-network';
+import { ReplicatedBucket } from './replicated-bucket';
+import { publish, REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
+import { WebAcl } from './web-acl';
+import { WorkloadRole } from './workload-role';
 
 export interface RegionStackProps {
   readonly region: Region;
-  readonly global: Global;
+  readonly model: Model;
 }
 
-/** Everything that lives in one AWS region, in its own state so that losing a region never blocks applying the other. */
+/** S3 Replication Time Control replicates 99.99% of objects within 15 minutes; a tighter RPO needs it. */
+const RTC_SECONDS = 900;
+
+/**
+ * Everything that lives in one AWS region, in its own state so that losing a region never blocks
+ * applying the other. The primary holds the writers of the global database and datastore; a secondary
+ * joins them, reading the primary's identifiers from its state.
+ */
 export class RegionStack extends TerraformStack {
   readonly network: RegionalNetwork;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id);
-    const { region, global } = props;
+    const { region, model } = props;
+    const { global } = model;
+    const name = `${global.name}-${region.id}`;
+    const primary = primaryRegion(model);
+    const peers = model.regions.filter((other) => other.id !== region.id);
+    const dataSets = (store: DataSet['store']) => model.replication.dataSets.filter((dataSet) => dataSet.store === store);
+    // Data-set resources are named, not referenced, wherever a name is known before apply: alarms and peers use them.
+    const regionalName = (dataSet: DataSet) => dataSetResourceName(global.name, dataSet, region);
+    const replicatorName = (source: Region) => `${global.name}-${source.id}-to-${region.id}`;
+    const apps = model.apps.filter((app) => !app.regions || app.regions.includes(region.id));
+
     new AwsProvider(this, 'aws', {
       region: region.awsRegion,
-      defaultTags: [{ tags: { project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform' } }],
+      defaultTags: [{ tags: { project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform', ...region.residency.tags } }],
     });
     useStateBackend(this, global.terraformState, id);
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const partition = new DataAwsPartition(this, 'partition');
+    const primaryState = region.id === primary.id ? undefined : remoteStack(this, 'primary-state', global.terraformState, primary.id);
+
+    const key = new RegionalKey(this, 'key', { name, awsRegion: region.awsRegion });
+    const kmsKeyArn = key.key.arn;
+    const peerKeyArn = (peer: Region) => `arn:${partition.partition}:kms:${peer.awsRegion}:${account.accountId}:alias/${global.name}-${peer.id}`;
+
     this.network = new RegionalNetwork(this, 'network', {
-      name: `${global.name}-${region.id}`,
+      name,
       vpcCidr: region.network.vpcCidr,
       availabilityZones: region.network.availabilityZones,
       subnets: region.network.subnets,
+      kmsKeyArn,
+    });
+    const privateSubnetIds = this.network.subnets.private.map((subnet) => subnet.id);
+    const databaseSubnetIds = this.network.subnets.database.map((subnet) => subnet.id);
+    const clientCidrs = [...region.network.subnets.private];
+
+    const eks = new EksCluster(this, 'eks', {
+      name,
+      version: region.eks.version,
+      kmsKeyArn,
+      subnetIds: privateSubnetIds,
+      nodeGroups: region.eks.nodeGroups,
+    });
+
+    const logBucketName = (of: Region) => `${global.name}-${of.id}-access-logs`;
+    const logs = new AccessLogBucket(this, 'access-logs', {
+      bucketName: logBucketName(region),
+      awsRegion: region.awsRegion,
+      loadBalancerLogPrefix: name,
+      replicateTo: peers.map((peer) => ({ awsRegion: peer.awsRegion, bucketName: logBucketName(peer) })),
+    });
+    const webAcl = new WebAcl(this, 'waf', { name, rateLimitPerFiveMinutes: global.infrastructure.wafRateLimitPerFiveMinutes, kmsKeyArn });
+    const entry = entryApp(apps, region);
+    const loadBalancer = new PublicLoadBalancer(this, 'edge', {
+      name,
+      vpcId: this.network.vpc.id,
+      publicSubnetIds: this.network.subnets.public.map((subnet) => subnet.id),
+      targetCidrs: clientCidrs,
+      targetSecurityGroupId: eks.clusterSecurityGroupId,
+      certificateDomain: `${region.dns.regionalRecord}.${region.dns.zone}`,
+      alternativeNames: [`${global.dns.record}.${global.dns.zone}`],
+      zoneName: region.dns.zone,
+      webAclArn: webAcl.arn,
+      accessLogBucketName: logs.bucket.bucket,
+      targetPort: entry.port,
+      healthCheckPath: region.healthCheck.path,
+    });
+
+    const databases = dataSets('aurora').map(
+      (dataSet) =>
+        [
+          dataSet,
+          new AuroraGlobalDatabase(this, `db-${dataSet.name}`, {
+            name: regionalName(dataSet),
+            globalClusterIdentifier: `${global.name}-${dataSet.name}`,
+            role: region.role,
+            instanceClass: region.database.instanceClass,
+            instances: region.database.instances,
+            backupRetentionDays: region.database.backupRetentionDays,
+            kmsKeyArn,
+            vpcId: this.network.vpc.id,
+            subnetIds: databaseSubnetIds,
+            clientCidrs,
+          }),
+        ] as const,
+    );
+
+    const caches = dataSets('redis').map(
+      (dataSet) =>
+        [
+          dataSet,
+          new CacheGlobalDatastore(this, `cache-${dataSet.name}`, {
+            name: regionalName(dataSet),
+            role: region.role,
+            nodeType: region.cache.nodeType,
+            shards: region.cache.shards,
+            replicasPerShard: region.cache.replicasPerShard,
+            kmsKeyArn,
+            vpcId: this.network.vpc.id,
+            subnetIds: databaseSubnetIds,
+            clientCidrs,
+            ...(primaryState
+              ? { globalReplicationGroupId: primaryState.getString(REGION_OUTPUTS.cacheGlobalReplicationGroupId(dataSet.name)) }
+              : { globalReplicationGroupIdSuffix: `${global.name}-${dataSet.name}` }),
+          }),
+        ] as const,
+    );
+
+    const kafkaDataSets = dataSets('kafka');
+    const kafka = kafkaDataSets.length
+      ? new KafkaCluster(this, 'kafka', {
+          name,
+          brokerInstanceType: region.kafka.brokerInstanceType,
+          brokersPerAz: region.kafka.brokersPerAz,
+          storageGiB: region.kafka.storageGiB,
+          vpcId: this.network.vpc.id,
+          subnetIds: privateSubnetIds,
+          clientCidrs,
+          kmsKeyArn,
+        })
+      : undefined;
+    const replicators = kafka
+      ? mirroredTopicsBySource(kafkaDataSets, region, peers).map(([source, topics, activeActive]) => {
+          const sourceState = source.id === primary.id && primaryState ? primaryState : remoteStack(this, `state-${source.id}`, global.terraformState, source.id);
+          const replicator = new KafkaReplicator(this, `kafka-from-${source.id}`, {
+            name: replicatorName(source),
+            sourceClusterArn: sourceState.getString(REGION_OUTPUTS.kafkaClusterArn),
+            sourceSubnetIds: sourceState.getList(REGION_OUTPUTS.kafkaSubnetIds),
+            sourceSecurityGroupIds: [sourceState.getString(REGION_OUTPUTS.kafkaSecurityGroupId)],
+            targetClusterArn: kafka.clusterArn,
+            targetSubnetIds: privateSubnetIds,
+            targetSecurityGroupIds: [kafka.securityGroup.id],
+            topics,
+            // Active-passive consumers read the same topic names wherever they run; active-active keeps the source prefix so the mirrors never loop.
+            identicalTopicNames: !activeActive,
+          });
+          return [source, replicator] as const;
+        })
+      : [];
+
+    const buckets = dataSets('s3').map((dataSet) => {
+      const destinations = replicationTargets(dataSet, region, peers);
+      return [
+        dataSet,
+        new ReplicatedBucket(this, `bucket-${dataSet.name}`, {
+          bucketName: regionalName(dataSet),
+          awsRegion: region.awsRegion,
+          kmsKeyArn,
+          destinations: destinations.map((peer) => ({ awsRegion: peer.awsRegion, bucketName: dataSetResourceName(global.name, dataSet, peer), kmsKeyArn: peerKeyArn(peer) })),
+          replicationTimeControl: dataSet.rpoSeconds <= RTC_SECONDS,
+          accessLogBucketName: logs.bucket.bucket,
+        }),
+        destinations,
+      ] as const;
+    });
+
+    new BackupPlan(this, 'backup', {
+      name,
+      kmsKeyArn,
+      resourceArns: [...databases.map(([, database]) => database.clusterArn), ...buckets.map(([, bucket]) => bucket.bucketArn)],
+      copyToVaultArns: peers.map((peer) => `arn:${partition.partition}:backup:${peer.awsRegion}:${account.accountId}:backup-vault:${global.name}-${peer.id}`),
+      schedule: global.infrastructure.backup.schedule,
+      retentionDays: global.infrastructure.backup.retentionDays,
+      copyRetentionDays: global.infrastructure.backup.retentionDays,
+    });
+
+    new RegionalAlarms(this, 'alarms', {
+      name,
+      awsRegion: region.awsRegion,
+      kmsKeyArn,
+      auroraGlobalDatabases:
+        region.role === 'secondary' ? databases.map(([dataSet]) => ({ clusterIdentifier: regionalName(dataSet), lagAlertSeconds: dataSet.lagAlertSeconds })) : [],
+      cacheReplicationGroups:
+        region.role === 'secondary' ? caches.map(([dataSet, cache]) => ({ replicationGroupId: regionalName(dataSet), memberClusterIds: cache.memberClusterIds, lagAlertSeconds: dataSet.lagAlertSeconds })) : [],
+      kafkaReplicators: replicators.map(([source]) => ({
+        replicatorName: replicatorName(source),
+        lagAlertSeconds: Math.min(...kafkaDataSets.map((dataSet) => dataSet.lagAlertSeconds)),
+      })),
+      s3Replications: buckets.flatMap(([dataSet, , destinations]) =>
+        destinations.map((peer) => ({
+          sourceBucket: regionalName(dataSet),
+          destinationBucket: dataSetResourceName(global.name, dataSet, peer),
+          ruleId: `to-${peer.awsRegion}`,
+          lagAlertSeconds: dataSet.lagAlertSeconds,
+        })),
+      ),
+    });
+
+    const workloadRoles = apps.map((app) => [app, this.workloadRole(app, eks, { databases, caches, kafka, buckets, model, region, account, partition })] as const);
+
+    publish(this, REGION_OUTPUTS.vpcId, this.network.vpc.id, 'VPC the peering connections attach to');
+    publish(this, REGION_OUTPUTS.privateRouteTableIds, this.network.routeTables.private.map((table) => table.id), 'Route tables of the private subnets; peering adds routes to them');
+    publish(this, REGION_OUTPUTS.databaseRouteTableIds, this.network.routeTables.database.map((table) => table.id), 'Route tables of the database subnets; peering adds routes to them');
+    publish(this, REGION_OUTPUTS.clusterName, eks.clusterName, 'EKS cluster Argo CD deploys this region to');
+    publish(this, REGION_OUTPUTS.clusterEndpoint, eks.endpoint, 'Private API endpoint of the EKS cluster');
+    publish(this, REGION_OUTPUTS.clusterCertificateAuthority, eks.certificateAuthority, 'Base64 CA bundle of the EKS API');
+    publish(this, REGION_OUTPUTS.loadBalancerArn, loadBalancer.arn, 'Public load balancer; Global Accelerator endpoint');
+    publish(this, REGION_OUTPUTS.loadBalancerDnsName, loadBalancer.dnsName, 'Public load balancer DNS name');
+    publish(this, REGION_OUTPUTS.targetGroupArn, loadBalancer.targetGroupArn, `Target group the ${entry.app.name} TargetGroupBinding registers pods in`);
+    publish(this, REGION_OUTPUTS.webAclArn, webAcl.arn, 'WAF web ACL protecting the public load balancer');
+    if (kafka) {
+      publish(this, REGION_OUTPUTS.kafkaClusterArn, kafka.clusterArn, 'MSK cluster; source of the peers’ replicators');
+      publish(this, REGION_OUTPUTS.kafkaBootstrapBrokers, kafka.bootstrapBrokersIam, 'Kafka bootstrap brokers (IAM auth over TLS)');
+      publish(this, REGION_OUTPUTS.kafkaSubnetIds, privateSubnetIds, 'Subnets of the MSK brokers, for replicators in other regions');
+      publish(this, REGION_OUTPUTS.kafkaSecurityGroupId, kafka.securityGroup.id, 'Security group of the MSK brokers, for replicators in other regions');
+    }
+    for (const [dataSet, database] of databases) {
+      publish(this, REGION_OUTPUTS.databaseWriterEndpoint(dataSet.name), database.writerEndpoint, `${dataSet.name} writer endpoint (only the primary's accepts writes)`);
+      publish(this, REGION_OUTPUTS.databaseReaderEndpoint(dataSet.name), database.readerEndpoint, `${dataSet.name} reader endpoint in this region`);
+    }
+    for (const [dataSet, cache] of caches) {
+      publish(this, REGION_OUTPUTS.cacheEndpoint(dataSet.name), cache.endpoint, `${dataSet.name} Redis configuration endpoint`);
+      if (region.id === primary.id) publish(this, REGION_OUTPUTS.cacheGlobalReplicationGroupId(dataSet.name), cache.globalReplicationGroupId, `${dataSet.name} global datastore the secondaries join`);
+    }
+    for (const [dataSet, bucket] of buckets) publish(this, REGION_OUTPUTS.bucketName(dataSet.name), bucket.bucket.bucket, `${dataSet.name} bucket in this region`);
+    for (const [app, role] of workloadRoles) publish(this, REGION_OUTPUTS.workloadRoleArn(app.name), role.roleArn, `IRSA role of the ${app.name} service account`);
+  }
+
+  /** The app's IRSA role: exactly the data-plane actions on the data sets it names, in this region. */
+  private workloadRole(app: App, eks: EksCluster, context: WorkloadContext): WorkloadRole {
+    const { databases, caches, kafka, buckets, model, region, account, partition } = context;
+    const uses = (dataSet: DataSet) => app.dataSets.includes(dataSet.name);
+    const arn = (service: string, resource: string) => `arn:${partition.partition}:${service}:${region.awsRegion}:${account.accountId}:${resource}`;
+    const statements = [
+      ...databases.filter(([dataSet]) => uses(dataSet)).map(([dataSet, database]) => ({
+        sid: `Connect${pascal(dataSet.name)}`,
+        actions: ['rds-db:connect'],
+        resources: [arn('rds-db', `dbuser:${database.clusterResourceId}/${app.name}`)],
+      })),
+      ...caches.filter(([dataSet]) => uses(dataSet)).map(([dataSet, cache]) => ({
+        sid: `Connect${pascal(dataSet.name)}`,
+        actions: ['elasticache:Connect'],
+        resources: [cache.replicationGroup.arn, ...cache.userArns],
+      })),
+      ...(kafka && model.replication.dataSets.some((dataSet) => dataSet.store === 'kafka' && uses(dataSet))
+        ? [
+            { sid: 'ConnectKafka', actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [kafka.clusterArn] },
+            {
+              sid: 'UseTopics',
+              actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
+              resources: model.replication.dataSets
+                .filter((dataSet) => dataSet.store === 'kafka' && uses(dataSet))
+                .flatMap((dataSet) => dataSet.topics ?? [])
+                .map((topic) => kafka.topicArn(topic)),
+            },
+            { sid: 'UseOwnConsumerGroups', actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [kafka.groupArn(`${app.name}-*`)] },
+          ]
+        : []),
+      ...buckets.filter(([dataSet]) => uses(dataSet)).flatMap(([dataSet, bucket]) => [
+        { sid: `List${pascal(dataSet.name)}`, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] },
+        { sid: `ReadWrite${pascal(dataSet.name)}`, actions: ['s3:GetObject', 's3:PutObject'], resources: [`${bucket.bucketArn}/*`] },
+      ]),
+    ];
+    return new WorkloadRole(this, `workload-${app.name}`, {
+      name: `${model.global.name}-${region.id}-${app.name}`,
+      oidcProviderArn: eks.oidcProviderArn,
+      oidcIssuer: eks.oidcIssuer,
+      namespace: app.name,
+      serviceAccount: app.name,
+      statements: statements.filter((statement) => statement.resources.length > 0),
     });
   }
+}
+
+interface WorkloadContext {
+  databases: ReadonlyArray<readonly [DataSet, AuroraGlobalDatabase]>;
+  caches: ReadonlyArray<readonly [DataSet, CacheGlobalDatastore]>;
+  kafka: KafkaCluster | undefined;
+  buckets: ReadonlyArray<readonly [DataSet, ReplicatedBucket, readonly Region[]]>;
+  model: Model;
+  region: Region;
+  account: DataAwsCallerIdentity;
+  partition: DataAwsPartition;
+}
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+
+/** A data set's database, cache or bucket in one region; the same in every stack that names it. */
+const dataSetResourceName = (project: string, dataSet: DataSet, region: Region) => `${project}-${dataSet.name}-${region.id}`;
+
+/**
+ * Regions this region's copy of a data set replicates to. Objects go to every peer whatever the mode:
+ * under active-passive only the primary writes, so the reverse rules idle until a failover and then
+ * carry the new primary's writes back. Kafka topics are mirrored from the primary only, unless the
+ * data set is active-active (MSK Replicator has no idle direction: a mirror consumes what it mirrors).
+ */
+function replicationTargets(dataSet: DataSet, region: Region, peers: readonly Region[]): Region[] {
+  if (dataSet.store === 's3' || dataSet.mode === 'active-active') return [...peers];
+  return region.role === 'primary' ? peers.filter((peer) => peer.role === 'secondary') : [];
+}
+
+/** Source regions this region's MSK cluster mirrors topics from, with the topics and whether any is active-active, in a stable order. */
+function mirroredTopicsBySource(dataSets: readonly DataSet[], region: Region, peers: readonly Region[]): Array<[Region, string[], boolean]> {
+  return peers
+    .map((source): [Region, DataSet[]] => [source, dataSets.filter((dataSet) => replicationTargets(dataSet, source, [region]).length)])
+    .filter(([, mirrored]) => mirrored.length > 0)
+    .map(([source, mirrored]) => [source, [...new Set(mirrored.flatMap((dataSet) => dataSet.topics ?? []))].sort(), mirrored.some((dataSet) => dataSet.mode === 'active-active')]);
+}
+
+/** The app the public load balancer forwards to: the first (by name) with an HTTP port that runs in the region. */
+function entryApp(apps: readonly App[], region: Region): { app: App; port: number } {
+  for (const app of apps) {
+    const port = app.ports.find((candidate) => candidate.protocol === 'http');
+    if (port) return { app, port: port.port };
+  }
+  throw new Error(`RegionStack ${region.id}: apps: expected at least one app with an http port running in ${region.id}, got ${apps.length ? apps.map((app) => app.name).join(', ') : 'none'}`);
 }

@@ -7,6 +7,7 @@ const valid: RegionalNetworkProps = {
   vpcCidr: '10.10.0.0/16',
   availabilityZones: 2,
   subnets: { public: ['10.10.0.0/24', '10.10.1.0/24'], private: ['10.10.10.0/24', '10.10.11.0/24'], database: ['10.10.20.0/24', '10.10.21.0/24'] },
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 const build = (props: RegionalNetworkProps) => new RegionalNetwork(scratchStack(), 'network', props);
 

@@ -13,16 +13,17 @@ const endpoint = (id: string, weight: number, role: RegionalEndpoint['role']): R
 const build = (props: TrafficRoutingProps) => new TrafficRouting(scratchStack(), 'traffic', props);
 
 describe('TrafficRouting rejects', () => {
-  it('weights that do not sum to 100', () => {
+  it('a weight Route 53 cannot take', () => {
     expect(() =>
-      build({ zone: 'example.com', record: 'api', routing: 'weighted', endpoints: [endpoint('us-east-1', 60, 'primary'), endpoint('us-west-2', 60, 'secondary')] }),
-    ).toThrow('TrafficRouting traffic: endpoints[].weight: expected weights summing to 100, got us-east-1=60 + us-west-2=60 = 120');
+      build({ zone: 'example.com', hostedZoneId: 'Z0123456789EXAMPLE', record: 'api', routing: 'weighted', endpoints: [endpoint('us-east-1', 62.5, 'primary'), endpoint('us-west-2', 37.5, 'secondary')] }),
+    ).toThrow('TrafficRouting traffic: endpoints[us-east-1].weight: expected a whole number from 0 to 100, got 62.5');
   });
 
   it('failover routing over more than two endpoints', () => {
     expect(() =>
       build({
         zone: 'example.com',
+        hostedZoneId: 'Z0123456789EXAMPLE',
         record: 'api',
         routing: 'failover',
         endpoints: [endpoint('us-east-1', 100, 'primary'), endpoint('us-west-2', 0, 'secondary'), endpoint('eu-west-1', 0, 'secondary')],

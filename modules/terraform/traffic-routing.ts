@@ -1,4 +1,3 @@
-import { DataAwsRoute53Zone } from '@cdktn/provider-aws/lib/data-aws-route53-zone';
 import { Route53HealthCheck } from '@cdktn/provider-aws/lib/route53-health-check';
 import { Route53Record, type Route53RecordConfig } from '@cdktn/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
@@ -27,10 +26,19 @@ export interface RegionalEndpoint {
 export interface TrafficRoutingProps {
   /** Public hosted zone, e.g. `example.com`. */
   readonly zone: string;
+  /** Id of that hosted zone. */
+  readonly hostedZoneId: string;
   /** Label users resolve inside the zone, e.g. `api`. */
   readonly record: string;
   readonly routing: RoutingMode;
   readonly endpoints: readonly RegionalEndpoint[];
+  /**
+   * A second health check per endpoint id that must also pass for the region to get answers: the one
+   * an ARC Region switch plan turns unhealthy to move traffic away. The record then carries a
+   * calculated check over both.
+   * @default none; records carry the HTTPS check alone
+   */
+  readonly switchHealthCheckIds?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,19 +46,22 @@ export interface TrafficRoutingProps {
  * failing region leaves DNS answers without anyone acting. Weights are the model's, verbatim.
  */
 export class TrafficRouting extends Construct {
+  /** The HTTPS check of each endpoint, by endpoint id. */
   readonly healthChecks: Readonly<Record<string, Route53HealthCheck>>;
 
   constructor(scope: Construct, id: string, props: TrafficRoutingProps) {
     super(scope, id);
-    const total = props.endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
-    if (total !== 100) {
-      throw new Error(`TrafficRouting ${id}: endpoints[].weight: expected weights summing to 100, got ${props.endpoints.map((e) => `${e.id}=${e.weight}`).join(' + ')} = ${total}`);
+    // Whether the weights add up to 100 is a policy (traffic.weights-sum-to-100) with a finding that
+    // names the regions; Route 53 only needs each weight to be a whole number it accepts.
+    for (const endpoint of props.endpoints) {
+      if (!Number.isInteger(endpoint.weight) || endpoint.weight < 0 || endpoint.weight > 100) {
+        throw new Error(`TrafficRouting ${id}: endpoints[${endpoint.id}].weight: expected a whole number from 0 to 100, got ${endpoint.weight}`);
+      }
     }
     if (props.routing === 'failover' && props.endpoints.length !== 2) {
       throw new Error(`TrafficRouting ${id}: endpoints: expected exactly two endpoints for failover routing, got ${props.endpoints.length}`);
     }
 
-    const zone = new DataAwsRoute53Zone(this, 'zone', { name: props.zone, privateZone: false });
     const checks: Record<string, Route53HealthCheck> = {};
     for (const endpoint of props.endpoints) {
       const check = new Route53HealthCheck(this, `health-${endpoint.id}`, {
@@ -69,17 +80,28 @@ export class TrafficRouting extends Construct {
       // Under latency routing a drained region must disappear from the answers; weights do that for the other modes.
       if (props.routing === 'latency' && endpoint.weight === 0) continue;
       new Route53Record(this, `record-${endpoint.id}`, {
-        zoneId: zone.zoneId,
+        zoneId: props.hostedZoneId,
         name: `${props.record}.${props.zone}`,
         type: 'CNAME',
         ttl: endpoint.ttlSeconds ?? 60,
         records: [endpoint.fqdn],
         setIdentifier: endpoint.id,
-        healthCheckId: check.id,
+        healthCheckId: this.gatedCheck(endpoint, check, props).id,
         ...routingPolicy(props.routing, endpoint),
       });
     }
     this.healthChecks = checks;
+  }
+
+  private gatedCheck(endpoint: RegionalEndpoint, check: Route53HealthCheck, props: TrafficRoutingProps): Route53HealthCheck {
+    const switchCheck = props.switchHealthCheckIds?.[endpoint.id];
+    if (!switchCheck) return check;
+    return new Route53HealthCheck(this, `health-${endpoint.id}-and-switch`, {
+      type: 'CALCULATED',
+      childHealthchecks: [check.id, switchCheck],
+      childHealthThreshold: 2,
+      tags: { Name: `${props.record}.${props.zone} ${endpoint.id} healthy and not switched away` },
+    });
   }
 }
 

@@ -64,7 +64,7 @@ export const terraformGate: Gate = {
         stacks.map(async (stack) => {
           const dir = path.join(work, stack.name);
           await mkdir(dir);
-          const { config, unvalidated } = forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known);
+          const { config, unvalidated, standIns } = forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known);
           await writeFile(path.join(dir, 'cdk.tf.json'), JSON.stringify(config));
           // Every stack needs the same single provider: reuse one initialised plugin directory.
           await symlink(path.join(providers, '.terraform'), path.join(dir, '.terraform'));
@@ -74,7 +74,7 @@ export const terraformGate: Gate = {
             (error: { stdout?: string; message: string }) => error.stdout || JSON.stringify({ diagnostics: [{ severity: 'error', summary: error.message }] }),
           );
           const diagnostics = (JSON.parse(output) as { diagnostics: Diagnostic[] }).diagnostics.filter((d) => d.severity === 'error');
-          return { stack, unvalidated, diagnostics };
+          return { stack, unvalidated, standIns, diagnostics };
         }),
       );
 
@@ -82,11 +82,15 @@ export const terraformGate: Gate = {
         diagnostics.map((d) => `${stack.file}: ${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`),
       );
       const unvalidated = results.flatMap(({ stack, unvalidated }) => unvalidated.map((address) => `${stack.file}: ${address}`));
+      const standIns = results.flatMap(({ stack, standIns }) => standIns.map((address) => `${stack.file}: ${address}`));
       const provider = mirror.admitted
         ? `AWS provider ${mirror.version} (admitted in place of the pinned ${versions['terraform-aws-provider'].version})`
         : `AWS provider ${mirror.version}`;
       if (errors.length) return fail(`${count(errors.length, 'error')} in ${count(stacks.length, 'stack')} (terraform ${terraform.version}, ${provider})`, errors);
-      const notValidated = unvalidated.length ? `; ${count(unvalidated.length, 'block')} not validated, unknown to ${mirror.version}: ${unvalidated.join(', ')}` : '';
+      const notValidated = unvalidated.length
+        ? `; ${count(unvalidated.length, 'block')} not validated, unknown to ${mirror.version}: ${unvalidated.join(', ')}` +
+          (standIns.length ? `; validated with stand-ins for references to them: ${standIns.join(', ')}` : '')
+        : '';
       return pass(`${count(stacks.length, 'stack')} valid with terraform ${terraform.version}, ${provider}${notValidated}`);
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -110,10 +114,11 @@ function knownTypes(schema: ProviderSchemas): KnownTypes {
 
 /**
  * The stack as the available provider can validate it: its version admitted in `required_providers`,
- * and blocks of types it does not know removed, together with everything that refers to them. The
- * removed addresses are returned so the gate can name them.
+ * and blocks of types it does not know removed. Values that refer to a removed block are replaced by a
+ * literal stand-in, so the blocks around them are still validated; a `depends_on` entry naming one is
+ * dropped. Both lists are returned so the gate can name what it did not check.
  */
-export function forProvider(original: TerraformJson, providerVersion: string, known: KnownTypes): { config: TerraformJson; unvalidated: string[] } {
+export function forProvider(original: TerraformJson, providerVersion: string, known: KnownTypes): { config: TerraformJson; unvalidated: string[]; standIns: string[] } {
   const config = structuredClone(original);
   const aws = config.terraform?.required_providers?.aws;
   if (aws) aws.version = providerVersion;
@@ -125,24 +130,31 @@ export function forProvider(original: TerraformJson, providerVersion: string, kn
       delete config[kind][type];
     }
   }
-  // A reference to a removed block would fail as undeclared; take the referrers out too, until none is left.
-  for (let queue = [...removed]; queue.length; ) {
-    const address = queue.shift()!;
-    // Interpolations and depends_on both name the address; a dot or name character before or after means another block.
-    const pattern = new RegExp(`(^|[^A-Za-z0-9_.-])${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_-]|$)`);
-    for (const [kind, prefix] of [['resource', ''], ['data', 'data.'], ['output', 'output.']] as const) {
-      for (const [type, blocks] of Object.entries(config[kind] ?? {}) as Array<[string, Record<string, unknown>]>) {
-        const entries = kind === 'output' ? { [type]: blocks } : blocks;
-        for (const [name, block] of Object.entries(entries)) {
-          if (!pattern.test(JSON.stringify(block))) continue;
-          const referrer = kind === 'output' ? `${prefix}${type}` : `${prefix}${type}.${name}`;
-          if (kind === 'output') delete config.output[type];
-          else delete config[kind][type][name];
-          removed.push(referrer);
-          queue.push(referrer);
-        }
-      }
+  if (!removed.length) return { config, unvalidated: [], standIns: [] };
+  // A dot or name character before or after an address means another block's name.
+  const mentions = new RegExp(`(^|[^A-Za-z0-9_.-])(${removed.map((address) => address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})([^A-Za-z0-9_-]|$)`);
+  const standIns = new Set<string>();
+  const replace = (value: unknown, owner: string): unknown => {
+    if (typeof value === 'string') {
+      if (!mentions.test(value)) return value;
+      standIns.add(owner);
+      return `stand-in for ${mentions.exec(value)![2]}`;
+    }
+    if (Array.isArray(value)) return value.map((item) => replace(item, owner));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).flatMap(([key, item]) =>
+          key === 'depends_on' && Array.isArray(item) ? [[key, item.filter((entry) => !mentions.test(String(entry)))]] : [[key, replace(item, owner)]],
+        ),
+      );
+    }
+    return value;
+  };
+  for (const [kind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+    for (const [type, blocks] of Object.entries(config[kind] ?? {}) as Array<[string, Record<string, unknown>]>) {
+      for (const [name, block] of Object.entries(blocks)) blocks[name] = replace(block, `${prefix}${type}.${name}`);
     }
   }
-  return { config, unvalidated: removed.sort() };
+  for (const [name, output] of Object.entries(config.output ?? {})) config.output[name] = replace(output, `output.${name}`);
+  return { config, unvalidated: removed.sort(), standIns: [...standIns].sort() };
 }

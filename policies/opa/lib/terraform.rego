@@ -234,3 +234,8 @@ policy_statements(value, stack) := array.concat(json_policy_statements(value), [
 statement_label(statement) := sprintf("statement %s (Sid %s)", [format_int(statement.index, 10), json.marshal(statement.sid)]) if {
 	statement.sid != ""
 } else := sprintf("statement %s", [format_int(statement.index, 10)])
+
+# A secondary member of an ElastiCache global datastore takes its engine and encryption settings from
+# the datastore and the provider refuses them on the member, so they are judged on the primary that
+# founded the datastore.
+global_datastore_member(group) if present(object.get(group.config, "global_replication_group_id", null))

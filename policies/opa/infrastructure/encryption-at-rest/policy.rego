@@ -58,7 +58,18 @@ deny contains {
 	"location": tf.attribute_location(group, "at_rest_encryption_enabled"),
 } if {
 	some group in tf.resources("aws_elasticache_replication_group")
+	not tf.global_datastore_member(group)
 	not tf.is_true(object.get(group.config, "at_rest_encryption_enabled", null))
+}
+
+# The member's copy is still encrypted with a key of its own region, which it must name.
+deny contains {
+	"message": sprintf("%s joins a global datastore without kms_key_id, expected the region's customer-managed KMS key ARN", [group.address]),
+	"location": tf.attribute_location(group, "kms_key_id"),
+} if {
+	some group in tf.resources("aws_elasticache_replication_group")
+	tf.global_datastore_member(group)
+	not tf.present(object.get(group.config, "kms_key_id", null))
 }
 
 msk_kms_keys(cluster) := {key | some key in tf.values_at(cluster.config, ["encryption_info", "encryption_at_rest_kms_key_arn"]); tf.present(key)}

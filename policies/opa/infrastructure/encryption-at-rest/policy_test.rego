@@ -89,6 +89,19 @@ test_cache_at_rest_encryption_boolean_true_passes if {
 	count(policy.deny) == 0 with input as builders.with_resources(resources)
 }
 
+test_global_datastore_member_inherits_encryption_and_names_its_key if {
+	member := {"global_replication_group_id": builders.ref("data.terraform_remote_state", "primary", "outputs.cache"), "kms_key_id": builders.ref("aws_kms_key", "key", "arn")}
+	resources := builders.resource("aws_elasticache_replication_group", "sessions", member)
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}
+
+test_global_datastore_member_without_kms_key_fires if {
+	resources := builders.resource("aws_elasticache_replication_group", "sessions", {"global_replication_group_id": "ldgnf-orders-sessions"})
+	findings := policy.deny with input as builders.with_resources(resources)
+	builders.messages(findings) == {"aws_elasticache_replication_group.sessions joins a global datastore without kms_key_id, expected the region's customer-managed KMS key ARN"}
+	builders.locations(findings) == {builders.attribute_location("aws_elasticache_replication_group", "sessions", "kms_key_id")}
+}
+
 test_kafka_without_kms_key_fires if {
 	resources := builders.resource("aws_msk_cluster", "events", {"encryption_info": [{"encryption_in_transit": [{"client_broker": "TLS"}]}]})
 	findings := policy.deny with input as builders.with_resources(resources)

@@ -13,6 +13,7 @@ deny contains {
 	"location": tf.attribute_location(group, "transit_encryption_enabled"),
 } if {
 	some group in tf.resources("aws_elasticache_replication_group")
+	not tf.global_datastore_member(group)
 	not tf.is_true(object.get(group.config, "transit_encryption_enabled", null))
 }
 

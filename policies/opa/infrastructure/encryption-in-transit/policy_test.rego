@@ -19,6 +19,11 @@ test_tls_everywhere_passes if {
 	count(policy.deny) == 0 with input as builders.with_resources(resources)
 }
 
+test_global_datastore_member_inherits_transit_encryption if {
+	resources := builders.resource("aws_elasticache_replication_group", "sessions", {"global_replication_group_id": "ldgnf-orders-sessions"})
+	count(policy.deny) == 0 with input as builders.with_resources(resources)
+}
+
 test_cache_without_transit_encryption_fires if {
 	resources := builders.resource("aws_elasticache_replication_group", "sessions", {"at_rest_encryption_enabled": "true"})
 	findings := policy.deny with input as builders.with_resources(resources)

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { scratchStack } from '../../tests/helpers/scratch-stack';
+import { CiRoles, type CiRolesProps } from './ci-roles';
+
+const valid: CiRolesProps = {
+  name: 'orders',
+  repository: 'acme/orders-gitops',
+  stateBucket: 'acme-tfstate',
+  stateKeyPrefix: 'multi-region/prod',
+  stateRegion: 'us-east-1',
+  regions: [
+    { id: 'use1', awsRegion: 'us-east-1' },
+    { id: 'usw2', awsRegion: 'us-west-2' },
+  ],
+};
+const build = (props: CiRolesProps) => new CiRoles(scratchStack(), 'ci', props);
+
+describe('CiRoles rejects', () => {
+  it('a repository that is not owner/name', () => {
+    expect(() => build({ ...valid, repository: 'https://github.com/acme/orders' })).toThrow(
+      'CiRoles ci: repository: expected a GitHub repository as owner/name, got "https://github.com/acme/orders"',
+    );
+  });
+
+  it('two regions with the same id', () => {
+    expect(() => build({ ...valid, regions: [{ id: 'use1', awsRegion: 'us-east-1' }, { id: 'use1', awsRegion: 'us-west-2' }] })).toThrow(
+      'CiRoles ci: regions[].id: expected ids unique and distinct from globalStackName, got "use1" twice',
+    );
+  });
+
+  it('a region named like the global stack', () => {
+    expect(() => build({ ...valid, regions: [{ id: 'global', awsRegion: 'us-east-1' }] })).toThrow(
+      'CiRoles ci: regions[].id: expected ids unique and distinct from globalStackName, got "global" twice',
+    );
+  });
+
+  it('reading the state of a region that does not exist', () => {
+    expect(() => build({ ...valid, regions: [valid.regions[0]!, { ...valid.regions[1]!, readsStateOf: ['euw1'] }] })).toThrow(
+      'CiRoles ci: regions[usw2].readsStateOf: expected ids of other regions (use1), got "euw1"',
+    );
+  });
+});

@@ -1,0 +1,162 @@
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { describe, expect, it } from 'vitest';
+import { resourcesOf, scratchStack, synthScratch, type TerraformJson } from '../../tests/helpers/scratch-stack';
+import { CiRoles, type CiRolesProps } from './ci-roles';
+
+const props: CiRolesProps = {
+  name: 'orders',
+  repository: 'acme/orders-gitops',
+  stateBucket: 'acme-tfstate',
+  stateKeyPrefix: 'multi-region/prod',
+  stateRegion: 'us-east-1',
+  regions: [
+    { id: 'use1', awsRegion: 'us-east-1' },
+    { id: 'usw2', awsRegion: 'us-west-2' },
+  ],
+};
+const synth = (overrides: Partial<CiRolesProps> = {}): TerraformJson => {
+  const stack = scratchStack();
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  new CiRoles(stack, 'ci', { ...props, ...overrides });
+  return synthScratch(stack);
+};
+
+type Statement = { sid?: string; effect?: string; actions?: string[]; resources?: string[]; not_resources?: string[]; condition?: { test: string; variable: string; values: string[] }[] };
+/** Statements of the policy document synthesised at `ci/<name>`. */
+const statements = (json: TerraformJson, name: string): Statement[] => {
+  const document = Object.values(json.data?.aws_iam_policy_document ?? {}).find((doc) => doc['//'].metadata.path === `stack/ci/${name}`);
+  if (!document) throw new Error(`no policy document ci/${name}`);
+  return document.statement;
+};
+const bySid = (list: Statement[], sid: string) => list.find((statement) => statement.sid === sid);
+const allows = (list: Statement[]) => list.filter((statement) => (statement.effect ?? 'Allow') === 'Allow');
+const condition = (statement: Statement | undefined, variable: string) => statement?.condition?.find((c) => c.variable === variable);
+const role = (json: TerraformJson, name: string) => resourcesOf(json, 'aws_iam_role').find((r) => r.name === name);
+const stateObject = (key: string) => expect.stringMatching(new RegExp(`:s3:::acme-tfstate/multi-region/prod/${key.replace(/[.*]/g, '\\$&')}$`));
+
+describe('CiRoles', () => {
+  it('trusts GitHub Actions tokens issued for STS, without pinned thumbprints', () => {
+    const [provider] = resourcesOf(synth(), 'aws_iam_openid_connect_provider');
+    expect(provider).toEqual(expect.objectContaining({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] }));
+    expect(provider).not.toHaveProperty('thumbprint_list');
+  });
+
+  it('lets only pull requests of the repository assume the plan role', () => {
+    const [trust] = statements(synth(), 'plan-trust');
+    expect(trust!.condition).toEqual([
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/orders-gitops:pull_request'] },
+    ]);
+  });
+
+  it('lets only the protected environment of the same name assume each apply role', () => {
+    const json = synth();
+    const subject = (name: string) => condition(statements(json, `${name}-trust`)[0], 'token.actions.githubusercontent.com:sub')?.values;
+    expect(subject('apply-use1')).toEqual(['repo:acme/orders-gitops:environment:use1']);
+    expect(subject('apply-usw2')).toEqual(['repo:acme/orders-gitops:environment:usw2']);
+    expect(subject('apply-global')).toEqual(['repo:acme/orders-gitops:environment:global']);
+  });
+
+  it('caps every CI session at one hour and keeps CI roles under their own path', () => {
+    const roles = resourcesOf(synth(), 'aws_iam_role');
+    expect(roles.map((r) => [r.name, r.path, r.max_session_duration])).toEqual([
+      ['orders-ci-plan', '/ci/', 3600],
+      ['orders-ci-apply-use1', '/ci/', 3600],
+      ['orders-ci-apply-usw2', '/ci/', 3600],
+      ['orders-ci-apply-global', '/ci/', 3600],
+    ]);
+  });
+
+  it('gives the plan role the AWS managed ReadOnlyAccess policy', () => {
+    const json = synth();
+    const [attachment] = resourcesOf(json, 'aws_iam_role_policy_attachment');
+    expect(attachment!.policy_arn).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:iam::aws:policy\/ReadOnlyAccess$/);
+    expect(attachment!.role).toContain(Object.keys(json.resource.aws_iam_role!)[0]);
+  });
+
+  it('lets the plan role read every stack’s state and write only lock files', () => {
+    const plan = statements(synth(), 'plan-policy');
+    expect(bySid(plan, 'ReadState')!.resources).toEqual([stateObject('use1.tfstate'), stateObject('usw2.tfstate'), stateObject('global.tfstate')]);
+    const writes = allows(plan).filter((statement) => statement.actions!.some((action) => action === 's3:PutObject' || action === 's3:DeleteObject'));
+    expect(writes.flatMap((statement) => statement.resources)).toEqual([stateObject('*.tflock')]);
+  });
+
+  it('denies the plan role secret values, parameters, decryption and objects outside the state', () => {
+    const plan = statements(synth(), 'plan-policy');
+    const denied = plan.filter((statement) => statement.effect === 'Deny').flatMap((statement) => statement.actions);
+    expect(denied).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'ssm:GetParameter*', 'kms:Decrypt', 's3:GetObject*']));
+    expect(condition(bySid(plan, 'NoDecryptOutsideState'), 'kms:ViaService')).toEqual({ test: 'StringNotEquals', variable: 'kms:ViaService', values: ['s3.us-east-1.amazonaws.com'] });
+    expect(bySid(plan, 'NoObjectReadsOutsideState')!.not_resources).toEqual([stateObject('*')]);
+  });
+
+  it('confines every regional apply grant outside IAM to its own region', () => {
+    const apply = statements(synth(), 'apply-usw2-policy');
+    const state = ['ListStateKeys', 'ReadState', 'WriteOwnState', 'HoldOwnLock'];
+    const regional = allows(apply).filter((statement) => !state.includes(statement.sid!) && !statement.actions!.every((action) => action.startsWith('iam:')));
+    expect(regional.length).toBeGreaterThan(10);
+    for (const statement of regional) expect(condition(statement, 'aws:RequestedRegion')?.values).toEqual(['us-west-2']);
+    for (const sid of state) expect(condition(bySid(apply, sid), 'aws:RequestedRegion')?.values).toEqual(['us-east-1']);
+  });
+
+  it('lets a regional apply role touch only its own state object and lock file', () => {
+    const apply = statements(synth(), 'apply-usw2-policy');
+    const stateObjects = allows(apply)
+      .flatMap((statement) => statement.resources ?? [])
+      .filter((resource) => resource.includes('acme-tfstate/'));
+    expect([...new Set(stateObjects)]).toEqual([stateObject('usw2.tfstate'), stateObject('usw2.tfstate.tflock')]);
+    expect(condition(bySid(apply, 'ListStateKeys'), 's3:prefix')?.values).toEqual(['multi-region/prod/usw2.tfstate']);
+  });
+
+  it('lets a regional apply role read the state of the regions it names, without writing it', () => {
+    const apply = statements(synth({ regions: [{ id: 'use1', awsRegion: 'us-east-1' }, { id: 'usw2', awsRegion: 'us-west-2', readsStateOf: ['use1'] }] }), 'apply-usw2-policy');
+    expect(bySid(apply, 'ReadState')!.resources).toEqual([stateObject('usw2.tfstate'), stateObject('use1.tfstate')]);
+    expect(bySid(apply, 'WriteOwnState')!.resources).toEqual([stateObject('usw2.tfstate')]);
+  });
+
+  it('lets the global apply role read every stack’s state but write only its own', () => {
+    const apply = statements(synth(), 'apply-global-policy');
+    expect(bySid(apply, 'ReadState')!.resources).toEqual([stateObject('use1.tfstate'), stateObject('usw2.tfstate'), stateObject('global.tfstate')]);
+    expect(bySid(apply, 'WriteOwnState')!.resources).toEqual([stateObject('global.tfstate')]);
+  });
+
+  it('grants no wildcard over a whole data service in any policy', () => {
+    const json = synth();
+    const actions = Object.values(json.data!.aws_iam_policy_document!).flatMap((doc) => allows(doc.statement).flatMap((statement: Statement) => statement.actions ?? []));
+    const dataServices = ['s3', 'rds', 'rds-db', 'kafka', 'kafka-cluster', 'elasticache', 'dynamodb', 'kms', 'secretsmanager'];
+    expect(actions.filter((action) => action === '*' || dataServices.some((service) => action.toLowerCase() === `${service}:*`))).toEqual([]);
+  });
+
+  it('lets each apply role manage and pass only its own stack’s roles, to the services that use them', () => {
+    const json = synth();
+    const pass = (name: string) => bySid(statements(json, name), 'PassStackRoles')!;
+    expect(pass('apply-use1-policy').resources).toEqual([
+      expect.stringMatching(/:role\/orders-use1-\*$/),
+      expect.stringMatching(/:role\/orders-\*-use1$/),
+      expect.stringMatching(/:role\/orders-\*-use1-\*$/),
+    ]);
+    expect(condition(pass('apply-use1-policy'), 'iam:PassedToService')?.values).toEqual(expect.arrayContaining(['eks.amazonaws.com', 'rds.amazonaws.com']));
+    expect(pass('apply-global-policy').resources).toEqual([expect.stringMatching(/:role\/orders-global-\*$/)]);
+    expect(condition(pass('apply-global-policy'), 'iam:PassedToService')?.values).toEqual(['arc-region-switch.amazonaws.com']);
+  });
+
+  it('lets the global apply role read but not change the CI roles', () => {
+    const apply = statements(synth(), 'apply-global-policy');
+    const ciResources = allows(apply).filter((statement) => statement.resources?.some((resource) => resource.includes(':role/ci/')));
+    expect(ciResources.map((statement) => statement.sid)).toEqual(['ReadCiRoles']);
+    expect(ciResources[0]!.actions!.every((action) => /^iam:(Get|List)/.test(action))).toBe(true);
+  });
+
+  it('lets the roles use the state bucket’s key only through S3 when one is given', () => {
+    const grant = (json: TerraformJson) => bySid(statements(json, 'apply-use1-policy'), 'StateKeyThroughS3');
+    expect(grant(synth())).toBeUndefined();
+    const withKey = grant(synth({ stateKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/state' }));
+    expect(withKey).toEqual(expect.objectContaining({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: ['arn:aws:kms:us-east-1:123456789012:key/state'] }));
+    expect(condition(withKey, 'kms:ViaService')?.values).toEqual(['s3.us-east-1.amazonaws.com']);
+  });
+
+  it('exposes the apply roles by stack name', () => {
+    const stack = scratchStack();
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    expect(Object.keys(new CiRoles(stack, 'ci', props).applyRoles)).toEqual(['use1', 'usw2', 'global']);
+  });
+});
