@@ -24,6 +24,7 @@ describe('synth', () => {
   it('produces one Terraform stack per region plus a global stack, and manifests per region', async () => {
     const files = synth(await modelAt(REPO_ROOT));
     expect([...files.keys()].filter((f) => f.startsWith('terraform/'))).toEqual([
+      'terraform/ci/cdk.tf.json',
       'terraform/global/cdk.tf.json',
       'terraform/us-east-1/cdk.tf.json',
       'terraform/us-west-2/cdk.tf.json',
@@ -50,8 +51,8 @@ describe('synth', () => {
 
   it('keeps each stack in its own S3 state with locking and encryption', async () => {
     const files = synth(await modelAt(REPO_ROOT));
-    const backends = ['global', 'us-east-1', 'us-west-2'].map((name) => stack(files, name).terraform.backend.s3);
-    expect(new Set(backends.map((b) => b.key)).size).toBe(3);
+    const backends = ['ci', 'global', 'us-east-1', 'us-west-2'].map((name) => stack(files, name).terraform.backend.s3);
+    expect(new Set(backends.map((b) => b.key)).size).toBe(4);
     for (const backend of backends) expect(backend).toMatchObject({ bucket: 'example-org-orders-tfstate', encrypt: true, use_lockfile: true });
   });
 
@@ -74,7 +75,7 @@ describe('synth', () => {
       ['us-west-2', { weight: 50 }],
     ]);
     for (const record of records) expect(record.health_check_id).toMatch(/^\$\{aws_route53_health_check\./);
-    expect(resources(global, 'aws_route53_health_check').map((c) => [c.fqdn, c.type, c.request_interval, c.failure_threshold])).toEqual([
+    expect(resources(global, 'aws_route53_health_check').filter((c) => c.type === 'HTTPS').map((c) => [c.fqdn, c.type, c.request_interval, c.failure_threshold])).toEqual([
       ['api-use1.example.com', 'HTTPS', 10, 3],
       ['api-usw2.example.com', 'HTTPS', 10, 3],
     ]);

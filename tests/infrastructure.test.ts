@@ -36,10 +36,10 @@ function resources(stacks: Map<string, Stack>, type: string): Resource[] {
   );
 }
 
-/** The resources of a type in the same stack whose `attribute` refers to the target. */
-function attached(stacks: Map<string, Stack>, target: Resource, type: string, attribute: string, property = 'id'): Resource[] {
-  const reference = `\${${target.address}.${property}}`;
-  return resources(stacks, type).filter((candidate) => candidate.stack === target.stack && JSON.stringify(candidate.config[attribute]) === JSON.stringify(reference));
+/** The resources of a type in the same stack whose `attribute` refers to the target (by id or by name). */
+function attached(stacks: Map<string, Stack>, target: Resource, type: string, attribute: string): Resource[] {
+  const references = ['id', 'bucket'].map((property) => `\${${target.address}.${property}}`);
+  return resources(stacks, type).filter((candidate) => candidate.stack === target.stack && references.includes(candidate.config[attribute]));
 }
 
 let files: GeneratedFiles;
@@ -79,8 +79,8 @@ describe('generated infrastructure', () => {
       const [encryption] = attached(stacks, bucket!, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket');
       expect(encryption!.config.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
       const [replication] = attached(stacks, bucket!, 'aws_s3_bucket_replication_configuration', 'bucket');
-      const destinations = replication!.config.rule.map((rule: Block) => rule.destination[0] ?? rule.destination);
-      expect(destinations.map((d: Block) => d.bucket)).toEqual([`arn:aws:s3:::orders-order-documents-${peer}`]);
+      expect(replication!.config.rule.map((rule: Block) => rule.destination.bucket)).toEqual([expect.stringMatching(new RegExp(`:s3:::orders-order-documents-${peer}$`))]);
+      expect(replication!.config.rule[0].destination.encryption_configuration.replica_kms_key_id).toMatch(new RegExp(`:kms:${peer}:.*:alias/orders-${peer}$`));
     }
   });
 
@@ -158,29 +158,46 @@ describe('a model change touches only what it should', () => {
     const west = await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8');
     await writeFile(
       path.join(root, 'regions/us-east-2.ts'),
-      west.replaceAll("'us-west-2'", "'us-east-2'").replaceAll('10.20.', '10.30.').replace("regionalRecord: 'api-usw2'", "regionalRecord: 'api-use2'").replace('weight: 50', 'weight: 0'),
+      west.replace("id: 'us-west-2'", "id: 'us-east-2'").replace("awsRegion: 'us-west-2'", "awsRegion: 'us-east-2'").replaceAll('10.20.', '10.30.').replace("regionalRecord: 'api-usw2'", "regionalRecord: 'api-use2'").replace('weight: 50', 'weight: 0'),
     );
     const after = stacksOf(synth(await modelAt(root)));
-    expect([...after.keys()].sort()).toEqual(['global', 'us-east-1', 'us-east-2', 'us-west-2']);
+    expect([...after.keys()].sort()).toEqual(['ci', 'global', 'us-east-1', 'us-east-2', 'us-west-2']);
     const changes = resourceChanges(stacks, after);
     expect(changes.filter((c) => c.change === '-')).toEqual([]);
     // Existing regions gain replication towards, backups copied to and alarms about the new region; nothing else of theirs moves.
-    const regional = new Set(changes.filter((c) => c.stack !== 'global' && c.stack !== 'us-east-2').map((c) => c.type));
-    expect(regional.size).toBeGreaterThan(0);
-    for (const type of regional) expect(CROSS_REGION_TYPES, type).toContain(type);
+    for (const region of ['us-east-1', 'us-west-2']) {
+      expect([...new Set(changes.filter((c) => c.stack === region).map((c) => `${c.change} ${c.type}`))].sort(), region).toEqual(CROSS_REGION_CHANGES);
+    }
+    // CI gets an apply role for the new region, whose peers may read its state.
+    expect(changes.filter((c) => c.stack === 'ci' && c.change !== '~').map((c) => c.type).sort()).toEqual([
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'data.aws_iam_policy_document',
+      'data.aws_iam_policy_document',
+    ]);
     const global = new Set(changes.filter((c) => c.stack === 'global' && c.change === '+').map((c) => c.type));
-    expect([...global]).toEqual(expect.arrayContaining(['aws_route53_health_check', 'aws_route53_record', 'aws_vpc_peering_connection', 'aws_globalaccelerator_endpoint_group']));
+    expect([...global].sort()).toEqual([
+      'aws_eks_access_entry',
+      'aws_eks_access_policy_association',
+      'aws_globalaccelerator_endpoint_group',
+      'aws_route',
+      'aws_route53_health_check',
+      'aws_route53_record',
+      'aws_vpc_peering_connection',
+      'aws_vpc_peering_connection_accepter',
+      'aws_vpc_peering_connection_options',
+      'data.terraform_remote_state',
+    ]);
   });
 });
 
-/** Resource types in an existing region stack that may change when a region joins: what points at peers. */
-const CROSS_REGION_TYPES = [
-  'aws_s3_bucket_replication_configuration',
-  'aws_iam_role_policy',
-  'aws_iam_policy',
-  'aws_backup_plan',
-  'aws_cloudwatch_metric_alarm',
-  'aws_cloudwatch_dashboard',
+/** What changes in an existing region stack when a region joins: only what points at peers. */
+const CROSS_REGION_CHANGES = [
+  '+ aws_cloudwatch_metric_alarm',
+  '~ aws_backup_plan',
+  '~ aws_cloudwatch_dashboard',
+  '~ aws_s3_bucket_replication_configuration',
+  '~ data.aws_iam_policy_document',
 ];
 
 type Change = { stack: string; change: '+' | '~' | '-'; type: string; name: string };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,23 +153,25 @@ describe('change-aware policies compare the pull request with its base', () => {
 
 describe('waivers', () => {
   const waiver = (expires: string) =>
-    `waivers:\n  - policy: traffic.weights-sum-to-100\n    target: { file: regions/us-west-2.ts, path: traffic.weight }\n    reason: Temporary overweight while a load test runs.\n    owner: "@example-org/sre"\n    expires: ${expires}\n`;
+    `  - policy: traffic.weights-sum-to-100\n    target: { file: regions/us-west-2.ts, path: traffic.weight }\n    reason: Temporary overweight while a load test runs.\n    owner: "@example-org/sre"\n    expires: ${expires}\n`;
+  // Beside the repository's own waivers, which keep covering what they cover.
+  const addWaiver = (text: string) => async (root: string) => put(root, 'policies/waivers.yaml', `${(await readFile(path.join(root, 'policies/waivers.yaml'), 'utf8')).trimEnd()}\n${text}`);
 
   it('accept the finding they cover until they expire, and report it as waived', async () => {
-    const report = await judge([...weights(60, 60), (root) => put(root, 'policies/waivers.yaml', waiver('2026-12-01T00:00:00Z'))]);
+    const report = await judge([...weights(60, 60), addWaiver(waiver('2026-12-01T00:00:00Z'))]);
     expect(blocking(report).map((f) => f.location.file)).toEqual(['regions/us-east-1.ts']);
     expect(report.findings.find((f) => f.location.file === 'regions/us-west-2.ts')?.waiver?.owner).toBe('@example-org/sre');
   });
 
   it('must name a policy the bundle has', async () => {
-    const report = await judge([(root) => put(root, 'policies/waivers.yaml', waiver('2026-12-01T00:00:00Z').replace('weights-sum-to-100', 'weights-sum-to-10'))]);
+    const report = await judge([addWaiver(waiver('2026-12-01T00:00:00Z').replace('weights-sum-to-100', 'weights-sum-to-10'))]);
     expect(ids(report)).toEqual(['change.waiver-names-a-policy']);
   });
 
   it('fail the gate once expired, even when nothing matches them any more', async () => {
-    const report = await judge([(root) => put(root, 'policies/waivers.yaml', waiver('2026-11-01T00:00:00Z'))]);
+    const report = await judge([addWaiver(waiver('2026-11-01T00:00:00Z'))]);
     expect(ids(report)).toEqual(['change.waiver-not-expired']);
-    expect(blocking(report)[0]!.location).toEqual({ file: 'policies/waivers.yaml', path: 'waivers[0]' });
+    expect(blocking(report)[0]!.location).toEqual({ file: 'policies/waivers.yaml', path: `waivers[${(await loadWaivers(REPO_ROOT)).waivers.length}]` });
   });
 });
 
@@ -191,7 +193,7 @@ describe('the policy engine fails closed', () => {
     await writeFile(path.join(root, 'policies/bundle/metadata.json'), '[]');
     const stale = await loadPolicyEngine(root);
     const head = await revision(...weights(60, 60));
-    expect(() => stale.evaluate(policyInput({ ...head, repositoryPaths: [], now: BEFORE_FREEZE }))).toThrow(/reported policy traffic.weights-sum-to-100, which policies\/bundle\/metadata.json does not describe/);
+    expect(() => stale.evaluate(policyInput({ ...head, repositoryPaths: [], now: BEFORE_FREEZE }))).toThrow(/reported policy [a-z-]+\.[a-z0-9-]+, which policies\/bundle\/metadata.json does not describe/);
   });
 });
 

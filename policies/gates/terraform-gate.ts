@@ -19,7 +19,8 @@ interface Diagnostic {
   severity: 'error' | 'warning';
   summary: string;
   detail?: string;
-  address?: string;
+  /** Where in the configuration, as a dotted path such as `resource.aws_kms_key.key_F64E54E4`. */
+  snippet?: { context?: string | null };
 }
 
 /**
@@ -79,7 +80,7 @@ export const terraformGate: Gate = {
       );
 
       const errors = results.flatMap(({ stack, diagnostics }) =>
-        diagnostics.map((d) => `${stack.file}: ${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`),
+        diagnostics.map((d) => `${stack.file}: ${d.snippet?.context ? `${d.snippet.context}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`),
       );
       const unvalidated = results.flatMap(({ stack, unvalidated }) => unvalidated.map((address) => `${stack.file}: ${address}`));
       const standIns = results.flatMap(({ stack, standIns }) => standIns.map((address) => `${stack.file}: ${address}`));
