@@ -40,6 +40,9 @@ export const TERRAFORM_TARGET_VERSIONS = { terraform: '>=1.10.0' } as const;
  * `npm run synth` renders the stacks in memory; the official `cdktn synth` CLI (benchmarks) calls `app.synth()`.
  */
 export function terraformApp(model: Model, outdir: string): { app: TerraformApp; stacks: TerraformStack[] } {
+  // Every token records the stack trace of its creation, for error messages about misused tokens; that is
+  // most of the construction time of a large model. Set CDKTN_DISABLE_CREATION_STACK=false to get them back.
+  process.env.CDKTN_DISABLE_CREATION_STACK ??= 'true';
   const app = new TerraformApp({ outdir, skipValidation: false, context: { targetVersions: TERRAFORM_TARGET_VERSIONS } });
   const stacks: TerraformStack[] = [
     ...model.regions.map((region) => new RegionStack(app, region.id, { region, model })),
@@ -52,11 +55,16 @@ export function terraformApp(model: Model, outdir: string): { app: TerraformApp;
 /**
  * Renders stacks to Terraform JSON after running every construct's validations, the same set
  * `App.synth()` runs (a stack's own `node.validate()` would skip its children's).
+ *
+ * `App.synth()` first resolves every stack once more (`prepareStack`) only to turn tokens that cross
+ * stacks into remote-state lookups. Stacks here exchange values through named outputs and explicit
+ * remote state (`stack-outputs.ts`) instead, so that pass is skipped: it doubled the render time, and a
+ * token that crosses stacks by mistake renders as a reference to an undeclared resource, which the
+ * terraform gate refuses.
  */
 export function renderStacks(stacks: readonly TerraformStack[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const stack of stacks) {
-    stack.prepareStack();
     stack.runAllValidations();
     out.set(stack.node.id, stableJson(stack.toTerraform()));
   }

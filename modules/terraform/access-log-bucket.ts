@@ -1,10 +1,10 @@
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsElbServiceAccount } from '@cdktn/provider-aws/lib/data-aws-elb-service-account';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import { BucketReplication } from './bucket-replication';
 import { PrivateBucket } from './private-bucket';
+import { callerIdentity } from './aws-context';
 
 /** Key prefix under which S3 server access logs land; each source bucket logs below `<prefix><its name>/`. */
 export const S3_ACCESS_LOG_PREFIX = 's3-access/';
@@ -55,7 +55,7 @@ export class AccessLogBucket extends Construct {
     if (prefix !== undefined && !LOAD_BALANCER_PREFIX.test(prefix)) {
       throw new Error(`AccessLogBucket ${id}: loadBalancerLogPrefix: expected a key prefix without leading or trailing "/" and without "AWSLogs", got ${JSON.stringify(prefix)}`);
     }
-    const account = new DataAwsCallerIdentity(this, 'account');
+    const account = callerIdentity(this);
     const serverAccessLogs = (bucketArn: string): DataAwsIamPolicyDocumentStatement => ({
       sid: 'S3ServerAccessLogDelivery',
       effect: 'Allow',

@@ -1,8 +1,6 @@
 import { Token } from 'cdktn';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { DbParameterGroup } from '@cdktn/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktn/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
@@ -14,6 +12,7 @@ import { RdsGlobalCluster } from '@cdktn/provider-aws/lib/rds-global-cluster';
 import type { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
 import { clientSecurityGroup, validateClientCidrs } from './client-security-group';
+import { callerIdentity, partitionOf } from './aws-context';
 
 export interface AuroraGlobalDatabaseProps {
   /** Cluster identifier and prefix of every resource name, e.g. `orders-orders-db-us-east-1`. */
@@ -217,8 +216,8 @@ export class AuroraGlobalDatabase extends Construct {
 
 /** The role RDS assumes to publish OS metrics; AWS maintains its one narrow policy. */
 function enhancedMonitoringRole(scope: Construct, name: string): IamRole {
-  const account = new DataAwsCallerIdentity(scope, 'account');
-  const partition = new DataAwsPartition(scope, 'partition');
+  const account = callerIdentity(scope);
+  const partition = partitionOf(scope);
   const trust = new DataAwsIamPolicyDocument(scope, 'monitoring-trust', {
     statement: [
       {

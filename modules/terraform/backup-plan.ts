@@ -3,10 +3,10 @@ import { BackupSelection } from '@cdktn/provider-aws/lib/backup-selection';
 import { BackupVault } from '@cdktn/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktn/provider-aws/lib/backup-vault-lock-configuration';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { partitionOf } from './aws-context';
 
 export interface BackupPlanProps {
   /** Name of the vault, plan, selection and (with `-backup`) role, e.g. `orders-us-east-1`. */
@@ -92,7 +92,7 @@ export class BackupPlan extends Construct {
       minRetentionDays: Math.min(retentionDays, copyRetentionDays),
     });
 
-    const partition = new DataAwsPartition(this, 'partition');
+    const partition = partitionOf(this);
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [{ effect: 'Allow', principals: [{ type: 'Service', identifiers: ['backup.amazonaws.com'] }], actions: ['sts:AssumeRole'] }],
     });

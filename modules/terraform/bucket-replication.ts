@@ -1,6 +1,4 @@
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket';
@@ -10,6 +8,7 @@ import {
 } from '@cdktn/provider-aws/lib/s3-bucket-replication-configuration';
 import type { S3BucketVersioningA } from '@cdktn/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { callerIdentity, partitionOf } from './aws-context';
 
 /** The same bucket's counterpart in a peer region. */
 export interface ReplicationDestination {
@@ -73,8 +72,8 @@ export class BucketReplication extends Construct {
     }
     this.ruleIds = Object.fromEntries(regions.map((region) => [region, replicationRuleId(region)]));
 
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    const account = callerIdentity(this);
+    const partition = partitionOf(this);
     const bucketArn = (name: string) => `arn:${partition.partition}:s3:::${name}`;
     const source = props.bucket.arn;
     const viaS3 = (region: string) => [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${region}.amazonaws.com`] }];

@@ -1,15 +1,14 @@
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
   type DataAwsIamPolicyDocumentStatementCondition,
 } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { IamOpenidConnectProvider } from '@cdktn/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { callerIdentity, partitionOf } from './aws-context';
 
 export interface CiRegion {
   /** Region id: the stack name, the GitHub environment name and part of the role names its stack manages. */
@@ -139,8 +138,8 @@ export class CiRoles extends Construct {
       }
     }
     this.props = props;
-    this.partition = new DataAwsPartition(this, 'partition').partition;
-    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    this.partition = partitionOf(this).partition;
+    this.accountId = callerIdentity(this).accountId;
 
     // Thumbprints are optional since AWS validates GitHub's certificate against its own trusted CAs.
     this.oidcProvider = new IamOpenidConnectProvider(this, 'github', {

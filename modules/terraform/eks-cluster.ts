@@ -1,8 +1,6 @@
 import { Fn, Token } from 'cdktn';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { EksAddon } from '@cdktn/provider-aws/lib/eks-addon';
 import { EksCluster as EksClusterResource } from '@cdktn/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktn/provider-aws/lib/eks-node-group';
@@ -14,6 +12,7 @@ import { KmsGrant } from '@cdktn/provider-aws/lib/kms-grant';
 import { LaunchTemplate } from '@cdktn/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import type { Region } from '../../schemas';
+import { callerIdentity, partitionOf } from './aws-context';
 
 /** One managed node group, as the region model describes it. */
 export type EksNodeGroupSpec = Region['eks']['nodeGroups'][number];
@@ -62,8 +61,8 @@ export class EksCluster extends Construct {
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
     validate(id, props);
-    const partition = new DataAwsPartition(this, 'partition');
-    const account = new DataAwsCallerIdentity(this, 'account');
+    const partition = partitionOf(this);
+    const account = callerIdentity(this);
     const managedPolicy = (policy: string) => `arn:${partition.partition}:iam::aws:policy/${policy}`;
 
     const clusterRole = serviceRole(this, 'cluster-role', `${props.name}-cluster`, 'eks.amazonaws.com');

@@ -1,9 +1,7 @@
 import { Fn, TerraformStack, Token } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsArcregionswitchRoute53HealthChecks } from '@cdktn/provider-aws/lib/data-aws-arcregionswitch-route53-health-checks';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { DataAwsRoute53Zone } from '@cdktn/provider-aws/lib/data-aws-route53-zone';
 import { EksAccessEntry } from '@cdktn/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktn/provider-aws/lib/eks-access-policy-association';
@@ -17,6 +15,7 @@ import { RegionSwitchPlan } from './region-switch-plan';
 import { REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { TrafficRouting } from './traffic-routing';
+import { callerIdentity, partitionOf } from './aws-context';
 
 export interface GlobalStackProps {
   readonly model: Model;
@@ -41,8 +40,8 @@ export class GlobalStack extends TerraformStack {
       model.regions.map((region) => [region.id, new AwsProvider(this, `aws-${region.id}`, { alias: region.id, region: region.awsRegion, defaultTags: [{ tags }] })]),
     );
     useStateBackend(this, global.terraformState, id);
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    const account = callerIdentity(this);
+    const partition = partitionOf(this);
     const states = new Map(model.regions.map((region) => [region.id, remoteStack(this, `state-${region.id}`, global.terraformState, region.id)]));
     const state = (region: Region) => states.get(region.id)!;
 

@@ -1,11 +1,11 @@
 import { Token } from 'cdktn';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { MskReplicator } from '@cdktn/provider-aws/lib/msk-replicator';
 import { Construct } from 'constructs';
 import { kafkaResourceArn } from './kafka-cluster';
+import { callerIdentity } from './aws-context';
 
 export interface KafkaReplicatorProps {
   /** Replicator name and role name, e.g. `orders-us-west-2-from-us-east-1`. */
@@ -67,7 +67,7 @@ export class KafkaReplicator extends Construct {
       if (!Token.isUnresolved(ids) && ids.length === 0) throw new Error(`${owner}: ${path}: expected at least one security group, got none`);
     }
 
-    const account = new DataAwsCallerIdentity(this, 'account');
+    const account = callerIdentity(this);
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [
         {

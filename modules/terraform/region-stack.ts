@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
+import type { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
+import type { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import type { Construct } from 'constructs';
 import { primaryRegion, type App, type DataSet, type Model, type Region } from '../../schemas';
 import { AccessLogBucket } from './access-log-bucket';
@@ -20,6 +20,7 @@ import { publish, REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
+import { callerIdentity, partitionOf } from './aws-context';
 
 export interface RegionStackProps {
   readonly region: Region;
@@ -55,8 +56,8 @@ export class RegionStack extends TerraformStack {
       defaultTags: [{ tags: { project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform', ...region.residency.tags } }],
     });
     useStateBackend(this, global.terraformState, id);
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    const account = callerIdentity(this);
+    const partition = partitionOf(this);
     const primaryState = region.id === primary.id ? undefined : remoteStack(this, 'primary-state', global.terraformState, primary.id);
 
     const key = new RegionalKey(this, 'key', { name, awsRegion: region.awsRegion });

@@ -1,11 +1,10 @@
 import { Fn, Token } from 'cdktn';
 import { ArcregionswitchPlan, type ArcregionswitchPlanWorkflow, type ArcregionswitchPlanWorkflowStep } from '@cdktn/provider-aws/lib/arcregionswitch-plan';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { callerIdentity, partitionOf } from './aws-context';
 
 export interface RegionalEksCluster {
   /** AWS region code, e.g. `us-west-2`. */
@@ -137,8 +136,8 @@ export class RegionSwitchPlan extends Construct {
 
   /** A role allowed the calls the EKS and Aurora steps make on the plan's own resources, and no approvals. */
   private createExecutionRole(props: RegionSwitchPlanProps): IamRole {
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition').partition;
+    const account = callerIdentity(this);
+    const partition = partitionOf(this).partition;
     const globalClusters = props.auroraGlobalDatabases.map(
       (database) => `arn:${partition}:rds::${account.accountId}:global-cluster:${database.globalClusterIdentifier}`,
     );

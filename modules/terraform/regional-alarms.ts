@@ -1,11 +1,10 @@
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktn/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
+import { callerIdentity, partitionOf } from './aws-context';
 
 /** An Aurora global database's secondary cluster in this region. */
 export interface AuroraLagSignal {
@@ -112,8 +111,8 @@ export class RegionalAlarms extends Construct {
     }
     const signals = collectSignals(id, props);
 
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    const account = callerIdentity(this);
+    const partition = partitionOf(this);
     const topicName = `${props.name}-replication-alarms`;
     this.topic = new SnsTopic(this, 'topic', { name: topicName, kmsMasterKeyId: props.kmsKeyArn, tags: { Name: topicName } });
     this.topicArn = this.topic.arn;

@@ -1,9 +1,8 @@
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktn/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktn/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { callerIdentity, partitionOf } from './aws-context';
 
 /** What the account's IAM policies may grant on the key; in a key policy `*` as resource means this key. */
 const KEY_ADMINISTRATION = [
@@ -57,8 +56,8 @@ export class RegionalKey extends Construct {
     if (!Number.isInteger(deletionWindowDays) || deletionWindowDays < 7 || deletionWindowDays > 30) {
       throw new Error(`RegionalKey ${id}: deletionWindowDays: expected a whole number of days from 7 to 30, got ${deletionWindowDays}`);
     }
-    const account = new DataAwsCallerIdentity(this, 'account');
-    const partition = new DataAwsPartition(this, 'partition');
+    const account = callerIdentity(this);
+    const partition = partitionOf(this);
     const root = `arn:${partition.partition}:iam::${account.accountId}:root`;
     const policy = new DataAwsIamPolicyDocument(this, 'policy', {
       statement: [

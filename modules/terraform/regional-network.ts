@@ -1,7 +1,6 @@
 import { Fn } from 'cdktn';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktn/provider-aws/lib/data-aws-availability-zones';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsVpcEndpointService } from '@cdktn/provider-aws/lib/data-aws-vpc-endpoint-service';
 import { DefaultSecurityGroup } from '@cdktn/provider-aws/lib/default-security-group';
@@ -19,6 +18,7 @@ import { Vpc } from '@cdktn/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { parseCidr, cidrContains } from '../../schemas';
+import { callerIdentity } from './aws-context';
 
 export type SubnetTier = 'public' | 'private' | 'database';
 
@@ -155,7 +155,7 @@ export class RegionalNetwork extends Construct {
       kmsKeyId: kmsKeyArn,
       tags: { Name: `${name}-flow-logs` },
     });
-    const account = new DataAwsCallerIdentity(this, 'account');
+    const account = callerIdentity(this);
     const trust = new DataAwsIamPolicyDocument(this, 'flow-log-trust', {
       statement: [
         {
