@@ -17,18 +17,21 @@ export interface GateOutcome extends GateResult {
   durationMs: number;
 }
 
-/** Runs gates one after another; a gate that throws has failed, it never aborts the others. */
+/**
+ * Runs every gate concurrently (most wait on an external tool: terraform, checkov, tsc, opa) and reports
+ * them in registry order. A gate that throws has failed; it never aborts the others.
+ */
 export async function runGates(context: GateContext, gates: readonly Gate[] = GATES): Promise<GateOutcome[]> {
-  const outcomes: GateOutcome[] = [];
-  for (const gate of gates) {
-    const started = performance.now();
-    let result: GateResult;
-    try {
-      result = await gate.run(context);
-    } catch (error) {
-      result = { ok: false, summary: 'the gate itself failed', details: [error instanceof Error ? (error.stack ?? error.message) : String(error)] };
-    }
-    outcomes.push({ name: gate.name, ...result, durationMs: performance.now() - started });
-  }
-  return outcomes;
+  return Promise.all(
+    gates.map(async (gate) => {
+      const started = performance.now();
+      let result: GateResult;
+      try {
+        result = await gate.run(context);
+      } catch (error) {
+        result = { ok: false, summary: 'the gate itself failed', details: [error instanceof Error ? (error.stack ?? error.message) : String(error)] };
+      }
+      return { name: gate.name, ...result, durationMs: performance.now() - started };
+    }),
+  );
 }

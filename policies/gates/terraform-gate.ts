@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,8 @@ interface Diagnostic {
   detail?: string;
   /** Where in the configuration, as a dotted path such as `resource.aws_kms_key.key_F64E54E4`. */
   snippet?: { context?: string | null };
+  /** The file, relative to the root module: `<stack>/cdk.tf.json`. */
+  range?: { filename?: string };
 }
 
 /**
@@ -61,26 +63,32 @@ export const terraformGate: Gate = {
       const schema = JSON.parse((await terraformRun(providers, ['providers', 'schema', '-json'])).stdout) as ProviderSchemas;
       const known = knownTypes(schema);
 
-      const results = await Promise.all(
-        stacks.map(async (stack) => {
-          const dir = path.join(work, stack.name);
-          await mkdir(dir);
-          const { config, unvalidated, standIns } = forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known);
-          await writeFile(path.join(dir, 'cdk.tf.json'), JSON.stringify(config));
-          // Every stack needs the same single provider: reuse one initialised plugin directory.
-          await symlink(path.join(providers, '.terraform'), path.join(dir, '.terraform'));
-          await copyFile(path.join(providers, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
-          const output = await terraformRun(dir, ['validate', '-json', '-no-color']).then(
-            ({ stdout }) => stdout,
-            (error: { stdout?: string; message: string }) => error.stdout || JSON.stringify({ diagnostics: [{ severity: 'error', summary: error.message }] }),
-          );
-          const diagnostics = (JSON.parse(output) as { diagnostics: Diagnostic[] }).diagnostics.filter((d) => d.severity === 'error');
-          return { stack, unvalidated, standIns, diagnostics };
-        }),
+      // All stacks as modules of one root: a single validate starts the (large) provider once, not once per stack.
+      const root = path.join(work, 'stacks');
+      const prepared = stacks.map((stack) => ({ stack, ...forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known) }));
+      for (const { stack, config } of prepared) {
+        await mkdir(path.join(root, stack.name), { recursive: true });
+        await writeFile(path.join(root, stack.name, 'cdk.tf.json'), JSON.stringify(config, null, 1));
+      }
+      await writeFile(
+        path.join(root, 'main.tf.json'),
+        JSON.stringify({ module: Object.fromEntries(stacks.map((stack) => [stack.name, { source: `./${stack.name}` }])) }),
       );
+      await terraformRun(root, ['init', '-backend=false', `-plugin-dir=${mirror.dir}`, '-input=false', '-no-color']);
+      const output = await terraformRun(root, ['validate', '-json', '-no-color']).then(
+        ({ stdout }) => stdout,
+        (error: { stdout?: string; message: string }) => error.stdout || JSON.stringify({ diagnostics: [{ severity: 'error', summary: error.message }] }),
+      );
+      // A stack's own backend block is ignored inside a module (a warning); only errors count.
+      const diagnostics = (JSON.parse(output) as { diagnostics: Diagnostic[] }).diagnostics.filter((d) => d.severity === 'error');
+      const fileOf = (d: Diagnostic) => {
+        const stack = d.range?.filename?.split('/')[0];
+        return stacks.find((candidate) => candidate.name === stack)?.file ?? 'generated/terraform';
+      };
+      const results = prepared.map(({ stack, unvalidated, standIns }) => ({ stack, unvalidated, standIns }));
 
-      const errors = results.flatMap(({ stack, diagnostics }) =>
-        diagnostics.map((d) => `${stack.file}: ${d.snippet?.context ? `${d.snippet.context}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`),
+      const errors = diagnostics.map(
+        (d) => `${fileOf(d)}: ${d.snippet?.context ? `${d.snippet.context}: ` : ''}${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, ' ')}` : ''}`,
       );
       const unvalidated = results.flatMap(({ stack, unvalidated }) => unvalidated.map((address) => `${stack.file}: ${address}`));
       const standIns = results.flatMap(({ stack, standIns }) => standIns.map((address) => `${stack.file}: ${address}`));

@@ -11,7 +11,7 @@ export const toolchainGate: Gate = {
     const resolved = REQUIRED_TOOLS.map((name) => resolveTool(root, name));
     const missing = resolved.filter((tool) => !tool.ok);
     const terraform = resolveTool(root, 'terraform');
-    const terraformNote = terraform.ok ? `terraform ${terraform.version}` : 'terraform not available (optional here)';
+    const terraformNote = terraform.ok ? `terraform ${terraform.version}` : 'no terraform on PATH (the terraform gate reports it)';
     if (missing.length) {
       return fail(
         `${missing.length} of ${resolved.length} required tools missing or at the wrong version`,
