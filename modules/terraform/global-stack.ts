@@ -8,7 +8,7 @@ import { EksAccessPolicyAssociation } from '@cdktn/provider-aws/lib/eks-access-p
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import type { Construct } from 'constructs';
-import { primaryRegion, type Model, type Region } from '../../schemas';
+import { primaryRegion, regionsOfApp, type Model, type Region } from '../../schemas';
 import { GlobalAccelerator } from './global-accelerator';
 import { RegionPeering } from './region-peering';
 import { RegionSwitchPlan } from './region-switch-plan';
@@ -151,7 +151,7 @@ export class GlobalStack extends TerraformStack {
         clusterName,
         principalArn: entry.principalArn,
         policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonARCRegionSwitchScalingPolicy`,
-        accessScope: { type: 'namespace', namespaces: model.apps.filter((app) => !app.regions || app.regions.includes(region.id)).map((app) => app.name) },
+        accessScope: { type: 'namespace', namespaces: model.apps.filter((app) => regionsOfApp(model, app).includes(region)).map((app) => app.name) },
       });
     }
   }

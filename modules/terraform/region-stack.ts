@@ -3,7 +3,7 @@ import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import type { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import type { Construct } from 'constructs';
-import { primaryRegion, type App, type DataSet, type Model, type Region } from '../../schemas';
+import { primaryRegion, regionsOfApp, type App, type DataSet, type Model, type Region } from '../../schemas';
 import { AccessLogBucket } from './access-log-bucket';
 import { AuroraGlobalDatabase } from './aurora-global-database';
 import { BackupPlan } from './backup-plan';
@@ -49,7 +49,7 @@ export class RegionStack extends TerraformStack {
     // Data-set resources are named, not referenced, wherever a name is known before apply: alarms and peers use them.
     const regionalName = (dataSet: DataSet) => dataSetResourceName(global.name, dataSet, region);
     const replicatorName = (source: Region) => `${global.name}-${source.id}-to-${region.id}`;
-    const apps = model.apps.filter((app) => !app.regions || app.regions.includes(region.id));
+    const apps = model.apps.filter((app) => regionsOfApp(model, app).includes(region));
 
     new AwsProvider(this, 'aws', {
       region: region.awsRegion,
