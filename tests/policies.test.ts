@@ -155,7 +155,10 @@ describe('waivers', () => {
   const waiver = (expires: string) =>
     `  - policy: traffic.weights-sum-to-100\n    target: { file: regions/us-west-2.ts, path: traffic.weight }\n    reason: Temporary overweight while a load test runs.\n    owner: "@example-org/sre"\n    expires: ${expires}\n`;
   // Beside the repository's own waivers, which keep covering what they cover.
-  const addWaiver = (text: string) => async (root: string) => put(root, 'policies/waivers.yaml', `${(await readFile(path.join(root, 'policies/waivers.yaml'), 'utf8')).trimEnd()}\n${text}`);
+  const addWaiver = (text: string) => async (root: string) => {
+    const current = (await readFile(path.join(root, 'policies/waivers.yaml'), 'utf8')).replace(/^waivers: \[\]$/m, 'waivers:');
+    await put(root, 'policies/waivers.yaml', `${current.trimEnd()}\n${text}`);
+  };
 
   it('accept the finding they cover until they expire, and report it as waived', async () => {
     const report = await judge([...weights(60, 60), addWaiver(waiver('2026-12-01T00:00:00Z'))]);

@@ -195,12 +195,19 @@ json_statement(index, statement) := {
 	"effect": string_of(object.get(statement, "Effect", "")),
 	"actions": [string_of(action) | some action in as_list(object.get(statement, "Action", null))],
 	"not_actions": [string_of(action) | some action in as_list(object.get(statement, "NotAction", null))],
+	"service_principals": json_service_principals(object.get(statement, "Principal", null)),
 	"conditions": [condition |
 		some test, variables in object.get(statement, "Condition", {})
 		some variable, values in variables
 		condition := {"test": test, "variable": variable, "values": [string_of(value) | some value in as_list(values)]}
 	],
 }
+
+# "Principal" may be "*", an object of principal types, or absent.
+json_service_principals(principal) := [string_of(service) |
+	is_object(principal)
+	some service in as_list(object.get(principal, "Service", null))
+]
 
 # The statement blocks of a data "aws_iam_policy_document", whose effect defaults to Allow.
 document_statements(config) := [document_statement(index, statement) |
@@ -213,6 +220,11 @@ document_statement(index, statement) := {
 	"effect": string_of(object.get(statement, "effect", "Allow")),
 	"actions": [string_of(action) | some action in as_list(object.get(statement, "actions", null))],
 	"not_actions": [string_of(action) | some action in as_list(object.get(statement, "not_actions", null))],
+	"service_principals": [string_of(service) |
+		some principal in blocks(object.get(statement, "principals", null))
+		lower(object.get(principal, "type", "")) == "service"
+		some service in as_list(object.get(principal, "identifiers", null))
+	],
 	"conditions": [condition |
 		some block in blocks(object.get(statement, "condition", null))
 		condition := {

@@ -151,7 +151,7 @@ test_describe if {
 
 test_json_statements_accept_single_values_and_lists if {
 	text := json.marshal({"Statement": {"Sid": "S", "Effect": "Deny", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": false}}}})
-	tf.json_policy_statements(text) == [{"index": 0, "sid": "S", "effect": "Deny", "actions": ["s3:*"], "not_actions": [], "conditions": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}]
+	tf.json_policy_statements(text) == [{"index": 0, "sid": "S", "effect": "Deny", "actions": ["s3:*"], "not_actions": [], "service_principals": [], "conditions": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}]
 	statements := tf.json_policy_statements(json.marshal({"Statement": [{"Effect": "Allow", "NotAction": ["iam:*"]}]}))
 	statements[0].not_actions == ["iam:*"]
 	statements[0].actions == []
@@ -160,9 +160,16 @@ test_json_statements_accept_single_values_and_lists if {
 	tf.json_policy_statements(null) == []
 }
 
+test_statements_name_their_service_principals if {
+	text := json.marshal({"Statement": [{"Effect": "Allow", "Principal": {"Service": ["logging.s3.amazonaws.com"], "AWS": "arn:aws:iam::1:root"}}, {"Effect": "Deny", "Principal": "*"}]})
+	[statement.service_principals | some statement in tf.json_policy_statements(text)] == [["logging.s3.amazonaws.com"], []]
+	document := {"statement": [{"principals": [{"type": "Service", "identifiers": ["logs.us-east-1.amazonaws.com"]}, {"type": "AWS", "identifiers": ["*"]}]}]}
+	tf.document_statements(document)[0].service_principals == ["logs.us-east-1.amazonaws.com"]
+}
+
 test_document_statements_default_to_allow if {
 	statements := tf.document_statements({"statement": {"actions": ["kms:Decrypt"], "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}})
-	statements == [{"index": 0, "sid": "", "effect": "Allow", "actions": ["kms:Decrypt"], "not_actions": [], "conditions": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}]
+	statements == [{"index": 0, "sid": "", "effect": "Allow", "actions": ["kms:Decrypt"], "not_actions": [], "service_principals": [], "conditions": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}]
 }
 
 test_policy_statements_follow_data_sources if {

@@ -1,6 +1,6 @@
 # METADATA
 # title: Data stores and keys are encrypted at rest
-# description: Order data, cached sessions, event streams, secrets and logs are copied to a second region and kept there; a disk, snapshot or replica that is not encrypted with a KMS key leaks it to anyone who reaches the storage, and KMS keys (not AWS-owned defaults) are what let access be audited and revoked per region. Keys that never rotate widen what one leaked key exposes.
+# description: Order data, cached sessions, event streams, secrets and logs are copied to a second region and kept there; a disk, snapshot or replica that is not encrypted with a KMS key leaks it to anyone who reaches the storage, and KMS keys (not AWS-owned defaults) are what let access be audited and revoked per region. Keys that never rotate widen what one leaked key exposes. The one exception is a bucket the S3 logging service writes server access logs to, which AWS allows only SSE-S3 (AES256).
 # custom:
 #   severity: critical
 #   remediation: Give the resource the encryption setting named in the finding in its construct under modules/terraform (a KMS key ARN where a key is asked for), re-synthesise, and commit generated/.
@@ -35,6 +35,18 @@ deny contains {
 	some bucket in tf.resources("aws_s3_bucket")
 	some configuration in tf.bucket_attachments(bucket, sse_type)
 	not encrypts_with_kms(configuration)
+	not s3_managed_log_target(bucket, configuration)
+}
+
+# AWS refuses SSE-KMS default encryption on the target bucket of S3 server access logs (and of load
+# balancer logs), so a bucket whose policy lets the S3 logging service write into it is held to SSE-S3
+# instead: still encrypted at rest, with keys AWS manages.
+s3_managed_log_target(bucket, configuration) if {
+	sse_algorithms(configuration) == {"AES256"}
+	some bucket_policy in tf.bucket_attachments(bucket, "aws_s3_bucket_policy")
+	some statement in tf.policy_statements(object.get(bucket_policy.config, "policy", null), bucket_policy.stack)
+	lower(statement.effect) == "allow"
+	"logging.s3.amazonaws.com" in statement.service_principals
 }
 
 deny contains {

@@ -38,6 +38,28 @@ test_bucket_with_aes256_fires_on_the_encryption_configuration if {
 	builders.messages(findings) == {"aws_s3_bucket_server_side_encryption_configuration.documents encrypts aws_s3_bucket.documents with sse_algorithm \"AES256\", expected \"aws:kms\" or \"aws:kms:dsse\""}
 }
 
+log_target(statement) := json.patch(builders.compliant_bucket("logs"), [
+	{"op": "replace", "path": "/aws_s3_bucket_server_side_encryption_configuration/logs/rule/0/apply_server_side_encryption_by_default", "value": {"sse_algorithm": "AES256"}},
+	{"op": "replace", "path": "/aws_s3_bucket_policy/logs/policy", "value": json.marshal({"Statement": [builders.tls_only_statement("logs"), statement]})},
+])
+
+test_s3_access_log_target_may_use_aes256 if {
+	delivery := {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::orders-logs/*"}
+	count(policy.deny) == 0 with input as builders.with_resources(log_target(delivery))
+}
+
+test_log_target_written_as_a_policy_document_may_use_aes256 if {
+	resources := json.patch(log_target({}), [{"op": "replace", "path": "/aws_s3_bucket_policy/logs/policy", "value": builders.data_ref("aws_iam_policy_document", "logs", "json")}])
+	document := {"statement": [{"effect": "Allow", "principals": [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}], "actions": ["s3:PutObject"], "resources": ["arn:aws:s3:::orders-logs/*"]}]}
+	count(policy.deny) == 0 with input as builders.with_config({"resource": resources, "data": {"aws_iam_policy_document": {"logs": document}}})
+}
+
+test_aes256_bucket_granting_another_service_fires if {
+	delivery := {"Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::orders-logs/*"}
+	findings := policy.deny with input as builders.with_resources(log_target(delivery))
+	builders.locations(findings) == {builders.attribute_location("aws_s3_bucket_server_side_encryption_configuration", "logs", "rule")}
+}
+
 test_dsse_and_object_shaped_rule_pass if {
 	resources := object.union(builders.compliant_bucket("documents"), builders.resource("aws_s3_bucket_server_side_encryption_configuration", "documents", {"rule": {"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms:dsse"}}}))
 	count(policy.deny) == 0 with input as builders.with_resources(resources)
