@@ -17,9 +17,8 @@ export interface ReplicatedBucketProps {
   /** The region's customer-managed key; default encryption of the bucket. */
   readonly kmsKeyArn: string;
   /**
-   * Peer buckets to replicate every object, delete marker and tag change to. Empty for a bucket that
-   * only receives replicas, such as an active-passive secondary, which starts replicating after a
-   * failover promotes it (the lead then passes the old primary as destination).
+   * Peer buckets to replicate every object, delete marker and tag change to; empty for a bucket that
+   * only receives replicas.
    */
   readonly destinations: readonly DataSetReplicationDestination[];
   /**
