@@ -52,12 +52,18 @@ const TERRAFORM_STACK = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
 const MANIFEST = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/;
 
 /** The generated tree parsed: Terraform JSON per stack, manifests per region. */
+/** The Terraform stacks in a generated tree, parsed, in tree order. */
+export function terraformStacks(files: FileTree): Array<{ name: string; file: string; config: Record<string, any> }> {
+  return [...files].flatMap(([file, content]) => {
+    const name = TERRAFORM_STACK.exec(file)?.[1];
+    return name ? [{ name, file, config: JSON.parse(content) as Record<string, any> }] : [];
+  });
+}
+
 export function generatedDocuments(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
-  const terraform: PolicyInput['terraform'] = {};
+  const terraform: PolicyInput['terraform'] = Object.fromEntries(terraformStacks(files).map(({ name, file, config }) => [name, { file, config }]));
   const manifests: PolicyInput['manifests'] = {};
   for (const [file, content] of files) {
-    const stack = TERRAFORM_STACK.exec(file)?.[1];
-    if (stack) terraform[stack] = { file, config: JSON.parse(content) };
     const region = MANIFEST.exec(file)?.[1];
     if (region) (manifests[region] ??= []).push({ file, object: parseYaml(content) });
   }

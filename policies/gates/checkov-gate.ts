@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CHECKOV_SKIPS_FILE, count, formatLocated, loadCheckovSkips, type CheckovSkip } from '../../schemas';
 import { resolveTool } from '../toolchain/resolve';
+import { terraformStacks } from '../engine/input';
 import { fail, pass, type Gate } from './gate';
 
 const run = promisify(execFile);
-const STACK_FILE = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
 
 export interface CheckovFinding {
   check: string;
@@ -28,7 +28,7 @@ export const checkovGate: Gate = {
   name: 'checkov',
   description: 'checkov finds no failed check in any generated stack other than reviewed skips (policies/checkov/skips.yaml); stale or expired skips fail.',
   async run({ root, committed, now }) {
-    const stacks = [...committed].flatMap(([file, text]) => (STACK_FILE.test(file) ? [{ name: STACK_FILE.exec(file)![1]!, text }] : []));
+    const stacks = terraformStacks(committed);
     if (!stacks.length) return fail('no stacks under generated/terraform/', ['run `npm run synth` and commit generated/']);
     const checkov = resolveTool(root, 'checkov');
     if (!checkov.ok) return fail('checkov unavailable', [checkov.message]);
@@ -39,7 +39,7 @@ export const checkovGate: Gate = {
     try {
       for (const stack of stacks) {
         await mkdir(path.join(work, stack.name));
-        await writeFile(path.join(work, stack.name, 'cdk.tf.json'), forCheckov(stack.text));
+        await writeFile(path.join(work, stack.name, 'cdk.tf.json'), forCheckov(stack.config));
       }
       const report = await scan(checkov.path, work);
       if (report.parsingErrors.length) {
@@ -66,8 +66,8 @@ export const checkovGate: Gate = {
 };
 
 /** checkov 3.3 crashes on `terraform.required_version` in Terraform JSON (bridgecrewio/checkov#7454); nothing it checks depends on it. */
-function forCheckov(text: string): string {
-  const config = JSON.parse(text) as { terraform?: Record<string, unknown> };
+function forCheckov(original: Record<string, any>): string {
+  const config = structuredClone(original);
   delete config.terraform?.required_version;
   return JSON.stringify(config, null, 1);
 }

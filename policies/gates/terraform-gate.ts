@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { count } from '../../schemas';
 import versions from '../toolchain/versions.json' with { type: 'json' };
 import { resolveAwsProviderMirror, resolveTool } from '../toolchain/resolve';
+import { terraformStacks } from '../engine/input';
 import { fail, pass, skip, type Gate } from './gate';
 
 const run = promisify(execFile);
-const STACK_FILE = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
 /** Lets a machine without Terraform run the other gates; the run then ends with this gate counted as skipped, never as passed. */
 export const SKIP_TERRAFORM_ENV = 'MR_SKIP_TERRAFORM_VALIDATE';
 
@@ -35,7 +35,7 @@ export const terraformGate: Gate = {
   description:
     '`terraform validate` passes for every generated stack with the pinned AWS provider (or an admitted older one, listing what it could not validate); fails closed without terraform or a provider mirror.',
   async run({ root, committed }) {
-    const stacks = [...committed].flatMap(([file, text]) => (STACK_FILE.test(file) ? [{ file, name: STACK_FILE.exec(file)![1]!, text }] : []));
+    const stacks = terraformStacks(committed);
     if (!stacks.length) return fail('no stacks under generated/terraform/', ['run `npm run synth` and commit generated/']);
     const terraform = resolveTool(root, 'terraform');
     const mirror = resolveAwsProviderMirror();
@@ -65,7 +65,7 @@ export const terraformGate: Gate = {
 
       // All stacks as modules of one root: a single validate starts the (large) provider once, not once per stack.
       const root = path.join(work, 'stacks');
-      const prepared = stacks.map((stack) => ({ stack, ...forProvider(JSON.parse(stack.text) as TerraformJson, mirror.version, known) }));
+      const prepared = stacks.map((stack) => ({ stack, ...forProvider(stack.config, mirror.version, known) }));
       for (const { stack, config } of prepared) {
         await mkdir(path.join(root, stack.name), { recursive: true });
         await writeFile(path.join(root, stack.name, 'cdk.tf.json'), JSON.stringify(config, null, 1));
