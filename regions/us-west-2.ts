@@ -25,5 +25,7 @@ export default {
   traffic: { weight: 50, routing: 'weighted' },
   readOnly: false,
   readPreference: 'local',
+  degradedMode: { pauseProducers: false, priorityWritesOnly: false, serveStaleReads: false },
+  observability: { prometheusUrl: 'https://prometheus-usw2.example.com' },
   residency: { zone: 'us', tags: { jurisdiction: 'us' } },
 } satisfies RegionInput;

@@ -75,6 +75,8 @@ export const resilienceAssumptionsSchema = z.strictObject({
 
 /** What the Terraform stacks build beyond the regions' own sizing: CI access, the edge, backups. */
 export const infrastructureSchema = z.strictObject({
+  /** The AWS account every stack is applied in; the providers refuse any other, and workload role ARNs name it. */
+  accountId: z.string().regex(/^\d{12}$/, { error: 'a 12-digit AWS account id' }),
   /** GitHub repository (`owner/name`) whose Actions may assume the CI roles through OIDC. */
   ciRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'a GitHub repository like "example-org/orders-gitops"' }),
   /** A Global Accelerator in front of the regional load balancers, its traffic dials following the weights. */
@@ -88,6 +90,19 @@ export const infrastructureSchema = z.strictObject({
       retentionDays: intRange(1, 36500).default(35),
     })
     .default({ schedule: 'cron(0 5 ? * * *)', retentionDays: 35 }),
+});
+
+/** How Argo CD in each region's cluster receives this repository, and how a new app version travels between regions. */
+export const deliverySchema = z.strictObject({
+  /** Git repository every region's Argo CD syncs `generated/k8s/<region>/` from. */
+  repoURL: z.string().regex(/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9_.\/-]+\.git$/, { error: 'an HTTPS git URL ending in .git, like https://github.com/example-org/orders-gitops.git' }),
+  /** Branch Argo CD follows. */
+  targetRevision: z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: 'a branch name like main' }).default('main'),
+  /**
+   * Region ids in the order a new app version reaches them, one array per wave: a wave starts only once
+   * every region of the previous wave runs the new version healthily (`npm run promote`).
+   */
+  waves: z.array(z.array(slug).min(1, { error: 'at least one region in a wave' })).min(1, { error: 'at least one wave' }),
 });
 
 export const globalSchema = z.strictObject({
@@ -105,6 +120,7 @@ export const globalSchema = z.strictObject({
     .array(z.strictObject({ path: z.string().min(1, { error: 'a path pattern' }), owners: z.array(owner).min(1, { error: 'at least one owner' }) }))
     .min(1, { error: 'at least one owner rule' }),
   infrastructure: infrastructureSchema,
+  delivery: deliverySchema,
   /** Where every stack keeps its state; one key per stack under `keyPrefix`. */
   terraformState: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'an S3 bucket name' }),
@@ -115,4 +131,5 @@ export const globalSchema = z.strictObject({
 
 export type Global = z.output<typeof globalSchema>;
 export type Declaration = z.output<typeof declarationSchema>;
+export type Delivery = z.output<typeof deliverySchema>;
 export type GlobalInput = z.input<typeof globalSchema>;

@@ -19,7 +19,26 @@ export interface ValidParts {
  * `regionFiles` lists every region file, so two files declaring the same id are both reported.
  */
 export function checkModel(parts: ValidParts, sources: ModelSources, regionFiles: ReadonlyArray<{ file: string; id: string }>): Located[] {
-  return [...(parts.regions ? checkRegions(parts.regions, sources, regionFiles) : []), ...checkApps(parts, sources), ...checkDeclarations(parts, sources)];
+  return [...(parts.regions ? checkRegions(parts.regions, sources, regionFiles) : []), ...checkApps(parts, sources), ...checkDeclarations(parts, sources), ...checkWaves(parts, sources)];
+}
+
+/** Every region is in exactly one promotion wave, or a new version would skip it or reach it twice. */
+function checkWaves({ global, regions }: ValidParts, sources: ModelSources): Located[] {
+  if (!global || !regions) return [];
+  const regionIds = regions.map((region) => region.id);
+  const errors: Located[] = [];
+  const seen = new Set<string>();
+  global.delivery.waves.forEach((wave, waveIndex) =>
+    wave.forEach((id, index) => {
+      const at = ['delivery', 'waves', waveIndex, index];
+      if (!regionIds.includes(id)) errors.push(located(sources.global, at, `a region id (${regionIds.join(', ')})`, JSON.stringify(id)));
+      else if (seen.has(id)) errors.push(located(sources.global, at, 'a region not already in an earlier wave', JSON.stringify(id)));
+      seen.add(id);
+    }),
+  );
+  const missing = regionIds.filter((id) => !seen.has(id));
+  if (missing.length) errors.push(located(sources.global, ['delivery', 'waves'], `every region in one wave`, `no wave for ${missing.join(', ')}`));
+  return errors;
 }
 
 function checkDeclarations({ global, regions }: ValidParts, sources: ModelSources): Located[] {

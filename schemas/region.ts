@@ -82,6 +82,25 @@ export const regionSchema = z
     /** Rejects writes in this region while it keeps serving reads. */
     readOnly: z.boolean().default(false),
     readPreference: z.enum(['local', 'global']).default('local'),
+    /**
+     * Switches the services honour while the region is degraded (runbooks: region outage, replication
+     * lag spike, Kafka mirror lag). Like `readOnly` they reach pods through the feature-flags ConfigMap,
+     * without a rollout.
+     */
+    degradedMode: z
+      .strictObject({
+        /** Stop producing to Kafka; producers buffer or reject, so the mirror can catch up. */
+        pauseProducers: z.boolean().default(false),
+        /** Accept only writes marked priority (payments, cancellations); refuse the rest with 503. */
+        priorityWritesOnly: z.boolean().default(false),
+        /** Serve reads from cache even when the replica behind it is stale. */
+        serveStaleReads: z.boolean().default(false),
+      })
+      .default({ pauseProducers: false, priorityWritesOnly: false, serveStaleReads: false }),
+    observability: z.strictObject({
+      /** The region's Prometheus as reachable from CI and operators (promotion barrier, console). */
+      prometheusUrl: z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/, { error: 'an http(s) URL like https://prometheus.use1.example.com' }),
+    }),
     residency: z.strictObject({
       zone: residencyZone,
       tags: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'a lower-case tag key' }), z.string()).default({}),

@@ -25,6 +25,7 @@ export class CiStack extends TerraformStack {
     const { global } = model;
     new AwsProvider(this, 'aws', {
       region: primaryRegion(model).awsRegion,
+      allowedAccountIds: [global.infrastructure.accountId],
       defaultTags: [{ tags: { project: global.name, scope: 'ci', 'managed-by': 'terraform' } }],
     });
     useStateBackend(this, global.terraformState, id);

@@ -34,10 +34,10 @@ export class GlobalStack extends TerraformStack {
     const { global } = model;
     const primary = primaryRegion(model);
     const tags = { project: global.name, scope: 'global', 'managed-by': 'terraform' };
-    new AwsProvider(this, 'aws', { region: primary.awsRegion, defaultTags: [{ tags }] });
+    new AwsProvider(this, 'aws', { region: primary.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: [{ tags }] });
     // Peering has a requester and an accepter side, each managed through its own region's API.
     const providers = new Map<string, AwsProvider>(
-      model.regions.map((region) => [region.id, new AwsProvider(this, `aws-${region.id}`, { alias: region.id, region: region.awsRegion, defaultTags: [{ tags }] })]),
+      model.regions.map((region) => [region.id, new AwsProvider(this, `aws-${region.id}`, { alias: region.id, region: region.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: [{ tags }] })]),
     );
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);

@@ -21,6 +21,7 @@ import { useStateBackend } from './state-backend';
 import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
+import { entryApp, regionResourceName, workloadRoleName } from '../names';
 
 export interface RegionStackProps {
   readonly region: Region;
@@ -42,7 +43,7 @@ export class RegionStack extends TerraformStack {
     super(scope, id);
     const { region, model } = props;
     const { global } = model;
-    const name = `${global.name}-${region.id}`;
+    const name = regionResourceName(global, region);
     const primary = primaryRegion(model);
     const peers = model.regions.filter((other) => other.id !== region.id);
     const dataSets = (store: DataSet['store']) => model.replication.dataSets.filter((dataSet) => dataSet.store === store);
@@ -53,6 +54,7 @@ export class RegionStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: region.awsRegion,
+      allowedAccountIds: [global.infrastructure.accountId],
       defaultTags: [{ tags: { project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform', ...region.residency.tags } }],
     });
     useStateBackend(this, global.terraformState, id);
@@ -293,7 +295,7 @@ export class RegionStack extends TerraformStack {
       ]),
     ];
     return new WorkloadRole(this, `workload-${app.name}`, {
-      name: `${model.global.name}-${region.id}-${app.name}`,
+      name: workloadRoleName(model.global, region, app),
       oidcProviderArn: eks.oidcProviderArn,
       oidcIssuer: eks.oidcIssuer,
       namespace: app.name,
@@ -336,13 +338,4 @@ function mirroredTopicsBySource(dataSets: readonly DataSet[], region: Region, pe
     .map((source): [Region, DataSet[]] => [source, dataSets.filter((dataSet) => replicationTargets(dataSet, source, [region]).length)])
     .filter(([, mirrored]) => mirrored.length > 0)
     .map(([source, mirrored]) => [source, [...new Set(mirrored.flatMap((dataSet) => dataSet.topics ?? []))].sort(), mirrored.some((dataSet) => dataSet.mode === 'active-active')]);
-}
-
-/** The app the public load balancer forwards to: the first (by name) with an HTTP port that runs in the region. */
-function entryApp(apps: readonly App[], region: Region): { app: App; port: number } {
-  for (const app of apps) {
-    const port = app.ports.find((candidate) => candidate.protocol === 'http');
-    if (port) return { app, port: port.port };
-  }
-  throw new Error(`RegionStack ${region.id}: apps: expected at least one app with an http port running in ${region.id}, got ${apps.length ? apps.map((app) => app.name).join(', ') : 'none'}`);
 }

@@ -88,8 +88,8 @@ describe('RegionSwitchPlan rejects', () => {
     );
   });
 
-  it('no Deployment to scale', () => {
-    expect(() => build({ eksWorkloads: [] })).toThrow('RegionSwitchPlan failover: eksWorkloads: expected at least one Deployment to scale, got none');
+  it('no Rollout to scale', () => {
+    expect(() => build({ eksWorkloads: [] })).toThrow('RegionSwitchPlan failover: eksWorkloads: expected at least one Rollout to scale, got none');
   });
 
   it('a scale-up below 1 percent', () => {

@@ -89,14 +89,14 @@ describe('RegionSwitchPlan', () => {
     expect(approval(synth({ approval: { approverRoleArn: 'arn:aws:iam::123456789012:role/oncall-approver', timeoutMinutes: 20 } }))[0].timeout_minutes).toBe(20);
   });
 
-  it('scales the Deployments of the activated region to its own scale-up percentage', () => {
+  it('scales the Rollouts of the activated region to its own scale-up percentage', () => {
     const json = synth();
     const [toWest] = step(json, 'us-west-2', 'scale-eks').eks_resource_scaling_config;
     expect(toWest).toEqual(
       expect.objectContaining({
         capacity_monitoring_approach: 'sampledMaxInLast24Hours',
         target_percent: 120,
-        kubernetes_resource_type: [{ api_version: 'apps/v1', kind: 'Deployment' }],
+        kubernetes_resource_type: [{ api_version: 'argoproj.io/v1alpha1', kind: 'Rollout' }],
         eks_clusters: [{ cluster_arn: eksArn('us-east-1') }, { cluster_arn: eksArn('us-west-2') }],
         scaling_resources: [
           {

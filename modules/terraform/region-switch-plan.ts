@@ -18,13 +18,16 @@ export interface RegionalEksCluster {
   readonly scaleUpPercent?: number;
 }
 
-/** A Kubernetes Deployment the plan scales; it must exist under the same name in every cluster. */
+/**
+ * An Argo Rollouts `Rollout` the plan scales through its scale subresource; it must exist under the same
+ * name in every cluster.
+ */
 export interface ScaledWorkload {
   readonly namespace: string;
-  /** Deployment name. */
+  /** Rollout name. */
   readonly name: string;
   /**
-   * HorizontalPodAutoscaler of the Deployment, whose minimum the plan raises instead of the replica count.
+   * HorizontalPodAutoscaler of the Rollout, whose minimum the plan raises instead of the replica count.
    * @default none
    */
   readonly hpaName?: string;
@@ -67,7 +70,7 @@ export interface RegionSwitchPlanProps {
   };
   /** One EKS cluster per plan region. */
   readonly eksClusters: readonly RegionalEksCluster[];
-  /** Deployments scaled up in the activated region before the database moves. */
+  /** Rollouts scaled up in the activated region before the database moves. */
   readonly eksWorkloads: readonly ScaledWorkload[];
   /** Aurora global databases whose writer follows the activated region; moved in parallel when there are several. */
   readonly auroraGlobalDatabases: readonly AuroraGlobalDatabaseMembers[];
@@ -205,9 +208,9 @@ function activation(props: RegionSwitchPlanProps, target: string): Arcregionswit
         {
           capacityMonitoringApproach: 'sampledMaxInLast24Hours',
           targetPercent: targetCluster.scaleUpPercent ?? 100,
-          kubernetesResourceType: [{ apiVersion: 'apps/v1', kind: 'Deployment' }],
+          kubernetesResourceType: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }],
           eksClusters: props.eksClusters.map((cluster) => ({ clusterArn: cluster.clusterArn })),
-          // Keyed by region: Region switch reads the deactivated region's Deployment and scales the activated one's.
+          // Keyed by region: Region switch reads the deactivated region's Rollout and scales the activated one's.
           scalingResources: props.eksWorkloads.map((workload) => ({
             namespace: workload.namespace,
             resources: props.eksClusters.map((cluster) => ({
@@ -285,7 +288,7 @@ function validate(id: string, props: RegionSwitchPlanProps): void {
     fail('secondaryRegions', `regions other than the primary ${props.primaryRegion}`, props.secondaryRegions.join(', '));
   }
   if (new Set(regions).size !== regions.length) fail('secondaryRegions', 'each region once', props.secondaryRegions.join(', '));
-  if (props.eksWorkloads.length === 0) fail('eksWorkloads', 'at least one Deployment to scale', 'none');
+  if (props.eksWorkloads.length === 0) fail('eksWorkloads', 'at least one Rollout to scale', 'none');
 
   const identifiers = props.auroraGlobalDatabases.map((database) => database.globalClusterIdentifier);
   if (new Set(identifiers).size !== identifiers.length) fail('auroraGlobalDatabases[].globalClusterIdentifier', 'each database once', identifiers.join(', '));

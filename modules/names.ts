@@ -1,0 +1,29 @@
+import type { App, Global, Model, Region } from '../schemas';
+
+/**
+ * Names both sides of the compile stage must agree on: Terraform creates these AWS resources and the
+ * Kubernetes manifests refer to them by name, because Argo CD cannot read Terraform state.
+ */
+
+/** Prefix of a region's named AWS resources: cluster, load balancer, its target group. */
+export function regionResourceName(global: Global, region: Region): string {
+  return `${global.name}-${region.id}`;
+}
+
+/** The IRSA role of an app in a region; trusted only for the ServiceAccount `<app>` in namespace `<app>`. */
+export function workloadRoleName(global: Global, region: Region, app: App): string {
+  return `${global.name}-${region.id}-${app.name}`;
+}
+
+export function workloadRoleArn(model: Model, region: Region, app: App): string {
+  return `arn:aws:iam::${model.global.infrastructure.accountId}:role/${workloadRoleName(model.global, region, app)}`;
+}
+
+/** The app the public load balancer forwards to: the first (by name) with an HTTP port that runs in the region. */
+export function entryApp(apps: readonly App[], region: Region): { app: App; port: number } {
+  for (const app of apps) {
+    const port = app.ports.find((candidate) => candidate.protocol === 'http');
+    if (port) return { app, port: port.port };
+  }
+  throw new Error(`region ${region.id}: apps: expected at least one app with an http port running in ${region.id}, got ${apps.length ? apps.map((app) => app.name).join(', ') : 'none'}`);
+}
