@@ -52,6 +52,19 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     expect(errors).toContain('regions/us-east-1.ts: network.subnets.database[0]: expected a subnet inside the VPC CIDR 10.10.0.0/16, got "10.99.200.0/24"');
   });
 
+  it('rejects promotion waves that skip a region or name one twice', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-west-2]'));
+    expect(errors).toEqual([
+      'regions/global.yaml: delivery.waves[1][0]: expected a region not already in an earlier wave, got "us-west-2"',
+      'regions/global.yaml: delivery.waves: expected every region in one wave, got no wave for us-east-1',
+    ]);
+  });
+
+  it('rejects a promotion wave naming an unknown region', async () => {
+    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-east-1, eu-west-1]'));
+    expect(errors).toEqual(['regions/global.yaml: delivery.waves[1][1]: expected a region id (us-east-1, us-west-2), got "eu-west-1"']);
+  });
+
   it('rejects a data set referenced by an app but not defined', async () => {
     const errors = await errorsAfter((root) => edit(root, 'apps/orders-api.ts', "'sessions',", "'carts',"));
     expect(errors).toContain(
