@@ -1,4 +1,4 @@
-import type { App, Global, Model, Region } from '../schemas';
+import type { App, DataSet, Global, Model, Region } from '../schemas';
 
 /**
  * Names both sides of the compile stage must agree on: Terraform creates these AWS resources and the
@@ -26,4 +26,24 @@ export function entryApp(apps: readonly App[], region: Region): { app: App; port
     if (port) return { app, port: port.port };
   }
   throw new Error(`region ${region.id}: apps: expected at least one app with an http port running in ${region.id}, got ${apps.length ? apps.map((app) => app.name).join(', ') : 'none'}`);
+}
+
+/** A data set's database, cache or bucket in one region. */
+export function dataSetResourceName(global: Global, dataSet: DataSet, region: Region): string {
+  return `${global.name}-${dataSet.name}-${region.id}`;
+}
+
+/** The MSK Replicator that mirrors topics from `source` into `target`. */
+export function kafkaReplicatorName(global: Global, source: Region, target: Region): string {
+  return `${global.name}-${source.id}-to-${target.id}`;
+}
+
+/** Tag `Name` of an endpoint's Route 53 health check on a routed record; alerts find the check's metrics by it. */
+export function routedHealthCheckName(record: string, zone: string, endpointId: string): string {
+  return `${record}.${zone} ${endpointId}`;
+}
+
+/** Tag `Name` of a region's health check on the global record. */
+export function healthCheckName(global: Global, region: Region): string {
+  return routedHealthCheckName(global.dns.record, global.dns.zone, region.id);
 }

@@ -21,7 +21,7 @@ const stack = (files: GeneratedFiles, name: string) => JSON.parse(files.get(`ter
 const resources = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {});
 
 describe('synth', () => {
-  it('produces one Terraform stack per region plus a global stack, and manifests per region', async () => {
+  it('produces a Terraform stack per region plus global and ci, and per region one folder per Argo CD Application', async () => {
     const files = synth(await modelAt(REPO_ROOT));
     expect([...files.keys()].filter((f) => f.startsWith('terraform/'))).toEqual([
       'terraform/ci/cdk.tf.json',
@@ -29,11 +29,16 @@ describe('synth', () => {
       'terraform/us-east-1/cdk.tf.json',
       'terraform/us-west-2/cdk.tf.json',
     ]);
-    expect([...files.keys()].filter((f) => f.startsWith('k8s/'))).toEqual([
-      'k8s/us-east-1/orders-api/configmap-region-metadata.yaml',
-      'k8s/us-east-1/orders-api/namespace-orders-api.yaml',
-      'k8s/us-west-2/orders-api/configmap-region-metadata.yaml',
-      'k8s/us-west-2/orders-api/namespace-orders-api.yaml',
+    const folders = [...new Set([...files.keys()].filter((f) => f.startsWith('k8s/')).map((f) => f.split('/').slice(0, 3).join('/')))];
+    expect(folders).toEqual([
+      'k8s/us-east-1/_cluster',
+      'k8s/us-east-1/argocd',
+      'k8s/us-east-1/monitoring',
+      'k8s/us-east-1/orders-api',
+      'k8s/us-west-2/_cluster',
+      'k8s/us-west-2/argocd',
+      'k8s/us-west-2/monitoring',
+      'k8s/us-west-2/orders-api',
     ]);
   });
 
@@ -90,22 +95,6 @@ describe('synth', () => {
     expect(changedFiles(before, after)).toEqual(['terraform/global/cdk.tf.json']);
     const weights = resources(stack(after, 'global'), 'aws_route53_record').map((r) => r.weighted_routing_policy);
     expect(weights).toEqual([{ weight: 70 }, { weight: 30 }]);
-  });
-
-  it("changes only the region's metadata ConfigMap when read-only is toggled", async () => {
-    const root = await exampleRepo();
-    const before = synth(await modelAt(root));
-    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
-    const after = synth(await modelAt(root));
-    expect(changedFiles(before, after)).toEqual(['k8s/us-west-2/orders-api/configmap-region-metadata.yaml']);
-    expect(after.get('k8s/us-west-2/orders-api/configmap-region-metadata.yaml')).toContain('READ_ONLY: "true"');
-  });
-
-  it('tells every pod its region, role and peers', async () => {
-    const manifest = synth(await modelAt(REPO_ROOT)).get('k8s/us-west-2/orders-api/configmap-region-metadata.yaml')!;
-    expect(manifest).toContain('REGION_ROLE: secondary');
-    expect(manifest).toContain('PEER_REGIONS: us-east-1');
-    expect(manifest).toContain('AWS_REGION: us-west-2');
   });
 
   it('runs the validations of every construct in a stack, as App.synth() does, not only the stack\'s own', async () => {

@@ -1,5 +1,6 @@
 export * from './app';
 export * from './checkov-skip';
+export * from './cluster-policy';
 export * from './cidr';
 export * from './common';
 export * from './global';
@@ -7,6 +8,7 @@ export * from './loader';
 export * from './located';
 export * from './model';
 export * from './region';
+export * from './release';
 export * from './replication';
 export * from './json-schema';
 export * from './stable-json';

@@ -3,6 +3,7 @@ import { appSchema } from './app';
 import { checkovSkipsSchema } from './checkov-skip';
 import { globalSchema } from './global';
 import { regionSchema } from './region';
+import { releasesSchema } from './release';
 import { replicationRulesSchema } from './replication';
 import { stableJson } from './stable-json';
 import { waiversSchema } from './waiver';
@@ -15,6 +16,7 @@ export const JSON_SCHEMA_SOURCES = {
   'global.schema.json': { schema: globalSchema, title: 'Global settings (regions/global.yaml)' },
   'waivers.schema.json': { schema: waiversSchema, title: 'Policy waivers (policies/waivers.yaml)' },
   'checkov-skips.schema.json': { schema: checkovSkipsSchema, title: 'Reviewed checkov skips (policies/checkov/skips.yaml)' },
+  'releases.schema.json': { schema: releasesSchema, title: 'Promotions in flight (apps/releases.yaml)' },
 } as const;
 
 export type JsonSchemaFile = keyof typeof JSON_SCHEMA_SOURCES;

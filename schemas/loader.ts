@@ -4,11 +4,13 @@ import { build } from 'esbuild';
 import type { z } from 'zod';
 import { appSchema } from './app';
 import { checkovSkipsSchema, type CheckovSkip } from './checkov-skip';
+import { CLUSTER_POLICY_DIR, CLUSTER_POLICY_FILE, clusterPolicySchema, type ClusterPolicyEntry } from './cluster-policy';
 import { globalSchema } from './global';
 import { expectation, issueToLocated, located, type Located, type PathSegment, type Position } from './located';
 import { checkModel } from './model-checks';
 import type { Model, ModelSources } from './model';
 import { regionSchema } from './region';
+import { checkReleases, releasesSchema } from './release';
 import { replicationRulesSchema } from './replication';
 import { waiversSchema, type Waiver } from './waiver';
 import { parseYaml } from './yaml-source';
@@ -17,7 +19,9 @@ export const GLOBAL_FILE = 'regions/global.yaml';
 export const REPLICATION_RULES_FILE = 'regions/replication-rules.yaml';
 export const WAIVERS_FILE = 'policies/waivers.yaml';
 export const CHECKOV_SKIPS_FILE = 'policies/checkov/skips.yaml';
-const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE)]);
+/** Promotions in flight; it sits beside the apps it pins, but is not an app. */
+export const RELEASES_FILE = 'apps/releases.yaml';
+const RESERVED = new Set([path.basename(GLOBAL_FILE), path.basename(REPLICATION_RULES_FILE), path.basename(RELEASES_FILE)]);
 const INPUT_EXTENSIONS = ['.ts', '.yaml', '.yml'];
 
 export type LoadResult = { model: Model; sources: ModelSources; errors?: undefined } | { errors: Located[]; model?: undefined; sources?: undefined };
@@ -73,13 +77,24 @@ export async function loadModel(root: string): Promise<LoadResult> {
       validRegions.map(({ file, region }) => ({ file, id: region.id })),
     ),
   );
-  if (errors.length || !global || !replication) return { errors };
+  const releasesRaw = await readInput(root, RELEASES_FILE);
+  const releases = isMissing(releasesRaw) ? { releases: [] } : validate(releasesRaw, releasesSchema, errors);
+  if (releases) {
+    const regionIds = validRegions.length === regions.length ? validRegions.map(({ region }) => region.id) : undefined;
+    const context = { apps: validApps.map(({ app }) => app), regionIds, waves: global?.delivery.waves };
+    errors.push(...checkReleases(releases.releases, context, RELEASES_FILE, releasesRaw.positionOf));
+  }
+  const clusterPolicies = await loadClusterPolicies(root);
+  errors.push(...clusterPolicies.errors);
+  if (errors.length || !global || !replication || !releases) return { errors };
 
   const model: Model = {
     global,
     replication,
     regions: validRegions.map(({ region }) => region).sort((a, b) => a.id.localeCompare(b.id)),
     apps: validApps.map(({ app }) => app).sort((a, b) => a.name.localeCompare(b.name)),
+    releases: [...releases.releases].sort((a, b) => a.app.localeCompare(b.app)),
+    clusterPolicies: clusterPolicies.policies,
   };
   return { model, sources };
 }
@@ -87,7 +102,7 @@ export async function loadModel(root: string): Promise<LoadResult> {
 /** The policy waivers; a missing file means none. */
 export async function loadWaivers(root: string): Promise<{ waivers: Waiver[]; errors: Located[] }> {
   const raw = await readInput(root, WAIVERS_FILE);
-  if (raw.errors.length === 1 && raw.errors[0]!.found === 'no such file') return { waivers: [], errors: [] };
+  if (isMissing(raw)) return { waivers: [], errors: [] };
   const errors: Located[] = [];
   const parsed = validate(raw, waiversSchema, errors);
   return { waivers: parsed?.waivers ?? [], errors };
@@ -96,10 +111,34 @@ export async function loadWaivers(root: string): Promise<{ waivers: Waiver[]; er
 /** The reviewed checkov skips; a missing file means none. */
 export async function loadCheckovSkips(root: string): Promise<{ skips: CheckovSkip[]; errors: Located[] }> {
   const raw = await readInput(root, CHECKOV_SKIPS_FILE);
-  if (raw.errors.length === 1 && raw.errors[0]!.found === 'no such file') return { skips: [], errors: [] };
+  if (isMissing(raw)) return { skips: [], errors: [] };
   const errors: Located[] = [];
   const parsed = validate(raw, checkovSkipsSchema, errors);
   return { skips: parsed?.skips ?? [], errors };
+}
+
+/** Every Kyverno policy, `policies/kyverno/<id>/policy.yaml`, sorted by id; a missing folder means none. */
+export async function loadClusterPolicies(root: string): Promise<{ policies: ClusterPolicyEntry[]; errors: Located[] }> {
+  const entries = await readdir(path.join(root, CLUSTER_POLICY_DIR), { withFileTypes: true }).catch(() => []);
+  const ids = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const raws = await Promise.all(ids.map((id) => readInput(root, `${CLUSTER_POLICY_DIR}/${id}/${CLUSTER_POLICY_FILE}`)));
+  const errors: Located[] = [];
+  const policies = ids.flatMap((id, index) => {
+    const raw = raws[index]!;
+    const parsed = validate(raw, clusterPolicySchema, errors);
+    if (!parsed) return [];
+    if (parsed.metadata.name !== id) {
+      errors.push(located(raw.file, 'metadata.name', `${JSON.stringify(id)} (the folder name)`, JSON.stringify(parsed.metadata.name), raw.positionOf?.(['metadata', 'name'])));
+      return [];
+    }
+    return [{ id, file: raw.file, manifest: raw.value as ClusterPolicyEntry['manifest'] }];
+  });
+  return { policies, errors };
+}
+
+/** Optional inputs (waivers, skips, releases): a missing file means none. */
+function isMissing(raw: RawInput): boolean {
+  return raw.errors.length === 1 && raw.errors[0]!.found === 'no such file';
 }
 
 function validate<S extends z.ZodType>(raw: RawInput, schema: S, errors: Located[]): z.output<S> | undefined {

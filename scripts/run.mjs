@@ -29,13 +29,22 @@ await build({
 });
 function externalPackages() {
   const require = createRequire(path.join(root, 'package.json'));
+  const resolveCommonJs = (specifier) => {
+    try {
+      return require.resolve(specifier);
+    } catch (error) {
+      if (error.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
+      throw error;
+    }
+  };
   return {
     name: 'external-packages',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) => {
         const deep = /^(@[^/]+\/[^/]+|[^@/][^/]*)\/.+/.test(specifier) && !specifier.startsWith('node:');
         // Deep imports into CommonJS packages name a directory, which Node's ESM loader refuses; resolve them here.
-        return { path: deep ? require.resolve(specifier) : specifier, external: true };
+        // ESM-only packages export their deep paths for `import` alone, and Node resolves those itself.
+        return { path: deep ? (resolveCommonJs(specifier) ?? specifier) : specifier, external: true };
       });
     },
   };

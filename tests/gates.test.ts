@@ -43,8 +43,9 @@ describe('the pipeline gates', () => {
     const { drift } = await gatesAt(root);
     expect(drift!.details).toEqual([
       '+ CODEOWNERS: missing; a fresh synth creates it',
-      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/configmap-region-metadata\.yaml: line \d+: committed "READ_ONLY: \\"false\\"", fresh synth "READ_ONLY: \\"true\\""$/),
+      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/configmap-feature-flags\.yaml: line \d+: committed "read-only: \\"false\\"", fresh synth "read-only: \\"true\\""$/),
       '- generated/k8s/us-west-2/orders-api/leftover.yaml: not produced by a fresh synth (stale or hand-made)',
+      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/rollout-orders-api\.yaml: line \d+: committed "feature-flags\.example\.com\/checksum: [0-9a-f]{64}", fresh synth "feature-flags\.example\.com\/checksum: [0-9a-f]{64}"$/),
     ]);
   });
 

@@ -160,6 +160,7 @@ describe('a model change touches only what it should', () => {
       path.join(root, 'regions/us-east-2.ts'),
       west.replace("id: 'us-west-2'", "id: 'us-east-2'").replace("awsRegion: 'us-west-2'", "awsRegion: 'us-east-2'").replaceAll('10.20.', '10.30.').replace("regionalRecord: 'api-usw2'", "regionalRecord: 'api-use2'").replace('weight: 50', 'weight: 0'),
     );
+    await edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-east-1]\n    - [us-east-2]');
     const after = stacksOf(synth(await modelAt(root)));
     expect([...after.keys()].sort()).toEqual(['ci', 'global', 'us-east-1', 'us-east-2', 'us-west-2']);
     const changes = resourceChanges(stacks, after);

@@ -1,57 +1,33 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { App, Global, Region } from '../../schemas';
+import { imageOf, regionsOfApp, type Model, type Region } from '../../schemas';
+import { AppWorkload } from './app-workload';
+import { ClusterPolicies } from './cluster-policies';
+import { RegionAlerts } from './region-alerts';
+import { RegionArgoCd } from './region-argo-cd';
+import { RegionDashboard } from './region-dashboard';
+import { RegionProbes } from './region-probes';
 
 export interface RegionChartProps {
+  readonly model: Model;
   readonly region: Region;
-  /** The other regions, named in each pod's environment so services know where to fail over to. */
-  readonly peers: readonly Region[];
-  /** Apps that run in this region. */
-  readonly apps: readonly App[];
-  readonly global: Global;
 }
 
 /**
- * What Argo CD syncs into one region's cluster: a namespace per app, enforcing the restricted pod
- * security standard, and the region metadata every pod reads (role, peers, read-only mode).
+ * Everything one region's Argo CD syncs into its cluster: the Argo CD projects and Applications
+ * themselves, the Kyverno ClusterPolicies, the region's alerts, probes and dashboard, and per app its
+ * workload (Rollout, Services, flags, scaling, network policies, IRSA ServiceAccount).
  */
 export class RegionChart extends Chart {
   constructor(scope: Construct, id: string, props: RegionChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { region, peers, global } = props;
-    const regionLabels = {
-      'app.kubernetes.io/part-of': global.name,
-      'app.kubernetes.io/managed-by': 'argocd',
-      'topology.example.com/region': region.id,
-    };
-    for (const app of props.apps) {
-      const labels = { ...regionLabels, 'app.kubernetes.io/name': app.name, owner: app.owner.replace(/^@/, '').replace(/\//g, '.') };
-      new ApiObject(this, `${app.name}-namespace`, {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: app.name,
-          labels: {
-            ...labels,
-            'pod-security.kubernetes.io/enforce': 'restricted',
-            'pod-security.kubernetes.io/enforce-version': 'latest',
-          },
-        },
-      });
-      new ApiObject(this, `${app.name}-region-metadata`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'region-metadata', namespace: app.name, labels },
-        data: {
-          REGION_ID: region.id,
-          AWS_REGION: region.awsRegion,
-          REGION_ROLE: region.role,
-          PEER_REGIONS: peers.map((peer) => peer.id).join(','),
-          READ_ONLY: String(region.readOnly),
-          READ_PREFERENCE: region.readPreference,
-          RESIDENCY_ZONE: region.residency.zone,
-        },
-      });
-    }
+    const { model, region } = props;
+    const apps = model.apps.filter((app) => regionsOfApp(model, app).includes(region));
+    new RegionArgoCd(this, 'argocd', { model, region, apps });
+    new ClusterPolicies(this, 'cluster-policies', { policies: model.clusterPolicies, global: model.global, region });
+    new RegionAlerts(this, 'alerts', { model, region });
+    new RegionProbes(this, 'probes', { model, region });
+    new RegionDashboard(this, 'dashboard', { model, region });
+    for (const app of apps) new AppWorkload(this, app.name, { model, region, app, image: imageOf(model, app, region) });
   }
 }

@@ -21,7 +21,7 @@ import { useStateBackend } from './state-backend';
 import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
-import { entryApp, regionResourceName, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, kafkaReplicatorName, regionResourceName, workloadRoleName } from '../names';
 
 export interface RegionStackProps {
   readonly region: Region;
@@ -48,8 +48,8 @@ export class RegionStack extends TerraformStack {
     const peers = model.regions.filter((other) => other.id !== region.id);
     const dataSets = (store: DataSet['store']) => model.replication.dataSets.filter((dataSet) => dataSet.store === store);
     // Data-set resources are named, not referenced, wherever a name is known before apply: alarms and peers use them.
-    const regionalName = (dataSet: DataSet) => dataSetResourceName(global.name, dataSet, region);
-    const replicatorName = (source: Region) => `${global.name}-${source.id}-to-${region.id}`;
+    const regionalName = (dataSet: DataSet) => dataSetResourceName(global, dataSet, region);
+    const replicatorName = (source: Region) => kafkaReplicatorName(global, source, region);
     const apps = model.apps.filter((app) => regionsOfApp(model, app).includes(region));
 
     new AwsProvider(this, 'aws', {
@@ -189,7 +189,7 @@ export class RegionStack extends TerraformStack {
           bucketName: regionalName(dataSet),
           awsRegion: region.awsRegion,
           kmsKeyArn,
-          destinations: destinations.map((peer) => ({ awsRegion: peer.awsRegion, bucketName: dataSetResourceName(global.name, dataSet, peer), kmsKeyArn: peerKeyArn(peer) })),
+          destinations: destinations.map((peer) => ({ awsRegion: peer.awsRegion, bucketName: dataSetResourceName(global, dataSet, peer), kmsKeyArn: peerKeyArn(peer) })),
           replicationTimeControl: dataSet.rpoSeconds <= RTC_SECONDS,
           accessLogBucketName: logs.bucket.bucket,
         }),
@@ -222,7 +222,7 @@ export class RegionStack extends TerraformStack {
       s3Replications: buckets.flatMap(([dataSet, , destinations]) =>
         destinations.map((peer) => ({
           sourceBucket: regionalName(dataSet),
-          destinationBucket: dataSetResourceName(global.name, dataSet, peer),
+          destinationBucket: dataSetResourceName(global, dataSet, peer),
           ruleId: `to-${peer.awsRegion}`,
           lagAlertSeconds: dataSet.lagAlertSeconds,
         })),
@@ -319,7 +319,6 @@ interface WorkloadContext {
 const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
 
 /** A data set's database, cache or bucket in one region; the same in every stack that names it. */
-const dataSetResourceName = (project: string, dataSet: DataSet, region: Region) => `${project}-${dataSet.name}-${region.id}`;
 
 /**
  * Regions this region's copy of a data set replicates to. Objects go to every peer whatever the mode:

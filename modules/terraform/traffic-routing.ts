@@ -1,6 +1,7 @@
 import { Route53HealthCheck } from '@cdktn/provider-aws/lib/route53-health-check';
 import { Route53Record, type Route53RecordConfig } from '@cdktn/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
+import { routedHealthCheckName } from '../names';
 
 export type RoutingMode = 'latency' | 'weighted' | 'failover';
 
@@ -74,7 +75,7 @@ export class TrafficRouting extends Construct {
         regions: [...endpoint.healthCheck.checkerRegions],
         enableSni: true,
         measureLatency: true,
-        tags: { Name: `${props.record}.${props.zone} ${endpoint.id}` },
+        tags: { Name: routedHealthCheckName(props.record, props.zone, endpoint.id) },
       });
       checks[endpoint.id] = check;
       // Under latency routing a drained region must disappear from the answers; weights do that for the other modes.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { count, GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, REPLICATION_RULES_FILE, WAIVERS_FILE, CHECKOV_SKIPS_FILE, type JsonSchemaFile } from '../../schemas';
+import { count, GLOBAL_FILE, jsonSchemaFiles, listInputFiles, parseYaml, RELEASES_FILE, REPLICATION_RULES_FILE, WAIVERS_FILE, CHECKOV_SKIPS_FILE, type JsonSchemaFile } from '../../schemas';
 import { fail, pass, type Gate } from './gate';
 
 /**
@@ -29,7 +29,7 @@ export const jsonSchemaGate: Gate = {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     // Zod emits `format` (date-time, …) for the checks it makes; ajv must make them too, not ignore them.
     addFormats(ajv);
-    const inputs = [...(await listInputFiles(root)), WAIVERS_FILE, CHECKOV_SKIPS_FILE].filter((file) => /\.ya?ml$/.test(file));
+    const inputs = [...(await listInputFiles(root)), RELEASES_FILE, WAIVERS_FILE, CHECKOV_SKIPS_FILE].filter((file) => /\.ya?ml$/.test(file));
     for (const file of inputs) {
       const schemaFile = schemaFor(file);
       const schema = committed.get(schemaFile);
@@ -49,6 +49,7 @@ export const jsonSchemaGate: Gate = {
 function schemaFor(file: string): JsonSchemaFile {
   if (file === GLOBAL_FILE) return 'global.schema.json';
   if (file === REPLICATION_RULES_FILE) return 'replication-rules.schema.json';
+  if (file === RELEASES_FILE) return 'releases.schema.json';
   if (file === WAIVERS_FILE) return 'waivers.schema.json';
   if (file === CHECKOV_SKIPS_FILE) return 'checkov-skips.schema.json';
   return file.startsWith('apps/') ? 'app.schema.json' : 'region.schema.json';

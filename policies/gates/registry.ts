@@ -2,15 +2,32 @@ import { checkovGate } from './checkov-gate';
 import { driftGate } from './drift-gate';
 import type { Gate, GateContext, GateResult } from './gate';
 import { jsonSchemaGate } from './json-schema-gate';
+import { kubernetesSchemaGate } from './kubernetes-schema-gate';
+import { kyvernoGate } from './kyverno-gate';
 import { modelGate, synthGate } from './model-gate';
 import { opaGate } from './opa-gate';
 import { policyGate } from './policy-gate';
+import { promtoolGate } from './promtool-gate';
 import { terraformGate } from './terraform-gate';
 import { toolchainGate } from './toolchain-gate';
 import { typescriptGate } from './typescript-gate';
 
-/** Every gate `npm test` runs, in order. Output gates for the Kubernetes side (Kyverno, promtool) join here. */
-export const GATES: readonly Gate[] = [modelGate, synthGate, jsonSchemaGate, driftGate, opaGate, policyGate, terraformGate, checkovGate, typescriptGate, toolchainGate];
+/** Every gate `npm test` runs, in order: the model, the output it compiles to, then each output judged by its own tool. */
+export const GATES: readonly Gate[] = [
+  modelGate,
+  synthGate,
+  jsonSchemaGate,
+  driftGate,
+  opaGate,
+  policyGate,
+  terraformGate,
+  checkovGate,
+  kubernetesSchemaGate,
+  kyvernoGate,
+  promtoolGate,
+  typescriptGate,
+  toolchainGate,
+];
 
 export interface GateOutcome extends GateResult {
   name: string;

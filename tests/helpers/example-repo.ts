@@ -10,7 +10,7 @@ const scratchRepos: string[] = [];
 export async function exampleRepo(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'example-repo-'));
   scratchRepos.push(root);
-  for (const dir of ['regions', 'apps', 'generated', 'CODEOWNERS', 'policies/bundle', 'policies/waivers.yaml', 'policies/checkov']) await cp(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
+  for (const dir of ['regions', 'apps', 'generated', 'CODEOWNERS', 'policies/bundle', 'policies/waivers.yaml', 'policies/checkov', 'policies/kyverno', 'policies/kubernetes']) await cp(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
   await cp(path.join(REPO_ROOT, 'schemas'), path.join(root, 'schemas'), { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
   return root;
 }

@@ -1,0 +1,109 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { resolveTool } from '../../policies/toolchain/resolve';
+import { REPO_ROOT } from './example-repo';
+
+const run = promisify(execFile);
+
+export interface PrometheusServer {
+  /** Base URL, as a region's `observability.prometheusUrl` names it. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Prometheus whose only data are `series`, OpenMetrics sample lines without a timestamp
+ * (`rollout_info{namespace="a",name="a",phase="Completed"} 1`). Each is backfilled with promtool every
+ * 30 s from 2 minutes before now to 15 minutes after: an instant query at any moment of a test run finds
+ * the newest sample within the default 5-minute lookback, and samples after the query time are ignored.
+ * Blocks overlapping the (empty) head need no flag since Prometheus 2.39 always merges overlapping blocks.
+ */
+export async function startPrometheus(series: readonly string[]): Promise<PrometheusServer> {
+  const [prometheus, promtool] = [tool('prometheus'), tool('promtool')];
+  const dir = await mkdtemp(path.join(tmpdir(), 'prometheus-'));
+  try {
+    await writeFile(path.join(dir, 'fixture.om'), openMetrics(series, Math.floor(Date.now() / 1000)));
+    await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', 'fixture.om', 'data'], { cwd: dir });
+    // Nothing to scrape: the backfilled samples are the whole truth the test controls.
+    await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
+    const port = await freePort();
+    const child = spawn(prometheus, [`--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, `--config.file=${path.join(dir, 'prometheus.yml')}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(child, url);
+    return {
+      url,
+      async stop() {
+        await stopProcess(child);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A URL on a local port nothing listens on: a Prometheus that is down. */
+export async function unreachableUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
+}
+
+function tool(name: 'prometheus' | 'promtool'): string {
+  const resolved = resolveTool(REPO_ROOT, name);
+  if (!resolved.ok) throw new Error(`${name}: ${resolved.message}`);
+  return resolved.path;
+}
+
+function openMetrics(series: readonly string[], now: number): string {
+  const timestamps = Array.from({ length: 35 }, (_, i) => now - 120 + i * 30);
+  const nameOf = (line: string) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? '';
+  // OpenMetrics wants each family's samples together and each series' samples in time order.
+  const sorted = [...series].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+  const lines: string[] = [];
+  sorted.forEach((line, index) => {
+    if (index === 0 || nameOf(sorted[index - 1]!) !== nameOf(line)) lines.push(`# TYPE ${nameOf(line)} gauge`);
+    for (const timestamp of timestamps) lines.push(`${line} ${timestamp}`);
+  });
+  return `${lines.join('\n')}\n# EOF\n`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`prometheus exited with ${code} before it was ready:\n${stderr}`))));
+  exited.catch(() => undefined);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const ready = await Promise.race([
+      fetch(`${url}/-/ready`).then((response) => response.ok, () => false),
+      exited,
+    ]);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stopProcess(child);
+  throw new Error(`prometheus at ${url} not ready after 15 s:\n${stderr}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
