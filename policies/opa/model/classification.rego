@@ -12,6 +12,8 @@ class_rank := {"standard": 0, "normal": 1, "cab-required": 2, "emergency": 3}
 reason(rule, class, message) := {"rule": rule, "class": class, "message": message}
 
 # Removing one of these destroys data or the keys to it; a later apply cannot bring it back.
+region_wide_folders := {"_cluster", "argocd", "monitoring"}
+
 stateful_types := {
 	"aws_rds_cluster",
 	"aws_rds_global_cluster",
@@ -28,7 +30,12 @@ stateful_types := {
 # App rollouts to Kubernetes go out behind a canary that rolls back on its own; docs deploy nothing.
 canary_protected(path) if startswith(path, "apps/")
 
-canary_protected(path) if startswith(path, "generated/k8s/")
+# Only an app's own folder rolls out behind its canary: cluster policies, Argo CD projects and
+# applications, and the region's alerts apply to the whole region at once.
+canary_protected(path) if {
+	["generated", "k8s", _, folder, _] = split(path, "/")
+	not folder in region_wide_folders
+}
 
 canary_protected(path) if startswith(path, "docs/")
 
@@ -130,7 +137,7 @@ specific contains reason("no-change", "standard", no_change_message) if not chan
 
 specific contains reason(
 	"apps-only", "standard",
-	sprintf("%s, all under apps/, generated/k8s/ or docs/; app rollouts are canary-protected", [change.plural(count(change.changed_paths), "changed file")]),
+	sprintf("%s, all under apps/, app folders of generated/k8s/ or docs/; app rollouts are canary-protected", [change.plural(count(change.changed_paths), "changed file")]),
 ) if {
 	change.has_change
 	every path in change.changed_paths {

@@ -56,8 +56,14 @@ test_app_rollout_is_standard if {
 	classification.result == {
 		"class": "standard",
 		"rule": "apps-only",
-		"reasons": [{"rule": "apps-only", "class": "standard", "message": "3 changed files, all under apps/, generated/k8s/ or docs/; app rollouts are canary-protected"}],
-	} with input as touching(["apps/orders-api.ts", "generated/k8s/us-east-1/orders-api.yaml", "docs/runbook.md"])
+		"reasons": [{"rule": "apps-only", "class": "standard", "message": "3 changed files, all under apps/, app folders of generated/k8s/ or docs/; app rollouts are canary-protected"}],
+	} with input as touching(["apps/orders-api.ts", "generated/k8s/us-east-1/orders-api/rollout-orders-api.yaml", "docs/runbook.md"])
+}
+
+test_region_wide_manifests_are_not_apps_only if {
+	every folder in ["_cluster", "argocd", "monitoring"] {
+		not "apps-only" in rules(touching(["apps/orders-api.ts", sprintf("generated/k8s/us-east-1/%s/x.yaml", [folder])]))
+	}
 }
 
 test_app_change_with_terraform_is_not_apps_only if {
@@ -161,7 +167,7 @@ test_declared_failover_makes_any_change_cab_required if {
 		"rule": "failover",
 		"reasons": [
 			{"rule": "failover", "class": "cab-required", "message": "failover declaration drill (us-east-1 → us-west-2, until 2026-11-21T00:00:00.000Z) is in force"},
-			{"rule": "apps-only", "class": "standard", "message": "1 changed file, all under apps/, generated/k8s/ or docs/; app rollouts are canary-protected"},
+			{"rule": "apps-only", "class": "standard", "message": "1 changed file, all under apps/, app folders of generated/k8s/ or docs/; app rollouts are canary-protected"},
 		],
 	} with input as inp
 }
