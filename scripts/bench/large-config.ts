@@ -13,10 +13,14 @@ export async function largeConfigRepo(repoRoot: string, regionCount: number, app
   await mkdir(path.join(root, 'regions'), { recursive: true });
   await mkdir(path.join(root, 'apps'), { recursive: true });
   await mkdir(path.join(root, 'schemas'), { recursive: true });
-  for (const file of ['regions/global.yaml', 'regions/replication-rules.yaml']) await cp(path.join(repoRoot, file), path.join(root, file));
+  for (const file of ['regions/replication-rules.yaml', 'policies/kyverno']) await cp(path.join(repoRoot, file), path.join(root, file), { recursive: true });
   const template = await readFile(path.join(repoRoot, 'regions/us-east-1.ts'), 'utf8');
   const app = await readFile(path.join(repoRoot, 'apps/orders-api.ts'), 'utf8');
   const regions = pickRegions(regionCount);
+  // Secondaries first, then the primary: the example's order, at scale.
+  const global = await readFile(path.join(repoRoot, 'regions/global.yaml'), 'utf8');
+  const waves = `waves:\n    - [${regions.slice(1).join(', ')}]\n    - [${regions[0]}]\n`;
+  await writeFile(path.join(root, 'regions/global.yaml'), global.replace(/waves:\n(    - .*\n)+/, waves));
   const weights = regions.map((_, i) => Math.floor(100 / regionCount) + (i < 100 % regionCount ? 1 : 0));
   for (const [i, awsRegion] of regions.entries()) {
     const octet = 10 + i * 10;
@@ -39,7 +43,7 @@ export async function largeConfigRepo(repoRoot: string, regionCount: number, app
 /** A scratch copy of the example repository's inputs and outputs, so benchmarking never rewrites the checkout. */
 export async function exampleCopy(repoRoot: string): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'bench-example-'));
-  for (const entry of ['regions', 'apps', 'generated', 'schemas', 'CODEOWNERS']) {
+  for (const entry of ['regions', 'apps', 'generated', 'schemas', 'CODEOWNERS', 'policies/kyverno']) {
     await cp(path.join(repoRoot, entry), path.join(root, entry), { recursive: true });
   }
   return root;
