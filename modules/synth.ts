@@ -2,10 +2,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
-import { stringify } from 'yaml';
 import type { Model } from '../schemas';
 import { alertTests } from './k8s/alerts/promtool-tests';
 import { manifestFolder, type PlacedManifest } from './k8s/layout';
+import { manifestYaml } from './k8s/manifest-yaml';
 import { RegionChart } from './k8s/region-chart';
 import { stableJson } from '../schemas/stable-json';
 import { CiStack } from './terraform/ci-stack';
@@ -88,7 +88,7 @@ function synthKubernetes(model: Model): Map<string, string> {
     for (const manifest of chart.toJson() as PlacedManifest[]) {
       const file = `${region.id}/${manifestFolder(manifest)}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
       if (out.has(file)) throw new Error(`two manifests would be written to generated/k8s/${file}`);
-      out.set(file, `${MANIFEST_HEADER}${stringify(manifest, { lineWidth: 0 })}`);
+      out.set(file, `${MANIFEST_HEADER}${manifestYaml(manifest)}`);
     }
   }
   return out;

@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import type { Global, Model, Region } from '../../../schemas';
 import { alertAnnotations, alertInstance, alertLabels, tidy, type AlertDefinition, type TestSeries } from './alert';
 import { alertRuleFiles } from './rule-files';
+import { manifestYaml } from '../manifest-yaml';
 
 /** Evaluation and sample interval of every test, in seconds. */
 const STEP_SECONDS = 60;
@@ -20,14 +20,11 @@ export function alertTests(model: Model, region: Region): Map<string, string> {
   return new Map(
     alertRuleFiles(model, region).map((file) => [
       testFileName(file.name),
-      stringify(
-        {
-          rule_files: [ruleFileName(file.name)],
-          evaluation_interval: minutes(1),
-          tests: file.alerts.map((alert) => testGroup(alert, region, model.global)),
-        },
-        { lineWidth: 0 },
-      ),
+      manifestYaml({
+        rule_files: [ruleFileName(file.name)],
+        evaluation_interval: minutes(1),
+        tests: file.alerts.map((alert) => testGroup(alert, region, model.global)),
+      }),
     ]),
   );
 }
