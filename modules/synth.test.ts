@@ -2,15 +2,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Backend } from 'cdktn';
 import { describe, expect, it } from 'vitest';
-import { edit, exampleRepo, REPO_ROOT } from '../tests/helpers/example-repo';
-import { loadModel, type Model } from '../schemas';
+import { edit, exampleRepo, modelAt, REPO_ROOT } from '../tests/helpers/example-repo';
 import { renderStacks, synth, terraformApp, type GeneratedFiles } from './synth';
-
-async function modelAt(root: string): Promise<Model> {
-  const result = await loadModel(root);
-  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return result.model;
-}
 
 function changedFiles(before: GeneratedFiles, after: GeneratedFiles): string[] {
   return [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file)).sort();

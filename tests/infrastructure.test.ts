@@ -3,9 +3,8 @@ import path from 'node:path';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synth, type GeneratedFiles } from '../modules/synth';
-import { loadModel, type Model } from '../schemas';
 import versions from '../policies/toolchain/versions.json' with { type: 'json' };
-import { edit, exampleRepo, REPO_ROOT, removeScratchRepos } from './helpers/example-repo';
+import { edit, exampleRepo, modelAt, REPO_ROOT, removeScratchRepos } from './helpers/example-repo';
 import { scratchStack } from './helpers/scratch-stack';
 
 // Security and resilience properties read off the generated Terraform JSON itself, the same bytes
@@ -14,12 +13,6 @@ import { scratchStack } from './helpers/scratch-stack';
 type Block = Record<string, any>;
 type Stack = { resource: Record<string, Record<string, Block>>; data?: Record<string, Record<string, Block>>; terraform: Block; output?: Record<string, Block> };
 type Resource = { stack: string; type: string; name: string; address: string; config: Block };
-
-async function modelAt(root: string): Promise<Model> {
-  const result = await loadModel(root);
-  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return result.model;
-}
 
 function stacksOf(files: GeneratedFiles): Map<string, Stack> {
   const stacks = new Map<string, Stack>();

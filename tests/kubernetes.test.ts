@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadModel, type Model } from '../schemas';
 import { APP_FOLDER_KINDS, CLUSTER_FOLDER_KINDS, MONITORING_FOLDER_KINDS } from '../modules/k8s/region-argo-cd';
 import { synth, type GeneratedFiles } from '../modules/synth';
-import { edit, exampleRepo, put, REPO_ROOT } from './helpers/example-repo';
-
-async function modelAt(root: string): Promise<Model> {
-  const result = await loadModel(root);
-  if (result.errors) throw new Error(result.errors.map((error) => `${error.file}: ${error.message}`).join('\n'));
-  return result.model;
-}
+import { edit, exampleRepo, modelAt, put, REPO_ROOT } from './helpers/example-repo';
 
 /** Synthesizes a scratch copy of the repository before and after `change`. */
 async function synthAround(change: (root: string) => Promise<void>): Promise<{ before: GeneratedFiles; after: GeneratedFiles }> {

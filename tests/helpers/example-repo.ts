@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { formatLocated, loadModel, type Model } from '../../schemas';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -30,4 +31,11 @@ export async function put(root: string, file: string, content: string): Promise<
 
 export async function removeScratchRepos(): Promise<void> {
   await Promise.all(scratchRepos.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+}
+
+/** The validated model of a repository; a model that does not load fails the test with every located error. */
+export async function modelAt(root: string): Promise<Model> {
+  const result = await loadModel(root);
+  if (result.errors) throw new Error(result.errors.map(formatLocated).join('\n'));
+  return result.model;
 }

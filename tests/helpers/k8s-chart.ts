@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { loadModel, type Model } from '../../schemas';
-import { REPO_ROOT } from './example-repo';
+import type { Model } from '../../schemas';
+import { modelAt, REPO_ROOT } from './example-repo';
 
 /** A manifest as `chart.toJson()` renders it, loosely typed for partial assertions. */
 export interface Manifest {
@@ -11,10 +11,8 @@ export interface Manifest {
 }
 
 /** The repository's own inputs, validated: a realistic model for Kubernetes construct specifications. */
-export async function exampleModel(): Promise<Model> {
-  const result = await loadModel(REPO_ROOT);
-  if (result.errors) throw new Error(result.errors.map((error) => error.message).join('\n'));
-  return result.model;
+export function exampleModel(): Promise<Model> {
+  return modelAt(REPO_ROOT);
 }
 
 /** A chart as the region charts make it (no name hashes), filled by `build`, rendered. */
