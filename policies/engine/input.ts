@@ -49,9 +49,9 @@ export interface PolicyInputParts {
 }
 
 const TERRAFORM_STACK = /^generated\/terraform\/([^/]+)\/cdk\.tf\.json$/;
+/** `generated/k8s/<region>/<folder>/<file>.yaml`: every manifest a region's Argo CD syncs. */
 const MANIFEST = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/;
 
-/** The generated tree parsed: Terraform JSON per stack, manifests per region. */
 /** The Terraform stacks in a generated tree, parsed, in tree order. */
 export function terraformStacks(files: FileTree): Array<{ name: string; file: string; config: Record<string, any> }> {
   return [...files].flatMap(([file, content]) => {
@@ -60,13 +60,21 @@ export function terraformStacks(files: FileTree): Array<{ name: string; file: st
   });
 }
 
+/** The Kubernetes manifests in a generated tree, unparsed, sorted by file, each with the region whose Argo CD syncs it. */
+export function kubernetesManifests(files: FileTree): Array<{ region: string; file: string; text: string }> {
+  return [...files]
+    .flatMap(([file, text]) => {
+      const region = MANIFEST.exec(file)?.[1];
+      return region ? [{ region, file, text }] : [];
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The generated tree parsed: Terraform JSON per stack, manifests per region. */
 export function generatedDocuments(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
   const terraform: PolicyInput['terraform'] = Object.fromEntries(terraformStacks(files).map(({ name, file, config }) => [name, { file, config }]));
   const manifests: PolicyInput['manifests'] = {};
-  for (const [file, content] of files) {
-    const region = MANIFEST.exec(file)?.[1];
-    if (region) (manifests[region] ??= []).push({ file, object: parseYaml(content) });
-  }
+  for (const { region, file, text } of kubernetesManifests(files)) (manifests[region] ??= []).push({ file, object: parseYaml(text) });
   return { terraform, manifests };
 }
 

@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import { count, describeValue, formatLocated, located, parseYaml, type PathSegment } from '../../schemas';
+import { kubernetesManifests } from '../engine/input';
 import { fail, pass, type Gate } from './gate';
 
 /** Upstream CRDs of kinds no typed model covers, each vendored verbatim under a header naming its source. */
@@ -52,7 +53,7 @@ export const kubernetesSchemaGate: Gate = {
     'Vendored CRD schemas are applied closed, as the API server drops the fields a CRD does not define.',
   async run({ root, committed }) {
     const schemas = await SchemaIndex.load(root);
-    const manifests = [...committed.entries()].filter(([file]) => file.startsWith(MANIFESTS_DIR) && /\.(ya?ml|json)$/.test(file));
+    const manifests = kubernetesManifests(committed).map(({ file, text }): [string, string] => [file, text]);
     manifests.push(...(await kyvernoPolicies(root)));
     manifests.sort(([a], [b]) => (a < b ? -1 : 1));
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { CLUSTER_POLICY_DIR, count, formatLocated, loadClusterPolicies, type ClusterPolicyEntry } from '../../schemas';
+import { kubernetesManifests } from '../engine/input';
 import { resolveTool } from '../toolchain/resolve';
 import { fail, pass, type FileTree, type Gate } from './gate';
 
@@ -83,10 +84,7 @@ interface ManifestFile {
 /** Committed manifests by region, the first folder under generated/k8s/. */
 function regionManifests(committed: FileTree): Map<string, ManifestFile[]> {
   const regions = new Map<string, ManifestFile[]>();
-  for (const [file, text] of [...committed].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!file.startsWith(MANIFESTS_DIR) || !/\.ya?ml$/.test(file)) continue;
-    const [region, ...rest] = file.slice(MANIFESTS_DIR.length).split('/');
-    if (!region || !rest.length) continue;
+  for (const { region, file, text } of kubernetesManifests(committed)) {
     const objects = parseAllDocuments(text).flatMap((document) => {
       const object = document.errors.length ? undefined : (document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null);
       return object?.kind ? [identity(object.kind, object.metadata?.namespace, object.metadata?.name)] : [];
