@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { types } from 'node:util';
+import vm from 'node:vm';
+import { build, type Plugin } from 'esbuild';
 import type { z } from 'zod';
 import { appSchema } from './app';
 import { checkovSkipsSchema, type CheckovSkip } from './checkov-skip';
@@ -187,9 +189,18 @@ async function readInput(root: string, file: string): Promise<RawInput> {
   return { file, value: parsed.value, errors: parsed.errors, positionOf: parsed.positionOf };
 }
 
+/** How long one TypeScript input may take to evaluate; `MR_INPUT_TIMEOUT_MS` overrides it. */
+const INPUT_TIMEOUT_MS = 5_000;
+const TYPE_IMPORTS_ONLY = 'type-imports-only';
+const EXPORTS = '__input';
+const PLAIN_DATA = 'plain data (objects, arrays, strings, numbers, booleans, null)';
+
 /**
- * TypeScript inputs are bundled on their own (type-only imports vanish, relative helpers are inlined)
- * and evaluated from memory, so the loader never imports an input statically and never writes to disk.
+ * A TypeScript input is code, so it gets no more than data needs. It may import types from schemas/ and
+ * nothing else: esbuild erases type imports, and any import left after that is refused where it stands.
+ * It is evaluated from memory in a fresh `node:vm` context (no `process`, `require`, `fetch`, timers),
+ * within a time limit that covers its promise jobs too, and only plain data is copied out. The context
+ * guards against accidents and hangs; it is no security boundary: inputs are reviewed like any code.
  */
 async function evaluateTypeScript(absolute: string, file: string): Promise<RawInput> {
   let code: string;
@@ -198,9 +209,13 @@ async function evaluateTypeScript(absolute: string, file: string): Promise<RawIn
       entryPoints: [absolute],
       bundle: true,
       write: false,
-      format: 'esm',
-      platform: 'node',
+      format: 'iife',
+      globalName: EXPORTS,
+      platform: 'neutral',
       target: 'node20',
+      // The repository's tsconfig keeps `import { type X }` under verbatimModuleSyntax; here every type import goes.
+      tsconfigRaw: {},
+      plugins: [typeImportsOnly],
       logLevel: 'silent',
     });
     code = result.outputFiles[0]!.text;
@@ -210,22 +225,95 @@ async function evaluateTypeScript(absolute: string, file: string): Promise<RawIn
     return {
       file,
       errors: messages.map((message) => ({
-        ...located(file, '', 'valid TypeScript', message.text),
+        ...located(file, '', message.pluginName === TYPE_IMPORTS_ONLY ? 'only type imports from schemas/' : 'valid TypeScript', message.text),
         ...(message.location ? { line: message.location.line, column: message.location.column + 1 } : {}),
       })),
     };
   }
+  const timeoutMs = inputTimeoutMs();
+  const context = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
+  const objectPrototype = vm.runInContext('Object.prototype', context) as object;
+  let exported: unknown;
   try {
-    const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
-    if (module.default === undefined) return { file, errors: [located(file, '', 'a default export (export default { … } satisfies …)', 'no default export')] };
-    return { file, value: module.default, errors: [] };
+    exported = new vm.Script(`${code}\n${EXPORTS}.default;`, { filename: file }).runInContext(context, { timeout: timeoutMs });
   } catch (failure) {
+    if ((failure as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      const limit = `${timeoutMs / 1000} s`;
+      return { file, errors: [{ ...located(file, '', `a module that finishes loading within ${limit}`, 'an endless loop or too much work'), message: `did not finish loading within ${limit}` }] };
+    }
     return { file, errors: [located(file, '', 'a module that evaluates without throwing', String(failure))] };
   }
+  if (exported === undefined) return { file, errors: [located(file, '', 'a default export (export default { … } satisfies …)', 'no default export')] };
+  const errors: Located[] = [];
+  const value = plainData(exported, [], { file, objectPrototype, errors, ancestors: new Set() });
+  return errors.length ? { file, errors } : { file, value, errors };
+}
+
+/** esbuild asks this for every import that survives type erasure, so each one it sees is refused, located. */
+const typeImportsOnly: Plugin = {
+  name: TYPE_IMPORTS_ONLY,
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, ({ kind, path: specifier }) => (kind === 'entry-point' ? undefined : { errors: [{ text: `an import of ${JSON.stringify(specifier)}` }] }));
+  },
+};
+
+function inputTimeoutMs(): number {
+  const configured = Number(process.env.MR_INPUT_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : INPUT_TIMEOUT_MS;
+}
+
+interface CopyState {
+  file: string;
+  /** The input context's `Object.prototype`, taken before the input ran. */
+  objectPrototype: object;
+  errors: Located[];
+  ancestors: Set<object>;
+}
+
+/**
+ * Copies the default export out of the input's context as plain data, refusing what the schemas would
+ * otherwise see through (a function, a getter, a class instance) at its path. It reads property descriptors
+ * only, so no code of the input runs outside its time limit.
+ */
+function plainData(value: unknown, at: PathSegment[], state: CopyState): unknown {
+  const refuse = (found: string) => void state.errors.push(located(state.file, at, PLAIN_DATA, found));
+  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return value;
+  if (typeof value !== 'object') return refuse(`a ${typeof value}`);
+  if (types.isProxy(value)) return refuse('a Proxy');
+  if (state.ancestors.has(value)) return refuse('a reference to an enclosing object (a cycle)');
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  const isArray = Array.isArray(value);
+  if (!isArray && prototype !== state.objectPrototype && prototype !== null) return refuse(`an instance of ${constructorName(prototype)}`);
+  state.ancestors.add(value);
+  const entries: [PathSegment, unknown][] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') {
+      refuse(`a symbol key ${String(key)}`);
+      continue;
+    }
+    const descriptor = Reflect.getOwnPropertyDescriptor(value, key)!;
+    // An array's length and anything else not enumerable is not data, as for JSON.
+    if (!descriptor.enumerable || (isArray && !/^\d+$/.test(key))) continue;
+    const segment = isArray ? Number(key) : key;
+    if ('value' in descriptor) entries.push([segment, plainData(descriptor.value, [...at, segment], state)]);
+    else state.errors.push(located(state.file, [...at, segment], PLAIN_DATA, 'a getter'));
+  }
+  state.ancestors.delete(value);
+  if (!isArray) return Object.fromEntries(entries);
+  const copy: unknown[] = new Array((value as unknown[]).length);
+  for (const [index, item] of entries) copy[index as number] = item;
+  return copy;
+}
+
+function constructorName(prototype: object): string {
+  const constructor: unknown = Reflect.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  const name: unknown = typeof constructor === 'function' ? Reflect.getOwnPropertyDescriptor(constructor, 'name')?.value : undefined;
+  return typeof name === 'string' && name ? name : 'a class';
 }
 
 interface EsbuildMessage {
   text: string;
+  pluginName: string;
   location: { line: number; column: number } | null;
 }
 
