@@ -3,37 +3,36 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { synthOutputs } from '../modules/outputs';
-import { RevisionError } from '../policies/engine/change';
+import { baseRefOf, RevisionError } from '../policies/engine/change';
 import { blocking, loadPolicyEngine, PolicyBundleError } from '../policies/engine/engine';
 import type { RegionHealth } from '../policies/engine/input';
 import { judgeWorkingTree } from '../policies/engine/judge';
 import { FORMATS, render, type Format } from '../policies/engine/report-format';
-import { formatLocated, loadModel, loadWaivers } from '../schemas';
+import { expectation, formatLocated, issueToLocated, loadModel, loadWaivers, located, type Located } from '../schemas';
 
 // `npm run plan-change -- --base <ref>`: judges the working tree as a change from <ref> and writes the
 // pull-request description: per-region changes, risk class, resilience before and after, policy results.
-const { values } = parseArgs({
-  options: {
-    base: { type: 'string' },
-    format: { type: 'string', default: 'markdown' },
-    out: { type: 'string' },
-    health: { type: 'string' },
-    now: { type: 'string' },
-    root: { type: 'string' },
-  },
-});
+let parsed: ReturnType<typeof parse>;
+try {
+  parsed = parse();
+} catch (error) {
+  usage((error as Error).message);
+}
+const { values } = parsed;
+const { ref: baseRef, problem } = baseRefOf(values.base);
+if (problem) usage(problem);
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
 const format = values.format as Format;
 if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(values.format)}`);
 const now = values.now ? new Date(values.now) : new Date();
 if (Number.isNaN(now.getTime())) usage(`--now must be an ISO-8601 date-time, got ${JSON.stringify(values.now)}`);
 
-const healthSchema = z.record(z.string(), z.enum(['healthy', 'failing']));
-let health: Record<string, RegionHealth> = {};
-if (values.health) {
-  const parsed = healthSchema.safeParse(JSON.parse(await readFile(values.health, 'utf8')));
-  if (!parsed.success) usage(`--health must name a JSON file like {"us-east-1": "failing"}: ${parsed.error.issues[0]?.message}`);
-  health = parsed.data!;
+const healthSchema = z.record(z.string(), z.enum(['healthy', 'failing'], { error: '"healthy" or "failing"' }), { error: 'an object of region id to health, like {"us-east-1": "failing"}' });
+
+const { health, errors: healthErrors } = values.health === undefined ? { health: {} } : await readHealth(values.health);
+if (healthErrors) {
+  for (const error of healthErrors) console.error(`plan-change: --health ${formatLocated(error)}`);
+  process.exit(2);
 }
 
 const loaded = await loadModel(root);
@@ -47,7 +46,7 @@ if (loaded.errors || waivers.errors.length) {
 try {
   const engine = await loadPolicyEngine(root);
   const head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
-  const { report, base, change } = await judgeWorkingTree(engine, root, head, { ...(values.base ? { base: values.base } : {}), now, health, evaluateBase: true });
+  const { report, base, change } = await judgeWorkingTree(engine, root, head, { ...(baseRef ? { base: baseRef } : {}), now, health, evaluateBase: true });
   const output = render(
     {
       title: base ? `Change plan: ${base.revision.ref} (${base.revision.commit.slice(0, 12)}) → working tree` : 'Policy report: working tree',
@@ -68,6 +67,37 @@ try {
     process.exit(1);
   }
   throw error;
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      base: { type: 'string' },
+      format: { type: 'string', default: 'markdown' },
+      out: { type: 'string' },
+      health: { type: 'string' },
+      now: { type: 'string' },
+      root: { type: 'string' },
+    },
+  });
+}
+
+/** Region health from monitoring, or where the file is wrong: a missing file, bad JSON, an unknown state. */
+async function readHealth(file: string): Promise<{ health: Record<string, RegionHealth>; errors?: undefined } | { errors: Located[]; health?: undefined }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { errors: [located(file, '', 'a readable JSON file', (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message)] };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { errors: [located(file, '', 'valid JSON', (error as Error).message)] };
+  }
+  const result = healthSchema.safeParse(value, { reportInput: true, error: expectation });
+  return result.success ? { health: result.data } : { errors: result.error.issues.map((issue) => issueToLocated(file, issue)) };
 }
 
 function usage(problem: string): never {

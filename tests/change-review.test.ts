@@ -5,7 +5,7 @@ import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { policyGate } from '../policies/gates/policy-gate';
-import { edit, exampleRepo, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
+import { edit, exampleRepo, put, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
 
 afterAll(removeScratchRepos);
 
@@ -21,6 +21,11 @@ async function gitExample(): Promise<string> {
 
 function planChange(root: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'plan-change', '--root', root, '--now', '2026-11-20T12:00:00Z', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function npmTest(env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'test', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -117,5 +122,74 @@ describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
     const gate = await policyGateAt(await gitExample(), 'no-such-branch');
     expect(gate.ok).toBe(false);
     expect(gate.summary).toBe('cannot load the base no-such-branch');
+  });
+});
+
+describe('command lines that could be misread', () => {
+  it('refuses an empty --base instead of judging without a base', async () => {
+    const root = await gitExample();
+    for (const args of [['--base', ''], ['--base=']]) {
+      const run = planChange(root, ...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^plan-change: --base: expected a git ref such as origin\/main, got an empty value\n/);
+    }
+  });
+
+  it('refuses an empty MR_BASE_REF in npm test, which an unset CI variable expands to', () => {
+    const run = npmTest({ MR_BASE_REF: '' }, '--gates-only');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^npm test: MR_BASE_REF: expected a git ref such as origin\/main, got an empty value/);
+    expect(run.stdout).not.toContain('Gates');
+  });
+
+  it('refuses an empty --base in npm test', () => {
+    const run = npmTest({}, '--gates-only', '--base=');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^npm test: --base: expected a git ref/);
+  });
+
+  it('refuses --gates-only with --tests-only, which together would run nothing', () => {
+    const run = npmTest({}, '--gates-only', '--tests-only');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^npm test: --gates-only and --tests-only together would run nothing/);
+  });
+
+  it('names the health file and the entry when --health is missing, not JSON or not region health', async () => {
+    const root = await gitExample();
+    await put(root, 'health.json', '{"us-east-1": "down"}');
+    await put(root, 'broken.json', '{"us-east-1": ');
+    await put(root, 'list.json', '["us-east-1"]');
+    const cases = {
+      'missing.json': 'missing.json: expected a readable JSON file, got no such file',
+      'health.json': 'health.json: us-east-1: expected "healthy" or "failing", got "down"',
+      'broken.json': 'broken.json: expected valid JSON, got ',
+      'list.json': 'list.json: expected an object of region id to health, like {"us-east-1": "failing"}, got 1 item ["us-east-1"]',
+    };
+    for (const [file, message] of Object.entries(cases)) {
+      const run = planChange(root, '--health', path.join(root, file));
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(`plan-change: --health ${path.join(root, message)}`);
+    }
+  });
+
+  it('diffs against the commit a base resolves to, even when a file has the same name', async () => {
+    const root = await gitExample();
+    execFileSync('git', ['branch', 'CODEOWNERS'], { cwd: root });
+    await edit(root, 'regions/us-east-1.ts', 'weight: 50', 'weight: 40');
+    await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 60');
+    synth(root);
+    const run = planChange(root, '--base', 'CODEOWNERS', '--format', 'text');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('risk class: normal (weight-shift-within-limit)');
+  });
+
+  it('refuses in one line a base that names a file or a blob rather than a commit', async () => {
+    const root = await gitExample();
+    for (const ref of ['CODEOWNERS', 'HEAD:CODEOWNERS', '--output=stolen']) {
+      const run = planChange(root, `--base=${ref}`);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`plan-change: ${ref} is not a commit in ${root} (fetch it first, e.g. \`git fetch origin main\`)\n`);
+    }
   });
 });

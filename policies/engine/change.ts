@@ -36,7 +36,8 @@ export class RevisionError extends Error {
  * then the same loader the head goes through.
  */
 export async function loadRevision(root: string, ref: string): Promise<Revision> {
-  const commit = await git(root, ['rev-parse', '--verify', `${ref}^{commit}`]).catch(() => {
+  // After --end-of-options a ref spelt like an option (`--output=…`) is still read as a ref.
+  const commit = await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).catch(() => {
     throw new RevisionError(`${ref} is not a commit in ${root} (fetch it first, e.g. \`git fetch origin main\`)`);
   });
   const scratch = await mkdtemp(path.join(tmpdir(), 'revision-'));
@@ -57,10 +58,13 @@ export async function loadRevision(root: string, ref: string): Promise<Revision>
   }
 }
 
-/** Files that differ between `ref` and the working tree, untracked ones included. */
-export async function changedFiles(root: string, ref: string): Promise<ChangeSummary['files']> {
+/**
+ * Files that differ between `commit` (as `loadRevision` resolved it, never the ref a person typed: `git diff
+ * README.md` would compare the index with a file) and the working tree, untracked ones included.
+ */
+export async function changedFiles(root: string, commit: string): Promise<ChangeSummary['files']> {
   const [diff, untracked] = await Promise.all([
-    git(root, ['diff', '--name-status', '--no-renames', '-z', ref]),
+    git(root, ['diff', '--name-status', '--no-renames', '-z', commit, '--']),
     git(root, ['ls-files', '--others', '--exclude-standard', '-z']),
   ]);
   const parts = diff.split('\0').filter(Boolean);
@@ -71,6 +75,16 @@ export async function changedFiles(root: string, ref: string): Promise<ChangeSum
   }
   for (const file of untracked.split('\0').filter(Boolean)) files.push({ path: file, status: 'added' });
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * The pull request's base from `--base`, else from `MR_BASE_REF`. An empty value is a mistake (an unset CI
+ * variable expands to one), never "no base": judged without a base, a change passes the rules that refuse it.
+ */
+export function baseRefOf(option: string | undefined, environment?: string): { ref?: string; problem?: string } {
+  if (option !== undefined) return option.trim() ? { ref: option } : { problem: '--base: expected a git ref such as origin/main, got an empty value' };
+  if (environment === undefined) return {};
+  return environment.trim() ? { ref: environment } : { problem: 'MR_BASE_REF: expected a git ref such as origin/main, got an empty value (unset it to judge without a base)' };
 }
 
 /** Resources added, changed and removed per Terraform stack and per region's manifests. */

@@ -39,7 +39,7 @@ export async function judgeWorkingTree(engine: PolicyEngine, root: string, head:
   const common = { repositoryPaths: paths, ...(options.now ? { now: options.now } : {}), ...(options.health ? { health: options.health } : {}) };
   if (!options.base) return { report: await withPositions(root, engine.evaluate(policyInput({ ...head, ...common }))) };
   const revision = await loadRevision(root, options.base);
-  const change = summarizeChange(await changedFiles(root, options.base), revision.files, head.files);
+  const change = summarizeChange(await changedFiles(root, revision.commit), revision.files, head.files);
   const report = await withPositions(root, engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change })));
   const baseReport = options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined;
   return { report, base: { revision, ...(baseReport ? { report: baseReport } : {}) }, change };
