@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { intRange, numberRange, owner, slug } from './common';
+import { httpPath, KUBERNETES_CONFIG_MAP_KEY_MAX, kubernetesPortName } from './limits';
 
 const duration = z.string().regex(/^[1-9]\d*(s|m|h)$/, { error: 'a duration like 30s, 5m or 1h' });
 const quantity = (example: string) =>
   z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/, { error: `a Kubernetes quantity like ${example}` });
-const httpPath = z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'an absolute HTTP path like /readyz' });
+const probePath = httpPath('/readyz');
+
+/** An app's own flags sit in the feature-flags ConfigMap as `flag.<name>`, beside the region's switches. */
+export const FEATURE_FLAG_KEY_PREFIX = 'flag.';
+const FEATURE_FLAG_NAME_MAX = KUBERNETES_CONFIG_MAP_KEY_MAX - FEATURE_FLAG_KEY_PREFIX.length;
+const featureFlagName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, { error: 'a lower-case flag name' })
+  .max(FEATURE_FLAG_NAME_MAX, { error: `a flag name of at most ${FEATURE_FLAG_NAME_MAX} characters (a ConfigMap key holds ${KUBERNETES_CONFIG_MAP_KEY_MAX}, with "${FEATURE_FLAG_KEY_PREFIX}")` });
 
 export const canaryStep = z.union(
   [
@@ -27,14 +36,14 @@ export const appSchema = z
     ports: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, { error: 'a port name of at most 15 lower-case characters' }),
+          name: kubernetesPortName,
           port: intRange(1, 65535),
           protocol: z.enum(['http', 'grpc', 'tcp']).default('http'),
         }),
       )
       .min(1, { error: 'at least one port' }),
     probes: z
-      .strictObject({ readiness: httpPath, liveness: httpPath })
+      .strictObject({ readiness: probePath, liveness: probePath })
       .default({ readiness: '/readyz', liveness: '/livez' }),
     resources: z.strictObject({
       cpu: quantity('250m'),
@@ -56,7 +65,7 @@ export const appSchema = z
       errorRatePercent: numberRange(0, 100),
     }),
     /** Flags handed to the service; read-only mode and read preference come from the region instead. */
-    featureFlags: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'a lower-case flag name' }), z.boolean()).default({}),
+    featureFlags: z.record(featureFlagName, z.boolean()).default({}),
     /** Names of data sets from the replication rules this app reads or writes. */
     dataSets: z.array(slug).default([]),
     /** Region ids the app runs in. @default every region */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, owner } from './common';
+import { singleLineText } from './limits';
 
 /**
  * A reviewed exception to one checkov check for the resources it names: checkov cannot read a comment
@@ -12,10 +13,13 @@ export const checkovSkipSchema = z.strictObject({
    * Terraform address as checkov reports it, `<type>.<name>`, where `*` stands for any run of
    * characters (generated names end in a hash), e.g. `aws_s3_bucket.logs_bucket_*`.
    */
-  resource: z.string().regex(/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_*-]+$/, { error: 'a Terraform address like "aws_s3_bucket.logs_bucket_*"' }),
+  resource: z
+    .string()
+    .regex(/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_*-]+$/, { error: 'a Terraform address like "aws_s3_bucket.logs_bucket_*"' })
+    .max(255, { error: 'a Terraform address of at most 255 characters' }),
   /** Stack the skip applies to (the folder under generated/terraform/). @default every stack */
   stack: z.string().regex(/^(\*|[a-z0-9][a-z0-9-]*)$/, { error: 'a stack name like "us-east-1", or "*"' }).default('*'),
-  reason: z.string().min(20, { error: 'a reason a reviewer can judge (at least 20 characters)' }),
+  reason: singleLineText(20, 'a reason a reviewer can judge'),
   owner,
   /** When the exception must be looked at again; an expired skip fails the gate. @default never */
   expires: isoDateTime.optional(),

@@ -1,6 +1,7 @@
 import type { IClusterPolicy } from '@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy';
 import { z } from 'zod';
 import { dnsLabel } from './common';
+import { kyvernoRuleName } from './limits';
 
 /** One folder per policy: `<id>/policy.yaml`, its `kyverno-test.yaml` and the test's `resources.yaml`. */
 export const CLUSTER_POLICY_DIR = 'policies/kyverno';
@@ -42,7 +43,7 @@ export const clusterPolicySchema = z.looseObject({
     rules: z
       .array(
         z.looseObject({
-          name: text('rule name'),
+          name: kyvernoRuleName,
           validate: z.looseObject({ failureAction: enforce }).optional(),
           verifyImages: z.array(z.looseObject({ failureAction: enforce })).optional(),
         }),

@@ -55,9 +55,7 @@ export const dnsLabel = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'a lower-case DNS label like "api"' });
 
 /** GitHub team or user handle as CODEOWNERS expects it. */
-export const owner = z
-  .string()
-  .regex(/^@[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/, { error: 'a GitHub handle like @org/platform-team' });
+export { githubHandle as owner } from './limits';
 
 /** A residency zone a region belongs to and a data set may be pinned to (e.g. "us", "eu"). */
 export const residencyZone = z

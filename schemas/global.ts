@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { awsRegion, dnsLabel, dnsName, intRange, isoDateTime, numberRange, owner, slug } from './common';
+import { awsCron, codeownersPattern, gitRef, githubRepository, singleLineText } from './limits';
 
 export const sloSchema = z.strictObject({
   availabilityPercent: numberRange(90, 100).default(99.95),
@@ -10,7 +11,7 @@ export const sloSchema = z.strictObject({
   rpoMinutes: intRange(0, 1440).default(5),
 });
 
-const reason = z.string().min(1, { error: 'a reason' });
+const reason = singleLineText(1, 'a reason');
 const endsAfterStart = (window: { start: string; end: string }) => window.start < window.end;
 
 export const changeFreezeSchema = z
@@ -58,6 +59,8 @@ export const declarationSchema = z
 export const changeControlSchema = z.strictObject({
   /** Most weight points a single change may move between regions, unless a failover is declared. */
   maxWeightShiftPoints: intRange(1, 100).default(25),
+  /** Longest a waiver may run from the day it is judged: an exception is argued again at least this often. */
+  maxWaiverDays: intRange(1, 3650).default(180),
 });
 
 /**
@@ -78,7 +81,7 @@ export const infrastructureSchema = z.strictObject({
   /** The AWS account every stack is applied in; the providers refuse any other, and workload role ARNs name it. */
   accountId: z.string().regex(/^\d{12}$/, { error: 'a 12-digit AWS account id' }),
   /** GitHub repository (`owner/name`) whose Actions may assume the CI roles through OIDC. */
-  ciRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'a GitHub repository like "example-org/orders-gitops"' }),
+  ciRepository: githubRepository,
   /** A Global Accelerator in front of the regional load balancers, its traffic dials following the weights. */
   globalAccelerator: z.boolean().default(true),
   /** Requests one client IP may make per five minutes before the regional WAF blocks it. */
@@ -86,7 +89,7 @@ export const infrastructureSchema = z.strictObject({
   backup: z
     .strictObject({
       /** AWS Backup schedule expression, in UTC. */
-      schedule: z.string().regex(/^cron\([^)]+\)$/, { error: 'an AWS cron expression like "cron(0 5 ? * * *)"' }).default('cron(0 5 ? * * *)'),
+      schedule: awsCron.default('cron(0 5 ? * * *)'),
       retentionDays: intRange(1, 36500).default(35),
     })
     .default({ schedule: 'cron(0 5 ? * * *)', retentionDays: 35 }),
@@ -97,7 +100,7 @@ export const deliverySchema = z.strictObject({
   /** Git repository every region's Argo CD syncs `generated/k8s/<region>/` from. */
   repoURL: z.string().regex(/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9_.\/-]+\.git$/, { error: 'an HTTPS git URL ending in .git, like https://github.com/example-org/orders-gitops.git' }),
   /** Branch Argo CD follows. */
-  targetRevision: z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: 'a branch name like main' }).default('main'),
+  targetRevision: gitRef.default('main'),
   /**
    * Region ids in the order a new app version reaches them, one array per wave: a wave starts only once
    * every region of the previous wave runs the new version healthily (`npm run promote`).
@@ -117,7 +120,7 @@ export const globalSchema = z.strictObject({
   resilience: resilienceAssumptionsSchema.default(resilienceAssumptionsSchema.parse({})),
   /** Path patterns (CODEOWNERS syntax) and the teams that must review them. */
   owners: z
-    .array(z.strictObject({ path: z.string().min(1, { error: 'a path pattern' }), owners: z.array(owner).min(1, { error: 'at least one owner' }) }))
+    .array(z.strictObject({ path: codeownersPattern, owners: z.array(owner).min(1, { error: 'at least one owner' }) }))
     .min(1, { error: 'at least one owner rule' }),
   infrastructure: infrastructureSchema,
   delivery: deliverySchema,

@@ -5,6 +5,7 @@ export * from './cidr';
 export * from './common';
 export * from './global';
 export * from './loader';
+export * from './limits';
 export * from './located';
 export * from './model';
 export * from './region';

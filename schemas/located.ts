@@ -20,8 +20,16 @@ export function formatPath(path: readonly PathSegment[]): string {
   return path.reduce<string>((acc, segment) => {
     if (typeof segment === 'number') return `${acc}[${segment}]`;
     const key = String(segment);
+    // A key that is not plain printable ASCII (spaces, line breaks, look-alike letters) is quoted, so the
+    // path stays on one line and shows what the key really is.
+    if (!/^[!-~]+$/.test(key) || /[[\]"]/.test(key)) return `${acc}[${quoted(key)}]`;
     return acc === '' ? key : `${acc}.${key}`;
   }, '');
+}
+
+/** JSON string syntax with everything outside printable ASCII escaped: a Cyrillic "а" reads as \u0430. */
+function quoted(value: string): string {
+  return JSON.stringify(value).replace(/[^ -~]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `count(1, 'file')` → "1 file", `count(3, 'file')` → "3 files": reports read as sentences. */
@@ -55,7 +63,7 @@ export interface Position {
 /** A short, unambiguous rendering of a value for "got …" in a message. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string') return quoted(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (Array.isArray(value)) {
     const json = JSON.stringify(value);
     return json.length <= 60 ? `${count(value.length, 'item')} ${json}` : `${value.length} items`;
@@ -85,6 +93,9 @@ export function expectation(issue: z.core.$ZodRawIssue): string {
       return 'only the documented keys (see the JSON Schema in schemas/)';
     case 'invalid_format':
       return `a valid ${issue.format}`;
+    case 'invalid_key':
+      // A record key that fails its own schema: say what that schema expects.
+      return issue.issues[0]?.message ?? 'a valid key';
     default:
       return 'a valid value';
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { awsRegion, cidr, dnsLabel, dnsName, healthCheckerRegion, intRange, residencyZone, slug } from './common';
+import { awsTags, httpPath } from './limits';
 
 export const nodeGroup = z
   .strictObject({
@@ -64,7 +65,7 @@ export const regionSchema = z
       ttlSeconds: intRange(10, 86400).default(60),
     }),
     healthCheck: z.strictObject({
-      path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'an absolute HTTP path like /healthz' }),
+      path: httpPath('/healthz'),
       intervalSeconds: z.union([z.literal(10), z.literal(30)], { error: '10 or 30 (the intervals Route 53 supports)' }),
       failureThreshold: intRange(1, 10),
       checkerRegions: z
@@ -103,7 +104,8 @@ export const regionSchema = z
     }),
     residency: z.strictObject({
       zone: residencyZone,
-      tags: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'a lower-case tag key' }), z.string()).default({}),
+      /** Extra AWS tags on every resource of the region; the computed tags (project, region, role, …) cannot be overridden. */
+      tags: awsTags.default({}),
     }),
   })
   .superRefine((region, ctx) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Construct } from 'constructs';
-import { stableJson, type App, type Global, type Region } from '../../schemas';
+import { FEATURE_FLAG_KEY_PREFIX, stableJson, type App, type Global, type Region } from '../../schemas';
 import { addManifest } from './kubernetes-object';
 import { appLabels } from './labels';
 
@@ -53,7 +53,7 @@ export class FeatureFlags extends Construct {
       ...Object.fromEntries(
         Object.keys(app.featureFlags)
           .sort()
-          .map((flag) => [`flag.${flag}`, String(app.featureFlags[flag])]),
+          .map((flag) => [`${FEATURE_FLAG_KEY_PREFIX}${flag}`, String(app.featureFlags[flag])]),
       ),
     };
     this.checksum = createHash('sha256').update(stableJson(data)).digest('hex');

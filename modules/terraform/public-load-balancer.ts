@@ -11,6 +11,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-association';
 import { Construct } from 'constructs';
+import { HTTP_PATH } from '../../schemas';
 
 export interface PublicLoadBalancerProps {
   /** Name of the load balancer and its target group: at most 32 letters, digits and hyphens. */
@@ -192,7 +193,7 @@ function validate(id: string, props: PublicLoadBalancerProps, alternativeNames: 
     fail('name', 'at most 32 letters, digits and hyphens, not starting or ending with a hyphen or starting with "internal-"', props.name);
   }
   if (!Number.isInteger(props.targetPort) || props.targetPort < 1 || props.targetPort > 65535) fail('targetPort', 'a port in 1..65535', props.targetPort);
-  if (known(props.healthCheckPath) && !/^\/[A-Za-z0-9._~\/-]*$/.test(props.healthCheckPath)) fail('healthCheckPath', 'an absolute HTTP path like /readyz', props.healthCheckPath);
+  if (known(props.healthCheckPath) && !HTTP_PATH.test(props.healthCheckPath)) fail('healthCheckPath', 'an absolute HTTP path like /readyz', props.healthCheckPath);
   if (!Token.isUnresolved(props.publicSubnetIds) && props.publicSubnetIds.length < 2) {
     fail('publicSubnetIds', 'at least two subnets (an application load balancer spans two availability zones)', props.publicSubnetIds.length);
   }
