@@ -104,6 +104,14 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     expect(errors[0]).toMatch(/^regions\/us-west-2\.ts:4:\d+: expected valid TypeScript, got /);
   });
 
+  it('rejects a YAML alias bomb in one located line instead of expanding it', async () => {
+    // Nine levels of nine aliases each: 9^9 "lol"s from nine lines.
+    const names = 'abcdefghi';
+    const bomb = [...names].map((name, i) => `${name}: &${name} [${Array(9).fill(i === 0 ? 'lol' : `*${names[i - 1]}`).join(', ')}]`).join('\n');
+    const errors = await errorsAfter((root) => put(root, 'regions/replication-rules.yaml', bomb));
+    expect(errors).toEqual(['regions/replication-rules.yaml: expected YAML that converts to plain data, got Excessive alias count indicates a resource exhaustion attack']);
+  });
+
   it('reports a missing global settings file', async () => {
     const errors = await errorsAfter((root) => rm(path.join(root, 'regions/global.yaml')));
     expect(errors).toEqual(['regions/global.yaml: expected the file to exist, got no such file']);

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Located, PathSegment, Position } from './located';
+import { located, type Located, type PathSegment, type Position } from './located';
 
 export interface ParsedYaml {
   value: unknown;
@@ -46,7 +46,13 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  return { value: errors.length ? undefined : document.toJS(), errors, positionOf };
+  if (errors.length) return { value: undefined, errors, positionOf };
+  try {
+    return { value: document.toJS(), errors, positionOf };
+  } catch (error) {
+    // yaml refuses to expand aliases past its maxAliasCount ("billion laughs"): a few lines that would become gigabytes.
+    return { value: undefined, errors: [located(file, '', 'YAML that converts to plain data', (error as Error).message)], positionOf };
+  }
 }
 
 function isNode(value: unknown): value is Node {

@@ -1,4 +1,5 @@
-import type { App, Model, Region } from '../../schemas';
+import { z } from 'zod';
+import { expectation, issueToLocated, type App, type Model, type Region } from '../../schemas';
 
 /** One region's answer to "has the previous wave's rollout finished healthily on the new digest?". */
 export interface RegionVerdict {
@@ -70,10 +71,16 @@ function podProblems(samples: Sample[], app: string, digest: string): string[] {
   return [`${stale.length} of ${samples.length} pods do not run @${digest}: ${listed.join(', ')}${more}`];
 }
 
-interface Sample {
-  metric: Record<string, string | undefined>;
-  value: [number, string];
-}
+type Sample = z.infer<typeof vectorAnswer>['data']['result'][number];
+
+/** The only answer the barrier reads: anything else from the URL (a proxy's HTML page, a different API) is no answer. */
+const vectorAnswer = z.object({
+  status: z.literal('success'),
+  data: z.object({
+    resultType: z.literal('vector'),
+    result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) })),
+  }),
+});
 
 async function instantQuery(base: string, promql: string): Promise<Sample[]> {
   const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
@@ -85,9 +92,19 @@ async function instantQuery(base: string, promql: string): Promise<Sample[]> {
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
     throw new Error(`Prometheus at ${base} is unreachable (${cause})`);
   }
-  const body = (await response.json().catch(() => undefined)) as { status?: string; error?: string; data?: { resultType?: string; result?: Sample[] } } | undefined;
-  if (!response.ok || body?.status !== 'success' || body.data?.resultType !== 'vector') {
-    throw new Error(`Prometheus at ${base} did not answer ${promql}: HTTP ${response.status}${body?.error ? `, ${body.error}` : ''}`);
-  }
-  return body.data.result ?? [];
+  const body: unknown = await response.json().catch(() => undefined);
+  const answer = vectorAnswer.safeParse(body, { reportInput: true, error: expectation });
+  if (!response.ok || !answer.success) throw new Error(`Prometheus at ${base} did not answer ${promql}: HTTP ${response.status}, ${answerProblem(body, answer.error)}`);
+  return answer.data.data.result;
+}
+
+/** Prometheus' own error when it sent one, else what is wrong with the body, in one line. */
+function answerProblem(body: unknown, error: z.ZodError | undefined): string {
+  if (body === undefined) return 'the body is not JSON';
+  const reported = (body as { error?: unknown } | null)?.error;
+  if (typeof reported === 'string') return reported;
+  const issue = error?.issues[0];
+  if (!issue) return 'no error given';
+  const { path, message } = issueToLocated('', issue);
+  return `not an instant-vector answer (${path ? `${path}: ` : ''}${message})`;
 }
