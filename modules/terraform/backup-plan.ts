@@ -6,6 +6,7 @@ import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { AWS_CRON } from '../../schemas';
 import { partitionOf } from './aws-context';
 
 export interface BackupPlanProps {
@@ -39,7 +40,6 @@ export interface BackupPlanProps {
 }
 
 const NAME = /^[A-Za-z0-9_-]{2,50}$/;
-const CRON = /^cron\(\S+( \S+){5}\)$/;
 // Loose on partition, region and account, which may be Terraform references rendered as tokens.
 const BACKUP_VAULT_ARN = /^arn:[^:]+:backup:[^:]+:[^:]+:backup-vault:[A-Za-z0-9_-]{2,50}$/;
 /**
@@ -78,7 +78,7 @@ export class BackupPlan extends Construct {
     if (badVault !== undefined) {
       throw new Error(`BackupPlan ${id}: copyToVaultArns: expected backup vault ARNs (arn:<partition>:backup:<region>:<account>:backup-vault:<name>), got ${JSON.stringify(badVault)}`);
     }
-    if (!CRON.test(schedule)) throw new Error(`BackupPlan ${id}: schedule: expected a six-field cron(...) expression, got ${JSON.stringify(schedule)}`);
+    if (!AWS_CRON.test(schedule)) throw new Error(`BackupPlan ${id}: schedule: expected a six-field cron(...) expression, got ${JSON.stringify(schedule)}`);
     for (const [prop, days] of [['retentionDays', retentionDays], ['copyRetentionDays', copyRetentionDays]] as const) {
       if (!Number.isInteger(days) || days < 1) throw new Error(`BackupPlan ${id}: ${prop}: expected a whole number of days of at least 1, got ${days}`);
     }

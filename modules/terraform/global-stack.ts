@@ -16,6 +16,7 @@ import { REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { TrafficRouting } from './traffic-routing';
 import { callerIdentity, partitionOf } from './aws-context';
+import { defaultTags } from './default-tags';
 
 export interface GlobalStackProps {
   readonly model: Model;
@@ -33,11 +34,11 @@ export class GlobalStack extends TerraformStack {
     const { model } = props;
     const { global } = model;
     const primary = primaryRegion(model);
-    const tags = { project: global.name, scope: 'global', 'managed-by': 'terraform' };
-    new AwsProvider(this, 'aws', { region: primary.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: [{ tags }] });
+    const tags = defaultTags({ project: global.name, scope: 'global', 'managed-by': 'terraform' });
+    new AwsProvider(this, 'aws', { region: primary.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: tags });
     // Peering has a requester and an accepter side, each managed through its own region's API.
     const providers = new Map<string, AwsProvider>(
-      model.regions.map((region) => [region.id, new AwsProvider(this, `aws-${region.id}`, { alias: region.id, region: region.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: [{ tags }] })]),
+      model.regions.map((region) => [region.id, new AwsProvider(this, `aws-${region.id}`, { alias: region.id, region: region.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: tags })]),
     );
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);

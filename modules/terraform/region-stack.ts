@@ -21,6 +21,7 @@ import { useStateBackend } from './state-backend';
 import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
+import { defaultTags } from './default-tags';
 import { dataSetResourceName, entryApp, kafkaReplicatorName, regionResourceName, workloadRoleName } from '../names';
 
 export interface RegionStackProps {
@@ -55,7 +56,7 @@ export class RegionStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region: region.awsRegion,
       allowedAccountIds: [global.infrastructure.accountId],
-      defaultTags: [{ tags: { project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform', ...region.residency.tags } }],
+      defaultTags: defaultTags({ project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform' }, region.residency.tags),
     });
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);
