@@ -49,7 +49,7 @@ describe('npm run plan-change', () => {
     expect(run.stdout).toContain('| global | | | | | 0 / 3 / 0 | |');
     expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728 (weighted_routing_policy)');
     expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
-    expect(run.stdout).toContain('✅ 22 policies, no blocking findings.');
+    expect(run.stdout).toContain('✅ 24 policies, no blocking findings.');
     expect(run.stdout).not.toContain('### What changes per app');
   });
 
@@ -79,7 +79,7 @@ describe('npm run plan-change', () => {
     await edit(root, 'regions/us-east-1.ts', 'readOnly: false', 'readOnly: true');
     const run = planChange(root, '--format', 'sarif');
     const sarif = JSON.parse(run.stdout) as { runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ ruleId: string; level: string; suppressions?: unknown[] }> }> };
-    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(22);
+    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(24);
     expect([...new Set(sarif.runs[0]!.results.map((r) => r.ruleId))].sort()).toEqual(['read-only.not-every-region-read-only', 'read-only.primary-needs-failover', 'traffic.writable-region-serves']);
     expect(sarif.runs[0]!.results.every((r) => r.level === 'error' && !r.suppressions?.length)).toBe(true);
   });
@@ -114,7 +114,7 @@ describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
     expect((await policyGateAt(root)).ok).toBe(true);
     const gate = await policyGateAt(root, 'main');
     expect(gate.ok).toBe(false);
-    expect(gate.summary).toMatch(/^22 policies as a change from main \(cab-required\): 2 findings;/);
+    expect(gate.summary).toMatch(/^24 policies as a change from main \(cab-required\): 2 findings;/);
     expect(gate.details[0]).toMatch(/^MEDIUM traffic\.weight-shift-within-limit regions\/us-east-1\.ts: traffic\.weight: /);
   });
 

@@ -176,6 +176,22 @@ describe('waivers', () => {
     expect(ids(report)).toEqual(['change.waiver-not-expired']);
     expect(blocking(report)[0]!.location).toEqual({ file: 'policies/waivers.yaml', path: `waivers[${(await loadWaivers(REPO_ROOT)).waivers.length}]` });
   });
+
+  it('fail the gate when they cover no finding, naming the waiver', async () => {
+    const report = await judge([addWaiver(waiver('2026-12-01T00:00:00Z'))]);
+    expect(ids(report)).toEqual(['change.waiver-covers-a-finding']);
+    expect(blocking(report)[0]!.message).toBe('waiver for traffic.weights-sum-to-100 on regions/us-west-2.ts traffic.weight, owned by @example-org/sre, matches no finding; remove it');
+  });
+
+  it('must expire within changeControl.maxWaiverDays of the judging time', async () => {
+    const beyond = await judge([...weights(60, 60), addWaiver(waiver('2027-06-01T00:00:00Z'))]);
+    expect(ids(beyond)).toEqual(['change.waiver-within-horizon', 'traffic.weights-sum-to-100']);
+    const finding = beyond.findings.find((f) => f.policy === 'change.waiver-within-horizon')!;
+    expect(finding.location.path).toBe(`waivers[${(await loadWaivers(REPO_ROOT)).waivers.length}].expires`);
+    expect(finding.message).toContain('expires at 2027-06-01T00:00:00.000Z; expected a date within 180 days of 2026-11-20T12:00:00.000Z (changeControl.maxWaiverDays in regions/global.yaml), got 193 days');
+    const longer = async (root: string) => edit(root, 'regions/global.yaml', /^terraformState:/m, 'changeControl:\n  maxWaiverDays: 365\nterraformState:');
+    expect(ids(await judge([...weights(60, 60), addWaiver(waiver('2027-06-01T00:00:00Z')), longer]))).toEqual(['traffic.weights-sum-to-100']);
+  });
 });
 
 describe('the policy engine fails closed', () => {

@@ -3,6 +3,8 @@
 # description: Every policy's findings, with the waiver that covers each, plus the resilience figures and the change classification, in one evaluation.
 package multiregion.main
 
+import data.multiregion.lib.change
+
 # A policy lives in policies/opa/<group>/<name>/ as package multiregion.policies.<group>.<name>;
 # its id is "<group>.<name>" with dashes, the folder's own spelling.
 raw_findings contains object.union(finding, {"policy": policy_id(group, name)}) if {
@@ -17,27 +19,18 @@ findings contains object.union(finding, waiver_of(finding)) if some finding in r
 waiver_of(finding) := {"waiver": waivers[0]} if {
 	waivers := [waiver |
 		some waiver in input.waivers
-		covers(waiver, finding)
-		input.now < waiver.expires
+		change.covers(waiver, finding)
+		change.live(waiver)
 	]
 	count(waivers) > 0
 } else := {}
 
-# A waiver's path covers itself and what lies below it, segment by segment: "resource.x.scratch"
-# covers "resource.x.scratch.deletion_protection" but not "resource.x.scratch_orders".
-covers(waiver, finding) if {
-	waiver.policy == finding.policy
-	waiver.target.file == finding.location.file
-	below(finding.location.path, waiver.target.path)
+# Stale waivers are judged over every other policy's findings, handed in as input.findings: a policy
+# cannot read its siblings' findings itself (that would recurse into its own package tree). A stale
+# waiver is not itself waivable.
+findings contains object.union(finding, {"policy": "change.waiver-covers-a-finding"}) if {
+	some finding in data.multiregion.policies.change.waiver_covers_a_finding.deny with input.findings as raw_findings
 }
-
-below(_, "")
-
-below(path, path)
-
-below(path, target) if startswith(path, concat("", [target, "."]))
-
-below(path, target) if startswith(path, concat("", [target, "["]))
 
 report := {
 	"findings": findings,

@@ -7,6 +7,40 @@ import data.multiregion.lib
 
 waivers_file := "policies/waivers.yaml"
 
+# A waiver's path covers itself and what lies below it, segment by segment: "resource.x.scratch"
+# covers "resource.x.scratch.deletion_protection" but not "resource.x.scratch_orders".
+covers(waiver, finding) if {
+	waiver.policy == finding.policy
+	waiver.target.file == finding.location.file
+	below(finding.location.path, waiver.target.path)
+}
+
+below(_, "")
+
+below(path, path)
+
+below(path, target) if startswith(path, concat("", [target, "."]))
+
+below(path, target) if startswith(path, concat("", [target, "["]))
+
+# Waivers that still take effect; an expired one is a finding of its own.
+live(waiver) if input.now < waiver.expires
+
+# "waiver for <policy> on <file> <path>, owned by <owner>": how findings about a waiver name it.
+waiver_description(waiver) := sprintf("waiver for %s on %s, owned by %s", [waiver.policy, waiver_target(waiver.target), waiver.owner])
+
+# An empty path waives the whole file.
+waiver_target(t) := sprintf("%s %s", [t.file, t.path]) if t.path != ""
+
+else := t.file
+
+# The stricter of base and head, as for the weight shift; a base from before the setting had the default.
+max_waiver_days := min({head_max_waiver_days, object.get(input.base.model.global, ["changeControl", "maxWaiverDays"], 180)}) if lib.comparing
+
+else := head_max_waiver_days
+
+head_max_waiver_days := object.get(input.model.global, ["changeControl", "maxWaiverDays"], 180)
+
 changed_paths := [file.path | some file in input.change.files]
 
 has_change if {

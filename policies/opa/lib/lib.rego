@@ -40,6 +40,31 @@ in_force(declaration) if {
 	input.now < declaration.end
 }
 
+# Seconds since 1970 of a loader-normalised UTC date-time ("2026-11-20T12:00:00.000Z", milliseconds
+# dropped), for the rules that need a distance between two instants: the wasm SDK has no time parser.
+epoch_seconds(t) := (((((days_from_civil(year, month, day) * 24) + hour) * 60) + minute) * 60) + second if {
+	year := to_number(substring(t, 0, 4))
+	month := to_number(substring(t, 5, 2))
+	day := to_number(substring(t, 8, 2))
+	hour := to_number(substring(t, 11, 2))
+	minute := to_number(substring(t, 14, 2))
+	second := to_number(substring(t, 17, 2))
+}
+
+# Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): years start in
+# March, so the leap day is the last day of its year and each 400-year era has 146097 days.
+days_from_civil(year, month, day) := ((era * 146097) + day_of_era) - 719468 if {
+	y := march_year(year, month)
+	era := floor(y / 400)
+	year_of_era := y - (era * 400)
+	day_of_year := (floor(((153 * ((month + 9) % 12)) + 2) / 5) + day) - 1
+	day_of_era := (((year_of_era * 365) + floor(year_of_era / 4)) - floor(year_of_era / 100)) + day_of_year
+}
+
+march_year(year, month) := year - 1 if month <= 2
+
+else := year
+
 declarations_in_force(kind) := [declaration |
 	some declaration in input.model.global.declarations
 	declaration.kind == kind

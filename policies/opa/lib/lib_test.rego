@@ -16,3 +16,10 @@ test_declaration_in_force_only_inside_its_window if {
 	lib.declared("failover") with input as fixtures.with_model([{"op": "add", "path": "/global/declarations/-", "value": failover}])
 	not lib.declared("failover") with input as object.union(fixtures.with_model([{"op": "add", "path": "/global/declarations/-", "value": failover}]), {"now": "2026-11-21T00:00:00.000Z"})
 }
+
+test_epoch_seconds_counts_from_1970 if {
+	lib.epoch_seconds("1970-01-01T00:00:00.000Z") == 0
+	lib.epoch_seconds("2000-03-01T00:00:01.999Z") == 951868801
+	lib.epoch_seconds("2024-02-29T12:00:00.000Z") == 1709208000
+	lib.epoch_seconds("2026-11-20T12:00:00.000Z") == 1795176000
+}

@@ -10,17 +10,9 @@ import data.multiregion.lib
 import data.multiregion.lib.change
 
 deny contains {
-	"message": sprintf(
-		"waiver for %s on %s, owned by %s, expired at %s (now %s); expected an expiry in the future",
-		[waiver.policy, target(waiver.target), waiver.owner, waiver.expires, input.now],
-	),
+	"message": sprintf("%s, expired at %s (now %s); expected an expiry in the future", [change.waiver_description(waiver), waiver.expires, input.now]),
 	"location": lib.location(change.waivers_file, sprintf("waivers[%d]", [i])),
 } if {
 	some i, waiver in input.waivers
-	waiver.expires <= input.now
+	not change.live(waiver)
 }
-
-# An empty path waives the whole file.
-target(t) := sprintf("%s %s", [t.file, t.path]) if t.path != ""
-
-else := t.file
