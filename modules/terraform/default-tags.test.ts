@@ -7,7 +7,7 @@ const computed = { project: 'orders', region: 'us-west-2', role: 'secondary', re
 const providerTags = (fromInput?: Record<string, string>) => {
   const stack = scratchStack();
   new AwsProvider(stack, 'aws', { region: 'us-west-2', defaultTags: defaultTags(computed, fromInput) });
-  return (synthScratch(stack).provider as { aws: Array<{ default_tags: Array<{ tags: Record<string, string> }> }> }).aws[0]!.default_tags[0]!.tags;
+  return (synthScratch(stack) as unknown as { provider: { aws: Array<{ default_tags: Array<{ tags: Record<string, string> }> }> } }).provider.aws[0]!.default_tags[0]!.tags;
 };
 
 describe('defaultTags', () => {
