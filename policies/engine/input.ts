@@ -56,8 +56,17 @@ const MANIFEST = /^generated\/k8s\/([^/]+)\/.+\.ya?ml$/;
 export function terraformStacks(files: FileTree): Array<{ name: string; file: string; config: Record<string, any> }> {
   return [...files].flatMap(([file, content]) => {
     const name = TERRAFORM_STACK.exec(file)?.[1];
-    return name ? [{ name, file, config: JSON.parse(content) as Record<string, any> }] : [];
+    return name ? [{ name, file, config: parseStack(file, content) }] : [];
   });
+}
+
+/** A stack that is not JSON names its file, so that the gates reading it fail with a located error. */
+function parseStack(file: string, content: string): Record<string, any> {
+  try {
+    return JSON.parse(content) as Record<string, any>;
+  } catch (error) {
+    throw new Error(`${file}: expected Terraform JSON, got ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The Kubernetes manifests in a generated tree, unparsed, sorted by file, each with the region whose Argo CD syncs it. */

@@ -6,6 +6,7 @@ import { kubernetesSchemaGate } from './kubernetes-schema-gate';
 import { kyvernoGate } from './kyverno-gate';
 import { modelGate, synthGate } from './model-gate';
 import { opaGate } from './opa-gate';
+import { outputSafetyGate } from './output-safety-gate';
 import { policyGate } from './policy-gate';
 import { promtoolGate } from './promtool-gate';
 import { terraformGate } from './terraform-gate';
@@ -18,6 +19,7 @@ export const GATES: readonly Gate[] = [
   synthGate,
   jsonSchemaGate,
   driftGate,
+  outputSafetyGate,
   opaGate,
   policyGate,
   terraformGate,
