@@ -16,7 +16,32 @@ export function workloadRoleName(global: Global, region: Region, app: App): stri
 }
 
 export function workloadRoleArn(model: Model, region: Region, app: App): string {
-  return `arn:aws:iam::${model.global.infrastructure.accountId}:role/${workloadRoleName(model.global, region, app)}`;
+  return `arn:aws:iam::${model.global.infrastructure.accountId}:role${stackRolePath(model.global, region.id)}${workloadRoleName(model.global, region, app)}`;
+}
+
+/** IAM path of the CI roles and of the permissions boundary; never the prefix of a stack's role path. */
+export const CI_IAM_PATH = '/ci/';
+
+/**
+ * IAM path of every role a stack (a region id or the global stack) creates. A stack's apply role may
+ * write `role/<name>/<stack>/*` only: IAM's `*` spans `/`, so the closing `/` keeps one stack's
+ * pattern off another stack whose id starts with this one's.
+ */
+export function stackRolePath(global: Pick<Global, 'name'>, stack: string): string {
+  return `/${global.name}/${stack}/`;
+}
+
+/** The managed policy (under {@link CI_IAM_PATH}) every role a stack creates carries as its permissions boundary. */
+export function stackRoleBoundaryName(global: Pick<Global, 'name'>): string {
+  return `${global.name}-stack-role-boundary`;
+}
+
+/** The EKS access policy the Region switch plan's role holds in each cluster; the global stack's apply role may associate no other. */
+export const REGION_SWITCH_SCALING_POLICY = 'AmazonARCRegionSwitchScalingPolicy';
+
+/** ARN of {@link stackRoleBoundaryName}; partition and account may be Terraform references. */
+export function stackRoleBoundaryArn(global: Pick<Global, 'name'>, partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:policy${CI_IAM_PATH}${stackRoleBoundaryName(global)}`;
 }
 
 /** The app the public load balancer forwards to: the first (by name) with an HTTP port that runs in the region. */

@@ -13,6 +13,7 @@ import type { SecurityGroup } from '@cdktn/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
 import { clientSecurityGroup, validateClientCidrs } from './client-security-group';
 import { callerIdentity, partitionOf } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 export interface AuroraGlobalDatabaseProps {
   /** Cluster identifier and prefix of every resource name, e.g. `orders-orders-db-us-east-1`. */
@@ -231,6 +232,7 @@ function enhancedMonitoringRole(scope: Construct, name: string): IamRole {
     name,
     description: 'Publishes RDS Enhanced Monitoring metrics',
     assumeRolePolicy: trust.json,
+    ...stackRoleConfig(scope),
   });
   new IamRolePolicyAttachment(scope, 'monitoring-policy', {
     role: role.name,

@@ -8,6 +8,7 @@ import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { AWS_CRON } from '../../schemas';
 import { partitionOf } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 export interface BackupPlanProps {
   /** Name of the vault, plan, selection and (with `-backup`) role, e.g. `orders-us-east-1`. */
@@ -101,6 +102,7 @@ export class BackupPlan extends Construct {
       description: `AWS Backup backs up and restores ${props.name}`,
       assumeRolePolicy: trust.json,
       tags: { Name: roleName },
+      ...stackRoleConfig(this),
     });
     const attachments = SERVICE_ROLE_POLICIES.map(
       (policy) =>

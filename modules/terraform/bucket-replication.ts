@@ -9,6 +9,7 @@ import {
 import type { S3BucketVersioningA } from '@cdktn/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { callerIdentity, partitionOf } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 /** The same bucket's counterpart in a peer region. */
 export interface ReplicationDestination {
@@ -118,6 +119,7 @@ export class BucketReplication extends Construct {
       description: `S3 replicates ${props.bucket.bucket} to its peer regions`,
       assumeRolePolicy: trust.json,
       tags: { Name: props.roleName },
+      ...stackRoleConfig(this),
     });
     new IamRolePolicy(this, 'policy', { name: 'replicate', role: role.id, policy: permissions.json });
 

@@ -9,8 +9,8 @@ const valid: CiRolesProps = {
   stateKeyPrefix: 'multi-region/prod',
   stateRegion: 'us-east-1',
   regions: [
-    { id: 'use1', awsRegion: 'us-east-1' },
-    { id: 'usw2', awsRegion: 'us-west-2' },
+    { id: 'use1', awsRegion: 'us-east-1', clusterName: 'orders-use1' },
+    { id: 'usw2', awsRegion: 'us-west-2', clusterName: 'orders-usw2' },
   ],
 };
 const build = (props: CiRolesProps) => new CiRoles(scratchStack(), 'ci', props);
@@ -23,15 +23,19 @@ describe('CiRoles rejects', () => {
   });
 
   it('two regions with the same id', () => {
-    expect(() => build({ ...valid, regions: [{ id: 'use1', awsRegion: 'us-east-1' }, { id: 'use1', awsRegion: 'us-west-2' }] })).toThrow(
+    expect(() => build({ ...valid, regions: [{ id: 'use1', awsRegion: 'us-east-1', clusterName: 'orders-use1' }, { id: 'use1', awsRegion: 'us-west-2', clusterName: 'orders-use1' }] })).toThrow(
       'CiRoles ci: regions[].id: expected ids unique and distinct from globalStackName, got "use1" twice',
     );
   });
 
   it('a region named like the global stack', () => {
-    expect(() => build({ ...valid, regions: [{ id: 'global', awsRegion: 'us-east-1' }] })).toThrow(
+    expect(() => build({ ...valid, regions: [{ id: 'global', awsRegion: 'us-east-1', clusterName: 'orders-global' }] })).toThrow(
       'CiRoles ci: regions[].id: expected ids unique and distinct from globalStackName, got "global" twice',
     );
+  });
+
+  it('a project name that would put the stacks\' roles under the CI path', () => {
+    expect(() => build({ ...valid, name: 'ci' })).toThrow('CiRoles ci: name: expected a name whose role paths stay outside /ci/, got "ci"');
   });
 
   it('reading the state of a region that does not exist', () => {

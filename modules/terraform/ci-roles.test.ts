@@ -10,8 +10,8 @@ const props: CiRolesProps = {
   stateKeyPrefix: 'multi-region/prod',
   stateRegion: 'us-east-1',
   regions: [
-    { id: 'use1', awsRegion: 'us-east-1' },
-    { id: 'usw2', awsRegion: 'us-west-2' },
+    { id: 'use1', awsRegion: 'us-east-1', clusterName: 'orders-use1' },
+    { id: 'usw2', awsRegion: 'us-west-2', clusterName: 'orders-usw2' },
   ],
 };
 const synth = (overrides: Partial<CiRolesProps> = {}): TerraformJson => {
@@ -89,10 +89,11 @@ describe('CiRoles', () => {
     expect(bySid(plan, 'NoObjectReadsOutsideState')!.not_resources).toEqual([stateObject('*')]);
   });
 
-  it('confines every regional apply grant outside IAM to its own region', () => {
+  it('confines every regional apply grant outside IAM and Route 53 to its own region', () => {
     const apply = statements(synth(), 'apply-usw2-policy');
     const state = ['ListStateKeys', 'ReadState', 'WriteOwnState', 'HoldOwnLock'];
-    const regional = allows(apply).filter((statement) => !state.includes(statement.sid!) && !statement.actions!.every((action) => action.startsWith('iam:')));
+    const global = (action: string) => action.startsWith('iam:') || action.startsWith('route53:');
+    const regional = allows(apply).filter((statement) => !state.includes(statement.sid!) && !statement.actions!.every(global));
     expect(regional.length).toBeGreaterThan(10);
     for (const statement of regional) expect(condition(statement, 'aws:RequestedRegion')?.values).toEqual(['us-west-2']);
     for (const sid of state) expect(condition(bySid(apply, sid), 'aws:RequestedRegion')?.values).toEqual(['us-east-1']);
@@ -108,7 +109,7 @@ describe('CiRoles', () => {
   });
 
   it('lets a regional apply role read the state of the regions it names, without writing it', () => {
-    const apply = statements(synth({ regions: [{ id: 'use1', awsRegion: 'us-east-1' }, { id: 'usw2', awsRegion: 'us-west-2', readsStateOf: ['use1'] }] }), 'apply-usw2-policy');
+    const apply = statements(synth({ regions: [{ id: 'use1', awsRegion: 'us-east-1', clusterName: 'orders-use1' }, { id: 'usw2', awsRegion: 'us-west-2', clusterName: 'orders-usw2', readsStateOf: ['use1'] }] }), 'apply-usw2-policy');
     expect(bySid(apply, 'ReadState')!.resources).toEqual([stateObject('usw2.tfstate'), stateObject('use1.tfstate')]);
     expect(bySid(apply, 'WriteOwnState')!.resources).toEqual([stateObject('usw2.tfstate')]);
   });
@@ -119,24 +120,80 @@ describe('CiRoles', () => {
     expect(bySid(apply, 'WriteOwnState')!.resources).toEqual([stateObject('global.tfstate')]);
   });
 
-  it('grants no wildcard over a whole data service in any policy', () => {
+  it('grants no wildcard over a whole data service in any policy but the boundary, which grants nothing', () => {
     const json = synth();
-    const actions = Object.values(json.data!.aws_iam_policy_document!).flatMap((doc) => allows(doc.statement).flatMap((statement: Statement) => statement.actions ?? []));
+    const grants = Object.values(json.data!.aws_iam_policy_document!).filter((doc) => doc['//'].metadata.path !== 'stack/ci/stack-role-boundary-document');
+    const actions = grants.flatMap((doc) => allows(doc.statement).flatMap((statement: Statement) => statement.actions ?? []));
     const dataServices = ['s3', 'rds', 'rds-db', 'kafka', 'kafka-cluster', 'elasticache', 'dynamodb', 'kms', 'secretsmanager'];
     expect(actions.filter((action) => action === '*' || dataServices.some((service) => action.toLowerCase() === `${service}:*`))).toEqual([]);
   });
 
-  it('lets each apply role manage and pass only its own stack’s roles, to the services that use them', () => {
+  it('lets each apply role manage and pass only the roles under its own stack’s path, to the services that use them', () => {
     const json = synth();
-    const pass = (name: string) => bySid(statements(json, name), 'PassStackRoles')!;
-    expect(pass('apply-use1-policy').resources).toEqual([
-      expect.stringMatching(/:role\/orders-use1-\*$/),
-      expect.stringMatching(/:role\/orders-\*-use1$/),
-      expect.stringMatching(/:role\/orders-\*-use1-\*$/),
+    const policy = (name: string) => statements(json, name);
+    for (const sid of ['ManageStackRoles', 'WriteStackRolesWithinBoundary', 'AttachServicePolicies', 'PassStackRoles']) {
+      expect(bySid(policy('apply-use1-policy'), sid)!.resources).toEqual([expect.stringMatching(/:role\/orders\/use1\/\*$/)]);
+      expect(bySid(policy('apply-global-policy'), sid)!.resources).toEqual([expect.stringMatching(/:role\/orders\/global\/\*$/)]);
+    }
+    expect(condition(bySid(policy('apply-use1-policy'), 'PassStackRoles'), 'iam:PassedToService')?.values).toEqual(expect.arrayContaining(['eks.amazonaws.com', 'rds.amazonaws.com', 's3.amazonaws.com']));
+    expect(condition(bySid(policy('apply-global-policy'), 'PassStackRoles'), 'iam:PassedToService')?.values).toEqual(['arc-region-switch.amazonaws.com']);
+  });
+
+  it('requires the stack role boundary on every role write that can carry it', () => {
+    const apply = statements(synth(), 'apply-use1-policy');
+    const boundary = expect.stringMatching(/:iam::\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:policy\/ci\/orders-stack-role-boundary$/);
+    for (const sid of ['WriteStackRolesWithinBoundary', 'AttachServicePolicies']) expect(condition(bySid(apply, sid), 'iam:PermissionsBoundary')?.values).toEqual([boundary]);
+    expect(bySid(apply, 'WriteStackRolesWithinBoundary')!.actions).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary']);
+    expect(bySid(apply, 'ManageStackRoles')!.actions).not.toEqual(expect.arrayContaining(['iam:CreateRole']));
+  });
+
+  it('denies each apply role IAM writes on itself, the CI roles and the boundary, removing boundaries and assuming roles', () => {
+    const apply = statements(synth(), 'apply-usw2-policy');
+    expect(bySid(apply, 'NoChangesToCiOrSelf')).toEqual(
+      expect.objectContaining({
+        effect: 'Deny',
+        actions: expect.arrayContaining(['iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:Create*', 'iam:PassRole']),
+        resources: expect.arrayContaining([expect.stringMatching(/:role\/ci\/orders-ci-apply-usw2$/), expect.stringMatching(/:role\/ci\/\*$/), expect.stringMatching(/:policy\/ci\/\*$/)]),
+      }),
+    );
+    expect(bySid(apply, 'KeepBoundaries')).toEqual(expect.objectContaining({ effect: 'Deny', actions: expect.arrayContaining(['iam:DeleteRolePermissionsBoundary']), resources: ['*'] }));
+    expect(bySid(apply, 'NoRoleAssumption')).toEqual(expect.objectContaining({ effect: 'Deny', actions: ['sts:AssumeRole'] }));
+  });
+
+  it('defines the boundary under the CI path: everything but IAM writes, role assumption and the CI roles', () => {
+    const json = synth();
+    expect(resourcesOf(json, 'aws_iam_policy')).toEqual([expect.objectContaining({ name: 'orders-stack-role-boundary', path: '/ci/' })]);
+    const boundary = statements(json, 'stack-role-boundary-document');
+    expect(bySid(boundary, 'WithinBoundary')).toEqual(expect.objectContaining({ actions: ['*'], resources: ['*'] }));
+    expect(bySid(boundary, 'NoIdentityChanges')).toEqual(expect.objectContaining({ effect: 'Deny', actions: expect.arrayContaining(['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:PassRole']) }));
+    expect(bySid(boundary, 'NoEscalationOutsideIam')!.actions).toEqual(expect.arrayContaining(['organizations:*', 'sts:AssumeRole', 'sts:GetFederationToken']));
+    expect(bySid(boundary, 'NoCiAccess')!.resources).toEqual(expect.arrayContaining([expect.stringMatching(/:role\/ci\/\*$/), expect.stringMatching(/:policy\/ci\/\*$/)]));
+  });
+
+  it('scopes KMS key and EC2 writes by the project tag, on the resource or in the creating request', () => {
+    const apply = statements(synth(), 'apply-use1-policy');
+    const tag = (sid: string, variable: string) => condition(bySid(apply, sid), variable)?.values;
+    expect(tag('CreateProjectKeys', 'aws:RequestTag/project')).toEqual(['orders']);
+    expect(tag('ManageProjectKeys', 'aws:ResourceTag/project')).toEqual(['orders']);
+    expect(bySid(apply, 'ManageProjectKeys')!.actions).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']));
+    expect(tag('CreateProjectNetwork', 'aws:RequestTag/project')).toEqual(['orders']);
+    expect(tag('ChangeProjectNetwork', 'aws:ResourceTag/project')).toEqual(['orders']);
+    expect(bySid(apply, 'ChangeProjectNetwork')!.actions).toEqual(expect.arrayContaining(['ec2:Modify*', 'ec2:Delete*', 'ec2:CreateTags']));
+    const unscoped = allows(apply).filter((statement) => statement.actions!.some((action) => /^(kms|ec2):(Create|Modify|Delete|Put|Schedule)/.test(action)) && !statement.condition!.some((c) => /^aws:(Resource|Request)Tag\/project$/.test(c.variable)));
+    expect(unscoped.map((statement) => statement.sid)).toEqual(['TagOnCreate', 'ManageProjectAliases']);
+  });
+
+  it('confines EKS writes to the region’s own cluster, and the global role’s cluster access to its own roles and the scaling policy', () => {
+    const json = synth();
+    expect(bySid(statements(json, 'apply-use1-policy'), 'ManageStackCluster')!.resources).toEqual([
+      expect.stringMatching(/:eks:us-east-1:[^:]+:cluster\/orders-use1$/),
+      expect.stringMatching(/:nodegroup\/orders-use1\/\*$/),
+      expect.stringMatching(/:addon\/orders-use1\/\*$/),
     ]);
-    expect(condition(pass('apply-use1-policy'), 'iam:PassedToService')?.values).toEqual(expect.arrayContaining(['eks.amazonaws.com', 'rds.amazonaws.com']));
-    expect(pass('apply-global-policy').resources).toEqual([expect.stringMatching(/:role\/orders-global-\*$/)]);
-    expect(condition(pass('apply-global-policy'), 'iam:PassedToService')?.values).toEqual(['arc-region-switch.amazonaws.com']);
+    const global = statements(json, 'apply-global-policy');
+    expect(condition(bySid(global, 'GrantStackRolesClusterAccess'), 'eks:principalArn')?.values).toEqual([expect.stringMatching(/:role\/orders\/global\/\*$/)]);
+    expect(condition(bySid(global, 'ManageProjectClusterAccess'), 'aws:ResourceTag/project')?.values).toEqual(['orders']);
+    expect(condition(bySid(global, 'OnlyRegionSwitchScaling'), 'eks:policyArn')?.values).toEqual([expect.stringMatching(/cluster-access-policy\/AmazonARCRegionSwitchScalingPolicy$/)]);
   });
 
   it('lets the global apply role read but not change the CI roles', () => {

@@ -4,16 +4,20 @@ import {
   type DataAwsIamPolicyDocumentStatementCondition,
 } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document';
 import { IamOpenidConnectProvider } from '@cdktn/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktn/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { CI_IAM_PATH, REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
 import { callerIdentity, partitionOf } from './aws-context';
 
 export interface CiRegion {
-  /** Region id: the stack name, the GitHub environment name and part of the role names its stack manages. */
+  /** Region id: the stack name, the GitHub environment name and part of the role path its stack manages. */
   readonly id: string;
   readonly awsRegion: string;
+  /** Name of the EKS cluster the region's stack creates; its apply role may change no other cluster. */
+  readonly clusterName: string;
   /**
    * Other region stacks whose outputs this region's stack reads through remote state; their state
    * objects become readable (never writable) to its apply role.
@@ -23,7 +27,7 @@ export interface CiRegion {
 }
 
 export interface CiRolesProps {
-  /** Project name; prefixes the CI roles and the IAM roles and buckets the stacks manage, e.g. `orders`. */
+  /** Project name, e.g. `orders`: prefixes the CI roles and the buckets, heads the IAM path of each stack's roles, and is the `project` tag every managed resource carries. */
   readonly name: string;
   /** GitHub repository as `owner/name`. */
   readonly repository: string;
@@ -49,27 +53,24 @@ export interface CiRolesProps {
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** CI roles live under their own path, so no `role/<name>-<stack>-*` pattern a stack manages can match them. */
-const CI_PATH = '/ci/';
+/** The tag every resource the stacks create carries (provider default_tags); write actions on KMS, EC2 and EKS access require it. */
+const PROJECT_TAG = 'project';
+
+/** Every IAM action that changes an identity or a policy, by verb; reads (Get, List, Generate, Simulate) stay allowed. */
+const IAM_WRITES = [
+  'iam:Add*', 'iam:Attach*', 'iam:Change*', 'iam:Create*', 'iam:Deactivate*', 'iam:Delete*', 'iam:Detach*', 'iam:Enable*', 'iam:PassRole',
+  'iam:Put*', 'iam:Remove*', 'iam:Reset*', 'iam:Resync*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*', 'iam:Upload*',
+];
 
 /**
  * What each region's apply may do, service by service, as prefix wildcards where the stacks need a
- * family of calls. Data services (s3, rds, elasticache, kafka, kms) never get a service wildcard.
+ * family of calls, confined to the region. Data services (s3, rds, elasticache, kafka, kms) never get a
+ * service wildcard. EC2, EKS and KMS are not here: their writes are scoped by tag or cluster name too.
  */
 const REGIONAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  ec2: [
-    'ec2:Describe*', 'ec2:Get*', 'ec2:Create*', 'ec2:Delete*', 'ec2:Modify*', 'ec2:Associate*', 'ec2:Disassociate*',
-    'ec2:Attach*', 'ec2:Detach*', 'ec2:Authorize*', 'ec2:Revoke*', 'ec2:Replace*', 'ec2:AllocateAddress', 'ec2:ReleaseAddress',
-  ],
-  eks: ['eks:Describe*', 'eks:List*', 'eks:Create*', 'eks:Delete*', 'eks:Update*', 'eks:AssociateAccessPolicy', 'eks:DisassociateAccessPolicy', 'eks:TagResource', 'eks:UntagResource'],
   rds: ['rds:Describe*', 'rds:ListTagsForResource', 'rds:Create*', 'rds:Modify*', 'rds:Delete*', 'rds:RemoveFromGlobalCluster', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
   elasticache: ['elasticache:Describe*', 'elasticache:List*', 'elasticache:Create*', 'elasticache:Modify*', 'elasticache:Delete*', 'elasticache:AddTagsToResource', 'elasticache:RemoveTagsFromResource'],
   kafka: ['kafka:Describe*', 'kafka:List*', 'kafka:Get*', 'kafka:Create*', 'kafka:Update*', 'kafka:Delete*', 'kafka:TagResource', 'kafka:UntagResource'],
-  // Creating encrypted RDS, EKS, MSK and log groups needs CreateGrant/DescribeKey; nothing here decrypts.
-  kms: [
-    'kms:Describe*', 'kms:List*', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:CreateKey', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
-    'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource',
-  ],
   logs: ['logs:Describe*', 'logs:List*', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:PutResourcePolicy', 'logs:DeleteResourcePolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource'],
   cloudwatch: ['cloudwatch:Describe*', 'cloudwatch:List*', 'cloudwatch:Get*', 'cloudwatch:Put*', 'cloudwatch:Delete*', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
   sns: ['sns:Get*', 'sns:List*', 'sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource', 'sns:UntagResource'],
@@ -89,28 +90,53 @@ const BUCKET_ACTIONS = [
   's3:GetReplicationConfiguration', 's3:PutReplicationConfiguration',
 ];
 
+/**
+ * Role calls IAM authorizes without an `iam:PermissionsBoundary` key, so they are confined by the
+ * stack's path alone; every role there carries the boundary, since it can be created only with it
+ * and never loses it (KeepBoundaries).
+ */
 const ROLE_ACTIONS = [
-  'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:CreateRole', 'iam:DeleteRole',
-  'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+  'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:DeleteRole',
+  'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
 ];
+/** Role calls whose requests carry `iam:PermissionsBoundary` (IAM service authorization reference): each requires the stack boundary. */
+const BOUNDED_ROLE_ACTIONS = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'];
 
 /** Services each stack passes its roles to. */
-const REGIONAL_PASSED_TO = ['eks.amazonaws.com', 'ec2.amazonaws.com', 'rds.amazonaws.com', 'monitoring.rds.amazonaws.com', 'backup.amazonaws.com', 'kafka.amazonaws.com'];
+const REGIONAL_PASSED_TO = [
+  'eks.amazonaws.com', 'ec2.amazonaws.com', 'rds.amazonaws.com', 'monitoring.rds.amazonaws.com', 'backup.amazonaws.com', 'kafka.amazonaws.com', 's3.amazonaws.com', 'vpc-flow-logs.amazonaws.com',
+];
 const GLOBAL_PASSED_TO = ['arc-region-switch.amazonaws.com'];
 
 /**
  * IAM for CI through GitHub Actions OIDC: a read-only plan role for pull requests and one apply role
  * per stack, each usable only from the protected GitHub environment of the same name, each confined to
  * its own region (aws:RequestedRegion on every regional grant) and to its own state object. An
- * administrator applies this construct; no CI role can change its own permissions, because CI roles
- * live under the `/ci/` path that no role pattern below matches.
+ * administrator applies this construct.
  *
- * Roles a region stack manages must carry its id as a whole hyphen-separated word after the project
- * name (`orders-use1-eks-nodes`, `orders-events-use1-replication`, `orders-use1-to-usw2`); roles of
- * the global stack start `<name>-<globalStackName>-`; buckets start `<name>-`.
+ * Roles: a stack's roles live under its own IAM path, `/<name>/<stack>/` (modules/names.ts), and its
+ * apply role writes `role/<name>/<stack>/*` only. IAM's `*` spans `/`, so the closing `/` is what keeps
+ * one stack off another; CI roles and the boundary live under `/ci/`, which no stack path starts with,
+ * and an explicit Deny keeps every apply role off `/ci/` and off itself whatever else is allowed.
+ *
+ * Boundary: every role an apply role creates or changes must carry the stack role boundary this
+ * construct defines (the `iam:PermissionsBoundary` condition on each call that supports it), and no
+ * apply role may remove a boundary or change the boundary policy. The boundary allows everything except
+ * what would escalate: IAM writes, Organizations and account settings, assuming other roles or minting
+ * federation tokens, and any access to the CI roles and the boundary. An allow-list (the union of what
+ * the stacks' roles need) was rejected: most of those roles hold AWS managed service policies (EKS,
+ * Backup, RDS monitoring) that AWS extends without notice, and a boundary that lags them breaks a
+ * failover or a restore, the moment it is needed. What each role may do stays in its own policy; the
+ * boundary is the ceiling an apply role cannot raise.
+ *
+ * Tags: KMS key writes, EC2 writes and EKS access entries require the `project` tag, `aws:ResourceTag`
+ * on existing resources and `aws:RequestTag` on creation, as the service authorization reference
+ * supports; EKS clusters are confined by name. What stays region-scoped only is listed where it is granted.
  */
 export class CiRoles extends Construct {
   readonly oidcProvider: IamOpenidConnectProvider;
+  /** The permissions boundary every role of the region and global stacks carries. */
+  readonly stackRoleBoundary: IamPolicy;
   readonly planRole: IamRole;
   /** Apply role by stack: every region id and the global stack's name. */
   readonly applyRoles: Readonly<Record<string, IamRole>>;
@@ -118,6 +144,7 @@ export class CiRoles extends Construct {
   private readonly props: CiRolesProps;
   private readonly partition: string;
   private readonly accountId: string;
+  private readonly boundaryArn: string;
 
   constructor(scope: Construct, id: string, props: CiRolesProps) {
     super(scope, id);
@@ -126,6 +153,9 @@ export class CiRoles extends Construct {
     }
     const globalStack = props.globalStackName ?? 'global';
     const stacks = [...props.regions.map((region) => region.id), globalStack];
+    if (stackRolePath(props, globalStack).startsWith(CI_IAM_PATH)) {
+      throw new Error(`CiRoles ${id}: name: expected a name whose role paths stay outside ${CI_IAM_PATH}, got ${JSON.stringify(props.name)}`);
+    }
     const duplicate = stacks.find((stack, index) => stacks.indexOf(stack) !== index);
     if (duplicate !== undefined) {
       throw new Error(`CiRoles ${id}: regions[].id: expected ids unique and distinct from globalStackName, got ${JSON.stringify(duplicate)} twice`);
@@ -140,12 +170,21 @@ export class CiRoles extends Construct {
     this.props = props;
     this.partition = partitionOf(this).partition;
     this.accountId = callerIdentity(this).accountId;
+    this.boundaryArn = stackRoleBoundaryArn(props, this.partition, this.accountId);
 
     // Thumbprints are optional since AWS validates GitHub's certificate against its own trusted CAs.
     this.oidcProvider = new IamOpenidConnectProvider(this, 'github', {
       url: `https://${GITHUB_OIDC}`,
       clientIdList: ['sts.amazonaws.com'],
       tags: { Name: `${props.name}-github-actions` },
+    });
+
+    this.stackRoleBoundary = new IamPolicy(this, 'stack-role-boundary', {
+      name: stackRoleBoundaryName(props),
+      path: CI_IAM_PATH,
+      description: 'Permissions boundary of every role the region and global stacks create: no IAM writes, no role assumption, no CI roles',
+      policy: new DataAwsIamPolicyDocument(this, 'stack-role-boundary-document', { statement: this.boundaryStatements() }).json,
+      tags: { Name: stackRoleBoundaryName(props) },
     });
 
     this.planRole = this.role('plan', `${props.name}-ci-plan`, 'pull_request', 'Plans pull requests: reads everything but secrets, writes only lock files');
@@ -156,11 +195,15 @@ export class CiRoles extends Construct {
     for (const region of props.regions) {
       const role = this.role(`apply-${region.id}`, `${props.name}-ci-apply-${region.id}`, `environment:${region.id}`, `Applies the ${region.id} stack in ${region.awsRegion} only`);
       const readable = [region.id, ...(region.readsStateOf ?? [])];
-      this.inlinePolicy(`apply-${region.id}`, role, [...this.stateStatements(region.id, readable), ...this.regionalStatements(region)]);
+      this.inlinePolicy(`apply-${region.id}`, role, [...this.stateStatements(region.id, readable), ...this.regionalStatements(region), ...this.guardStatements(`${props.name}-ci-apply-${region.id}`)]);
       applyRoles[region.id] = role;
     }
     const globalRole = this.role(`apply-${globalStack}`, `${props.name}-ci-apply-${globalStack}`, `environment:${globalStack}`, 'Applies the global stack: DNS, accelerator, Region switch plan, peering');
-    this.inlinePolicy(`apply-${globalStack}`, globalRole, [...this.stateStatements(globalStack, stacks), ...this.globalStatements(globalStack)]);
+    this.inlinePolicy(`apply-${globalStack}`, globalRole, [
+      ...this.stateStatements(globalStack, stacks),
+      ...this.globalStatements(globalStack),
+      ...this.guardStatements(`${props.name}-ci-apply-${globalStack}`),
+    ]);
     applyRoles[globalStack] = globalRole;
     this.applyRoles = applyRoles;
   }
@@ -179,7 +222,7 @@ export class CiRoles extends Construct {
         },
       ],
     });
-    return new IamRole(this, id, { name, path: CI_PATH, description, assumeRolePolicy: trust.json, maxSessionDuration: 3600, tags: { Name: name } });
+    return new IamRole(this, id, { name, path: CI_IAM_PATH, description, assumeRolePolicy: trust.json, maxSessionDuration: 3600, tags: { Name: name } });
   }
 
   private inlinePolicy(id: string, role: IamRole, statements: DataAwsIamPolicyDocumentStatement[]): void {
@@ -189,6 +232,43 @@ export class CiRoles extends Construct {
 
   private arn(service: string, region: string, resource: string): string {
     return `arn:${this.partition}:${service}:${region}:${this.accountId}:${resource}`;
+  }
+
+  private iamArn(resource: string): string {
+    return `arn:${this.partition}:iam::${this.accountId}:${resource}`;
+  }
+
+  /** Allow all but escalation; see the class comment for why it is not an allow-list. */
+  private boundaryStatements(): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      { sid: 'WithinBoundary', actions: ['*'], resources: ['*'] },
+      { sid: 'NoIdentityChanges', effect: 'Deny', actions: IAM_WRITES, resources: ['*'] },
+      {
+        sid: 'NoEscalationOutsideIam',
+        effect: 'Deny',
+        actions: ['organizations:*', 'account:*', 'sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity', 'sts:GetFederationToken'],
+        resources: ['*'],
+      },
+      { sid: 'NoCiAccess', effect: 'Deny', actions: ['*'], resources: [this.iamArn(`role${CI_IAM_PATH}*`), this.iamArn(`policy${CI_IAM_PATH}*`), this.oidcProvider.arn] },
+    ];
+  }
+
+  /**
+   * Explicit denies that win over any Allow: an apply role changes neither itself nor any CI role nor
+   * the boundary, never removes a boundary, and never assumes a role (a stack role whose trust it
+   * rewrote would otherwise lend it that role's permissions).
+   */
+  private guardStatements(roleName: string): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      {
+        sid: 'NoChangesToCiOrSelf',
+        effect: 'Deny',
+        actions: IAM_WRITES,
+        resources: [this.iamArn(`role${CI_IAM_PATH}${roleName}`), this.iamArn(`role${CI_IAM_PATH}*`), this.iamArn(`policy${CI_IAM_PATH}*`), this.oidcProvider.arn],
+      },
+      { sid: 'KeepBoundaries', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], resources: ['*'] },
+      { sid: 'NoRoleAssumption', effect: 'Deny', actions: ['sts:AssumeRole'], resources: ['*'] },
+    ];
   }
 
   private stateKey(stack: string): string {
@@ -268,6 +348,7 @@ export class CiRoles extends Construct {
   private regionalStatements(region: CiRegion): DataAwsIamPolicyDocumentStatement[] {
     const inRegion = requestedRegion([region.awsRegion]);
     const { name } = this.props;
+    const cluster = (resource: string) => this.arn('eks', region.awsRegion, resource);
     return [
       ...Object.entries(REGIONAL_ACTIONS).map(([service, actions]) => ({
         sid: `Manage${statementId(service)}`,
@@ -275,24 +356,95 @@ export class CiRoles extends Construct {
         resources: ['*'],
         condition: [inRegion],
       })),
+      ...this.networkStatements(inRegion),
+      { sid: 'ReadKeys', actions: ['kms:Describe*', 'kms:List*', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'], resources: ['*'], condition: [inRegion] },
+      { sid: 'CreateProjectKeys', actions: ['kms:CreateKey'], resources: ['*'], condition: [inRegion, this.requestTagged()] },
+      // Creating encrypted RDS, EKS, MSK and log groups needs CreateGrant on the key; nothing here decrypts.
+      {
+        sid: 'ManageProjectKeys',
+        actions: [
+          'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource',
+          'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
+        ],
+        resources: [this.arn('kms', region.awsRegion, 'key/*')],
+        condition: [inRegion, this.resourceTagged()],
+      },
+      // Aliases carry no tags; an alias call is authorized on the alias and on the key, which is tag-scoped above.
+      { sid: 'ManageProjectAliases', actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'], resources: [this.arn('kms', region.awsRegion, `alias/${name}-*`)], condition: [inRegion] },
+      { sid: 'ReadClusters', actions: ['eks:Describe*', 'eks:List*'], resources: ['*'], condition: [inRegion] },
+      // Confined by name rather than tag: the cluster name is the stack's alone. No access entries: the stack makes none.
+      {
+        sid: 'ManageStackCluster',
+        actions: [
+          'eks:CreateCluster', 'eks:DeleteCluster', 'eks:UpdateClusterConfig', 'eks:UpdateClusterVersion', 'eks:CreateNodegroup', 'eks:DeleteNodegroup', 'eks:UpdateNodegroupConfig',
+          'eks:UpdateNodegroupVersion', 'eks:CreateAddon', 'eks:DeleteAddon', 'eks:UpdateAddon', 'eks:TagResource', 'eks:UntagResource',
+        ],
+        resources: [cluster(`cluster/${region.clusterName}`), cluster(`nodegroup/${region.clusterName}/*`), cluster(`addon/${region.clusterName}/*`)],
+        condition: [inRegion],
+      },
+      ...this.dnsStatements(),
       { sid: 'ManageProjectBuckets', actions: BUCKET_ACTIONS, resources: [`arn:${this.partition}:s3:::${name}-*`], condition: [inRegion] },
-      // IAM is global: its requests never carry this region, so the role name prefix confines it instead.
-      ...this.roleStatements([`${name}-${region.id}-*`, `${name}-*-${region.id}`, `${name}-*-${region.id}-*`], REGIONAL_PASSED_TO, inRegion),
+      ...this.roleStatements(region.id, REGIONAL_PASSED_TO, inRegion),
       {
         sid: 'ManageClusterOidcProvider',
         actions: ['iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint'],
-        resources: [`arn:${this.partition}:iam::${this.accountId}:oidc-provider/oidc.eks.${region.awsRegion}.amazonaws.com/*`],
+        resources: [this.iamArn(`oidc-provider/oidc.eks.${region.awsRegion}.amazonaws.com/*`)],
       },
     ];
   }
 
   /**
-   * Route 53, IAM and Region switch are global services whose requests never carry a model region;
-   * they are confined by resource instead. Global Accelerator's API lives in us-west-2 only, and the
-   * peering this stack manages spans the model's regions.
+   * EC2 writes by project tag: creation only with the tag in the request, every other change only on a
+   * resource that carries it. Left region-scoped only: reads (Describe*, Get*), which take no resource
+   * conditions, and tagging an untagged resource with the project tag, which adopting the VPC's default
+   * security group needs; a resource tagged for another project can be neither adopted nor changed.
+   * Creating a child in a parent of another project (a subnet in a foreign VPC) is decided by the
+   * request's tags, so it is not refused here.
    */
-  private globalStatements(globalStack: string): DataAwsIamPolicyDocumentStatement[] {
-    const { name } = this.props;
+  private networkStatements(inRegion: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      { sid: 'ReadNetwork', actions: ['ec2:Describe*', 'ec2:Get*'], resources: ['*'], condition: [inRegion] },
+      { sid: 'CreateProjectNetwork', actions: ['ec2:Create*', 'ec2:AllocateAddress'], resources: ['*'], condition: [inRegion, this.requestTagged()] },
+      { sid: 'TagOnCreate', actions: ['ec2:CreateTags'], resources: ['*'], condition: [inRegion, { test: 'StringLike', variable: 'ec2:CreateAction', values: ['Create*', 'AllocateAddress'] }] },
+      // A new security group rule is a resource of its own, tagged by the request.
+      {
+        sid: 'TagNewSecurityGroupRules',
+        actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress'],
+        resources: [`arn:${this.partition}:ec2:*:${this.accountId}:security-group-rule/*`],
+        condition: [inRegion, this.requestTagged()],
+      },
+      {
+        sid: 'ChangeProjectNetwork',
+        actions: [
+          'ec2:Modify*', 'ec2:Delete*', 'ec2:Associate*', 'ec2:Disassociate*', 'ec2:Attach*', 'ec2:Detach*', 'ec2:Authorize*', 'ec2:Revoke*', 'ec2:Replace*',
+          'ec2:ReleaseAddress', 'ec2:CreateRoute', 'ec2:CreateTags',
+        ],
+        resources: ['*'],
+        condition: [inRegion, this.resourceTagged()],
+      },
+      {
+        sid: 'NoOtherProjectsNetwork',
+        effect: 'Deny',
+        actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+        resources: ['*'],
+        condition: [
+          { test: 'Null', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: ['false'] },
+          { test: 'StringNotEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [this.props.name] },
+        ],
+      },
+    ];
+  }
+
+  private resourceTagged(): DataAwsIamPolicyDocumentStatementCondition {
+    return { test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [this.props.name] };
+  }
+
+  private requestTagged(): DataAwsIamPolicyDocumentStatementCondition {
+    return { test: 'StringEquals', variable: `aws:RequestTag/${PROJECT_TAG}`, values: [this.props.name] };
+  }
+
+  /** Route 53 is global: requests never carry a model region, so zones and checks are confined by type only. */
+  private dnsStatements(): DataAwsIamPolicyDocumentStatement[] {
     const partition = this.partition;
     return [
       { sid: 'ListDns', actions: ['route53:ListHostedZones', 'route53:ListHostedZonesByName', 'route53:ListHealthChecks', 'route53:GetHostedZoneCount', 'route53:GetHealthCheckCount'], resources: ['*'] },
@@ -306,6 +458,21 @@ export class CiRoles extends Construct {
         actions: ['route53:ChangeResourceRecordSets', 'route53:CreateHealthCheck', 'route53:UpdateHealthCheck', 'route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
         resources: [`arn:${partition}:route53:::hostedzone/*`, `arn:${partition}:route53:::healthcheck/*`],
       },
+    ];
+  }
+
+  /**
+   * Route 53, IAM and Region switch are global services whose requests never carry a model region;
+   * they are confined by resource instead. Global Accelerator's API lives in us-west-2 only, and the
+   * peering and cluster access this stack manages span the model's regions.
+   */
+  private globalStatements(globalStack: string): DataAwsIamPolicyDocumentStatement[] {
+    const { name, regions } = this.props;
+    const inModelRegions = requestedRegion(regions.map((region) => region.awsRegion));
+    const cluster = (region: CiRegion, resource: string) => this.arn('eks', region.awsRegion, resource);
+    const planArn = `arn:${this.partition}:arc-region-switch::${this.accountId}:plan/${name}-*`;
+    return [
+      ...this.dnsStatements(),
       {
         sid: 'ManageAccelerator',
         actions: [
@@ -319,41 +486,80 @@ export class CiRoles extends Construct {
       {
         sid: 'ManageRegionSwitchPlans',
         actions: [
-          'arc-region-switch:CreatePlan', 'arc-region-switch:UpdatePlan', 'arc-region-switch:DeletePlan', 'arc-region-switch:GetPlan*',
+          'arc-region-switch:CreatePlan', 'arc-region-switch:UpdatePlan', 'arc-region-switch:DeletePlan', 'arc-region-switch:GetPlan*', 'arc-region-switch:ListRoute53HealthChecks',
           'arc-region-switch:ListTagsForResource', 'arc-region-switch:TagResource', 'arc-region-switch:UntagResource',
         ],
-        resources: [`arn:${partition}:arc-region-switch::${this.accountId}:plan/${name}-*`],
+        resources: [planArn],
       },
+      { sid: 'ReadPeering', actions: ['ec2:Describe*'], resources: ['*'], condition: [inModelRegions] },
       {
-        sid: 'ManagePeering',
+        sid: 'CreatePeering',
+        actions: ['ec2:CreateVpcPeeringConnection'],
+        resources: ['*'],
+        condition: [inModelRegions, this.requestTagged()],
+      },
+      { sid: 'TagPeeringOnCreate', actions: ['ec2:CreateTags'], resources: ['*'], condition: [inModelRegions, { test: 'StringEquals', variable: 'ec2:CreateAction', values: ['CreateVpcPeeringConnection'] }] },
+      {
+        sid: 'ManageProjectPeering',
         actions: [
-          'ec2:Describe*', 'ec2:CreateVpcPeeringConnection', 'ec2:AcceptVpcPeeringConnection', 'ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions',
-          'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute', 'ec2:CreateTags', 'ec2:DeleteTags',
+          'ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute', 'ec2:CreateTags', 'ec2:DeleteTags',
         ],
         resources: ['*'],
-        condition: [requestedRegion(this.props.regions.map((region) => region.awsRegion))],
+        condition: [inModelRegions, this.resourceTagged()],
       },
-      ...this.roleStatements([`${name}-${globalStack}-*`], GLOBAL_PASSED_TO),
+      // The accepter region sees the requester's connection before its own side carries any tag.
+      { sid: 'AcceptPeering', actions: ['ec2:AcceptVpcPeeringConnection'], resources: ['*'], condition: [inModelRegions] },
+      // The Region switch plan's role needs access to each cluster: only roles of this stack, only the scaling policy.
+      { sid: 'ReadClusters', actions: ['eks:DescribeCluster', 'eks:ListAccessEntries'], resources: regions.map((region) => cluster(region, `cluster/${region.clusterName}`)), condition: [inModelRegions] },
+      {
+        sid: 'GrantStackRolesClusterAccess',
+        actions: ['eks:CreateAccessEntry'],
+        resources: regions.map((region) => cluster(region, `cluster/${region.clusterName}`)),
+        condition: [inModelRegions, this.requestTagged(), { test: 'ArnLike', variable: 'eks:principalArn', values: [this.iamArn(`role${stackRolePath(this.props, globalStack)}*`)] }],
+      },
+      {
+        sid: 'ManageProjectClusterAccess',
+        actions: [
+          'eks:DescribeAccessEntry', 'eks:UpdateAccessEntry', 'eks:DeleteAccessEntry', 'eks:ListAssociatedAccessPolicies', 'eks:AssociateAccessPolicy', 'eks:DisassociateAccessPolicy',
+          'eks:TagResource', 'eks:UntagResource',
+        ],
+        resources: regions.map((region) => cluster(region, `access-entry/${region.clusterName}/*`)),
+        condition: [inModelRegions, this.resourceTagged()],
+      },
+      {
+        sid: 'OnlyRegionSwitchScaling',
+        effect: 'Deny',
+        actions: ['eks:AssociateAccessPolicy'],
+        resources: ['*'],
+        condition: [{ test: 'StringNotEquals', variable: 'eks:policyArn', values: [`arn:${this.partition}:eks::aws:cluster-access-policy/${REGION_SWITCH_SCALING_POLICY}`] }],
+      },
+      ...this.roleStatements(globalStack, GLOBAL_PASSED_TO),
       // Refreshing these CI roles when they live in the global stack; changing them stays an administrator's apply.
       {
         sid: 'ReadCiRoles',
         actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:GetOpenIDConnectProvider'],
-        resources: [`arn:${partition}:iam::${this.accountId}:role${CI_PATH}*`, this.oidcProvider.arn],
+        resources: [this.iamArn(`role${CI_IAM_PATH}*`), this.oidcProvider.arn],
       },
     ];
   }
 
-  /** Manage and pass the roles whose names match `patterns`; attach only AWS service policies or customer policies so named. */
-  private roleStatements(patterns: readonly string[], passedTo: readonly string[], passCondition?: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
+  /**
+   * Manage and pass the roles under the stack's path, each only with the stack role boundary; attach only
+   * AWS managed policies the stacks use. Passing is confined to the services the stack hands roles to.
+   */
+  private roleStatements(stack: string, passedTo: readonly string[], passCondition?: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
     const partition = this.partition;
-    const roles = patterns.map((pattern) => `arn:${partition}:iam::${this.accountId}:role/${pattern}`);
+    const roles = [this.iamArn(`role${stackRolePath(this.props, stack)}*`)];
+    const withinBoundary = { test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [this.boundaryArn] };
     return [
       { sid: 'ManageStackRoles', actions: ROLE_ACTIONS, resources: roles },
+      { sid: 'WriteStackRolesWithinBoundary', actions: BOUNDED_ROLE_ACTIONS, resources: roles, condition: [withinBoundary] },
       {
         sid: 'AttachServicePolicies',
         actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
         resources: roles,
         condition: [
+          withinBoundary,
           {
             test: 'ArnLike',
             variable: 'iam:PolicyARN',
@@ -361,7 +567,6 @@ export class CiRoles extends Construct {
               `arn:${partition}:iam::aws:policy/AmazonEKS*`,
               `arn:${partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`,
               `arn:${partition}:iam::aws:policy/service-role/*`,
-              ...patterns.map((pattern) => `arn:${partition}:iam::${this.accountId}:policy/${pattern}`),
             ],
           },
         ],

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import { primaryRegion, type Model } from '../../schemas';
+import { regionResourceName } from '../names';
 import { CiRoles } from './ci-roles';
 import { useStateBackend } from './state-backend';
 
@@ -36,7 +37,12 @@ export class CiStack extends TerraformStack {
       stateKeyPrefix: global.terraformState.keyPrefix,
       stateRegion: global.terraformState.region,
       // Region stacks read their peers' outputs (the primary's global datastore id, a source's MSK cluster).
-      regions: model.regions.map((region) => ({ id: region.id, awsRegion: region.awsRegion, readsStateOf: model.regions.filter((peer) => peer.id !== region.id).map((peer) => peer.id) })),
+      regions: model.regions.map((region) => ({
+        id: region.id,
+        awsRegion: region.awsRegion,
+        clusterName: regionResourceName(global, region),
+        readsStateOf: model.regions.filter((peer) => peer.id !== region.id).map((peer) => peer.id),
+      })),
       globalStackName: props.globalStackName,
     });
   }

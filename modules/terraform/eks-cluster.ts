@@ -13,6 +13,7 @@ import { LaunchTemplate } from '@cdktn/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import type { Region } from '../../schemas';
 import { callerIdentity, partitionOf } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 /** One managed node group, as the region model describes it. */
 export type EksNodeGroupSpec = Region['eks']['nodeGroups'][number];
@@ -180,7 +181,7 @@ function serviceRole(scope: Construct, id: string, name: string, service: string
   const trust = new DataAwsIamPolicyDocument(scope, `${id}-trust`, {
     statement: [{ sid: 'ServiceAssumesRole', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] }],
   });
-  return new IamRole(scope, id, { name, assumeRolePolicy: trust.json, tags: { Name: name } });
+  return new IamRole(scope, id, { name, assumeRolePolicy: trust.json, tags: { Name: name }, ...stackRoleConfig(scope) });
 }
 
 const isArm = (group: EksNodeGroupSpec) => ARM_INSTANCE_TYPE.test(group.instanceTypes[0] ?? '');

@@ -6,6 +6,7 @@ import { MskReplicator } from '@cdktn/provider-aws/lib/msk-replicator';
 import { Construct } from 'constructs';
 import { kafkaResourceArn } from './kafka-cluster';
 import { callerIdentity } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 export interface KafkaReplicatorProps {
   /** Replicator name and role name, e.g. `orders-us-west-2-from-us-east-1`. */
@@ -116,6 +117,7 @@ export class KafkaReplicator extends Construct {
       name: props.name,
       description: `MSK Replicator ${props.name}`,
       assumeRolePolicy: trust.json,
+      ...stackRoleConfig(this),
     });
     const rolePolicy = new IamRolePolicy(this, 'role-policy', { name: 'replicate', role: this.role.name, policy: policy.json });
 

@@ -5,6 +5,7 @@ import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { callerIdentity, partitionOf } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 export interface RegionalEksCluster {
   /** AWS region code, e.g. `us-west-2`. */
@@ -185,6 +186,7 @@ export class RegionSwitchPlan extends Construct {
       assumeRolePolicy: trust.json,
       maxSessionDuration: 3600,
       tags: { Name: `${props.name}-execution` },
+      ...stackRoleConfig(this),
     });
     new IamRolePolicy(this, 'execution-permissions', { name: 'steps', role: role.name, policy: permissions.json });
     return role;

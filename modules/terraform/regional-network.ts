@@ -19,6 +19,7 @@ import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { parseCidr, cidrContains } from '../../schemas';
 import { callerIdentity } from './aws-context';
+import { stackRoleConfig } from './stack-roles';
 
 export type SubnetTier = 'public' | 'private' | 'database';
 
@@ -170,6 +171,7 @@ export class RegionalNetwork extends Construct {
       name: `${name}-flow-logs`,
       assumeRolePolicy: trust.json,
       tags: { Name: `${name}-flow-logs` },
+      ...stackRoleConfig(this),
     });
     const write = new DataAwsIamPolicyDocument(this, 'flow-log-write', {
       statement: [

@@ -3,6 +3,7 @@ import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { stackRoleConfig } from './stack-roles';
 
 export interface WorkloadPermission {
   /** Statement id, letters and digits, unique within the role, e.g. `ReadOrderDocuments`. */
@@ -65,6 +66,7 @@ export class WorkloadRole extends Construct {
       assumeRolePolicy: trust.json,
       maxSessionDuration: SESSION_SECONDS,
       tags: { Name: props.name },
+      ...stackRoleConfig(this),
     });
     this.roleArn = this.role.arn;
     // A workload that touches no data set gets a role all the same (its pods run under it) but no policy: IAM refuses an empty one.
