@@ -1,4 +1,4 @@
-import { count, digestOf, imageDigest, regionsOfApp, wavesOf, withDigest, type App, type Model, type Release } from '../schemas';
+import { count, digestOf, imageDigest, regionsOfApp, wavesOf, withDigest, type App, type BarrierRecord, type Model, type Release } from '../schemas';
 
 export interface PromotionRequest {
   app: string;
@@ -68,6 +68,16 @@ function planAbandon(app: App, inFlight: Release | undefined, digest: string | u
     return { kind: 'refused', reason: `the release of ${app.name} in flight is ${inFlight.digest}, not ${digest}; nothing abandoned` };
   }
   return { kind: 'abandon', app, release: inFlight, barrier: [] };
+}
+
+/**
+ * An advance with the verdicts that opened its barrier recorded on the release, so the policies can tell a wave
+ * `npm run promote` switched from one added by hand (`change.release-barrier-skipped`).
+ */
+export function withBarrierRecord(step: Change, verdicts: ReadonlyArray<{ region: string; details: readonly string[] }>, checkedAt: Date): Change {
+  if (step.kind !== 'advance') return step;
+  const record: BarrierRecord = { wave: step.wave, checkedAt: checkedAt.toISOString(), regions: Object.fromEntries(verdicts.map((verdict) => [verdict.region, verdict.details.join('; ')])) };
+  return { ...step, release: { ...step.release, barriers: [...(step.release.barriers ?? []), record] } };
 }
 
 /** The model once a step is written: what synth must render so the manifests follow the releases file. */

@@ -1,11 +1,24 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { App } from './app';
-import { owner, slug } from './common';
+import { isoDateTime, owner, slug } from './common';
+import { singleLineText } from './limits';
 import { describeValue, located, type Located, type PathSegment, type Position } from './located';
 
 /** An image digest as registries report it; the repository comes from the app's `image`. */
 export const imageDigest = z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'a digest like sha256:<64 lower-case hex digits>' });
+
+/**
+ * What `npm run promote` saw before it switched a wave after the first: each region that had to be healthy,
+ * with the verdict its Prometheus gave. An assertion a reviewer can check against monitoring, not a proof.
+ */
+export const barrierRecordSchema = z.strictObject({
+  /** The wave this barrier opened, counted among the waves the app runs in (2 is the first one with a barrier). */
+  wave: z.number().int().min(2, { error: 'a wave after the first (the first wave has no barrier)' }),
+  checkedAt: isoDateTime,
+  /** Region id → what its Prometheus reported, e.g. "Rollout orders-api Completed; all 3 pods run @sha256:…". */
+  regions: z.record(slug, singleLineText(1, "what the region's Prometheus reported")),
+});
 
 /**
  * A new version of one app on its way through the promotion waves: the regions listed run `digest`,
@@ -18,6 +31,8 @@ export const releaseSchema = z.strictObject({
   regions: z.array(slug).min(1, { error: 'at least one region (a release starts with the first wave)' }),
   /** Who started the promotion, for whoever finds it half-way. */
   startedBy: owner.optional(),
+  /** One record per wave after the first, written by `npm run promote` when the barrier before it was met. */
+  barriers: z.array(barrierRecordSchema).optional(),
 });
 
 export const releasesSchema = z.strictObject({
@@ -25,6 +40,7 @@ export const releasesSchema = z.strictObject({
 });
 
 export type Release = z.output<typeof releaseSchema>;
+export type BarrierRecord = z.output<typeof barrierRecordSchema>;
 
 /** `repo@sha256:old` with `sha256:new` → `repo@sha256:new`: a release changes the digest, never the repository. */
 export function withDigest(image: string, digest: string): string {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATED_DIR, readCommitted, writeOutputs } from '../modules/generated-dir';
 import { synthOutputs, type RepoFiles } from '../modules/outputs';
-import { modelAfter, planPromotion, replaceDigest, type Change } from '../modules/promotion';
+import { modelAfter, planPromotion, replaceDigest, withBarrierRecord, type Change } from '../modules/promotion';
 import { checkBarrier } from '../policies/promotion/rollout-barrier';
 import { count, digestOf, formatLocated, loadModel, owner, RELEASES_FILE, releasesYaml } from '../schemas';
 
@@ -34,9 +34,10 @@ if (loaded.errors) {
 }
 const { model, sources } = loaded;
 
-const step = planPromotion(model, { app: appName, ...(digest ? { digest } : {}), abandon: values.abandon, ...(values.by ? { startedBy: values.by } : {}) });
-if (step.kind === 'invalid') usage(step.reason);
-if (step.kind === 'refused') refuse(step.reason);
+const planned = planPromotion(model, { app: appName, ...(digest ? { digest } : {}), abandon: values.abandon, ...(values.by ? { startedBy: values.by } : {}) });
+if (planned.kind === 'invalid') usage(planned.reason);
+if (planned.kind === 'refused') refuse(planned.reason);
+let step: Change = planned;
 
 if (step.barrier.length) {
   const verdicts = await checkBarrier(model, step.app, step.release.digest, step.barrier);
@@ -47,6 +48,7 @@ if (step.barrier.length) {
     process.exit(1);
   }
   say(`barrier met\n${lines.join('\n')}`);
+  step = withBarrierRecord(step, verdicts, new Date());
 }
 
 const after = modelAfter(model, step);

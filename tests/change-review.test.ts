@@ -5,17 +5,14 @@ import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { policyGate } from '../policies/gates/policy-gate';
-import { edit, exampleRepo, put, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
+import { commitAll, edit, exampleRepo, put, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
 
 afterAll(removeScratchRepos);
 
 /** A scratch copy of the example committed to a real git repository, as a pull request's base. */
 async function gitExample(): Promise<string> {
   const root = await exampleRepo();
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('-c', 'user.name=Example', '-c', 'user.email=example@example.com', 'commit', '--quiet', '-m', 'base');
+  commitAll(root);
   return root;
 }
 
@@ -49,7 +46,7 @@ describe('npm run plan-change', () => {
     expect(run.stdout).toContain('| global | | | | | 0 / 3 / 0 | |');
     expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728 (weighted_routing_policy)');
     expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
-    expect(run.stdout).toContain('✅ 24 policies, no blocking findings.');
+    expect(run.stdout).toContain('✅ 25 policies, no blocking findings.');
     expect(run.stdout).not.toContain('### What changes per app');
   });
 
@@ -79,7 +76,7 @@ describe('npm run plan-change', () => {
     await edit(root, 'regions/us-east-1.ts', 'readOnly: false', 'readOnly: true');
     const run = planChange(root, '--format', 'sarif');
     const sarif = JSON.parse(run.stdout) as { runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ ruleId: string; level: string; suppressions?: unknown[] }> }> };
-    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(24);
+    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(25);
     expect([...new Set(sarif.runs[0]!.results.map((r) => r.ruleId))].sort()).toEqual(['read-only.not-every-region-read-only', 'read-only.primary-needs-failover', 'traffic.writable-region-serves']);
     expect(sarif.runs[0]!.results.every((r) => r.level === 'error' && !r.suppressions?.length)).toBe(true);
   });
@@ -114,7 +111,7 @@ describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
     expect((await policyGateAt(root)).ok).toBe(true);
     const gate = await policyGateAt(root, 'main');
     expect(gate.ok).toBe(false);
-    expect(gate.summary).toMatch(/^24 policies as a change from main \(cab-required\): 2 findings;/);
+    expect(gate.summary).toMatch(/^25 policies as a change from main \(cab-required\): 2 findings;/);
     expect(gate.details[0]).toMatch(/^MEDIUM traffic\.weight-shift-within-limit regions\/us-east-1\.ts: traffic\.weight: /);
   });
 

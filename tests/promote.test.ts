@@ -4,8 +4,11 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGenerated } from '../modules/generated-dir';
-import { imageOf, loadModel, releasesYaml, type Release } from '../schemas';
-import { edit, exampleRepo, put, REPO_ROOT } from './helpers/example-repo';
+import { formatLocated, imageOf, loadModel, releasesYaml, type Release } from '../schemas';
+import { synthOutputs } from '../modules/outputs';
+import { blocking, loadPolicyEngine } from '../policies/engine/engine';
+import { judgeWorkingTree } from '../policies/engine/judge';
+import { commitAll, edit, exampleRepo, put, REPO_ROOT } from './helpers/example-repo';
 import { startPrometheus, unreachableUrl, type PrometheusServer } from './helpers/prometheus';
 
 const REPOSITORY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api';
@@ -110,7 +113,9 @@ describe('npm run promote', () => {
     expect(run.stdout).toContain(`  healthy: us-west-2 (${prometheus.healthy.url}): Rollout orders-api Completed; all 3 pods run @${NEW}`);
     expect(run.stdout).toContain(`promote: orders-api ${NEW}: wave 2 of 2 switched (us-east-1)\n`);
     expect(run.stdout).toContain('Closing the release waits until that rollout is healthy');
-    expect(await releasesOf(root)).toEqual({ releases: [inFlight(['us-west-2', 'us-east-1'])] });
+    expect(await releasesOf(root)).toEqual({
+      releases: [{ ...inFlight(['us-west-2', 'us-east-1']), barriers: [{ wave: 2, checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), regions: { 'us-west-2': `Rollout orders-api Completed; all 3 pods run @${NEW}` } }] }],
+    });
     expect(await images(root)).toEqual({ 'us-east-1': `${REPOSITORY}@${NEW}`, 'us-west-2': `${REPOSITORY}@${NEW}` });
   });
 
@@ -201,5 +206,36 @@ describe('npm run promote', () => {
     const run = await promote(root, ...args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`promote: ${message}\nusage: npm run promote -- <app> <sha256:digest>`);
+  });
+});
+
+describe('the release barrier in review', () => {
+  /** The policies' judgement of the working tree as a change from the committed base, as the policy gate gives it in pull-request CI. */
+  async function judgeFromBase(root: string) {
+    const load = await loadModel(root);
+    if (load.errors) throw new Error(load.errors.map(formatLocated).join('\n'));
+    const head = { model: load.model, sources: load.sources, files: synthOutputs(load.model), waivers: [] };
+    return (await judgeWorkingTree(await loadPolicyEngine(root), root, head, { base: 'main', now: new Date('2026-11-20T12:00:00Z') })).report;
+  }
+
+  it('accepts a second wave that npm run promote switched after the barrier', async () => {
+    const root = await repo({ releases: [inFlight(['us-west-2'])], west: prometheus.healthy.url });
+    commitAll(root);
+    expect((await promote(root, 'orders-api', NEW)).code).toBe(0);
+    const report = await judgeFromBase(root);
+    expect(report.findings.map((finding) => finding.policy)).not.toContain('change.release-barrier-skipped');
+    expect(report.classification.reasons.map((reason) => reason.rule)).not.toContain('release-barrier-skipped');
+  });
+
+  it('flags a second wave added to apps/releases.yaml by hand, and makes the change CAB-required', async () => {
+    const root = await repo({ releases: [inFlight(['us-west-2'])] });
+    commitAll(root);
+    await put(root, 'apps/releases.yaml', releasesYaml([inFlight(['us-west-2', 'us-east-1'])]));
+    const report = await judgeFromBase(root);
+    const barrier = blocking(report).filter((finding) => finding.policy === 'change.release-barrier-skipped');
+    expect(barrier.map((finding) => `${finding.policy} ${finding.location.file}: ${finding.location.path}: ${finding.message}`)).toEqual([
+      `change.release-barrier-skipped apps/releases.yaml: releases[0].regions: release of orders-api ${NEW} switched wave 2 (us-east-1) without a barrier record; expected a barriers entry with wave 2 giving the healthy rollout in us-west-2, as npm run promote writes it`,
+    ]);
+    expect(report.classification).toMatchObject({ class: 'cab-required', rule: 'release-barrier-skipped' });
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,14 @@ export async function edit(root: string, file: string, from: string | RegExp, to
   const after = before.replace(from, to);
   if (after === before) throw new Error(`edit of ${file} changed nothing: ${String(from)} not found`);
   await writeFile(target, after);
+}
+
+/** Makes a scratch repo a git repository with everything committed on `main`, as a pull request's base. */
+export function commitAll(root: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '-A');
+  git('-c', 'user.name=Example', '-c', 'user.email=example@example.com', 'commit', '--quiet', '-m', 'base');
 }
 
 export async function put(root: string, file: string, content: string): Promise<void> {

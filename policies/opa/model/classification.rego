@@ -5,6 +5,7 @@ package multiregion.classification
 
 import data.multiregion.lib
 import data.multiregion.lib.change
+import data.multiregion.policies.change.release_barrier_skipped as release_barrier
 
 # Higher ranks need more approval; the class of a change is the highest any reason gives it.
 class_rank := {"standard": 0, "normal": 1, "cab-required": 2, "emergency": 3}
@@ -258,6 +259,16 @@ specific contains reason(
 ) if {
 	change.has_change
 	count(judging_paths) > 0
+}
+
+# A wave switched without the health barrier may carry a bad version into the next region; if it must
+# (an emergency fix, waived), the board decides.
+specific contains reason(
+	"release-barrier-skipped", "cab-required",
+	concat("; ", sort([sprintf("%s switched wave %d (%s) without a barrier record", [skip.release.app, skip.wave, concat(", ", skip.regions)]) | some skip in release_barrier.skipped])),
+) if {
+	change.has_change
+	count(release_barrier.skipped) > 0
 }
 
 specific contains reason("emergency", "emergency", concat("; ", emergencies_in_force)) if {
