@@ -96,7 +96,7 @@ function resourcesOfType(type: string): Array<Located & { name: string }> {
 function strangers(kind: 'key' | 'cluster'): Located[] {
   const regions = [...new Set(resourcesOfType('aws_kms_key').map((key) => key.facts['aws:RequestedRegion'] as string))];
   return regions.flatMap((region) =>
-    [{ project: 'other-project' }, {}].map((tags: Record<string, string>) => ({
+    ([{ project: 'other-project' }, {}] as Record<string, string>[]).map((tags) => ({
       stack: 'none',
       arn: kind === 'key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/stranger` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/stranger`,
       facts: resourceFacts(region, tags),
