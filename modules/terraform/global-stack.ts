@@ -16,6 +16,8 @@ import { REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { TrafficRouting } from './traffic-routing';
 import { callerIdentity, partitionOf } from './aws-context';
+import { REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRolePath } from '../names';
+import { confineStackRoles, stackRoleConfig } from './stack-roles';
 import { defaultTags } from './default-tags';
 
 export interface GlobalStackProps {
@@ -43,6 +45,7 @@ export class GlobalStack extends TerraformStack {
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);
     const partition = partitionOf(this);
+    confineStackRoles(this, { path: stackRolePath(global, id), permissionsBoundary: stackRoleBoundaryArn(global, partition.partition, account.accountId) });
     const states = new Map(model.regions.map((region) => [region.id, remoteStack(this, `state-${region.id}`, global.terraformState, region.id)]));
     const state = (region: Region) => states.get(region.id)!;
 
@@ -80,6 +83,7 @@ export class GlobalStack extends TerraformStack {
     const planName = `${global.name}-global-failover`;
     const approver = new IamRole(this, 'failover-approver', {
       name: `${planName}-approver`,
+      ...stackRoleConfig(this),
       description: `The CAB member approving a run of ${planName} assumes this role, with MFA`,
       maxSessionDuration: 3600,
       assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'failover-approver-trust', {
@@ -151,7 +155,7 @@ export class GlobalStack extends TerraformStack {
         provider,
         clusterName,
         principalArn: entry.principalArn,
-        policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonARCRegionSwitchScalingPolicy`,
+        policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/${REGION_SWITCH_SCALING_POLICY}`,
         accessScope: { type: 'namespace', namespaces: model.apps.filter((app) => regionsOfApp(model, app).includes(region)).map((app) => app.name) },
       });
     }

@@ -22,7 +22,8 @@ import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, kafkaReplicatorName, regionResourceName, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, kafkaReplicatorName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { confineStackRoles } from './stack-roles';
 
 export interface RegionStackProps {
   readonly region: Region;
@@ -61,6 +62,7 @@ export class RegionStack extends TerraformStack {
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);
     const partition = partitionOf(this);
+    confineStackRoles(this, { path: stackRolePath(global, region.id), permissionsBoundary: stackRoleBoundaryArn(global, partition.partition, account.accountId) });
     const primaryState = region.id === primary.id ? undefined : remoteStack(this, 'primary-state', global.terraformState, primary.id);
 
     const key = new RegionalKey(this, 'key', { name, awsRegion: region.awsRegion });
