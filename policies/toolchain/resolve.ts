@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import versions from './versions.json' with { type: 'json' };
@@ -24,8 +24,9 @@ export function pinnedVersion(name: PinnedTool): string {
 
 /**
  * Finds a tool at its pinned version. The installer writes a stamp only after the binary itself
- * reported that version, so reading the stamp is enough here and keeps every gate run from paying
- * for a `--version` call (several seconds for checkov).
+ * reported that version, and records in it the binary's size, inode, mtime and ctime; comparing those
+ * costs one stat, where a `--version` call costs seconds (checkov) and a sha256 of kyverno's 265 MB most
+ * of one. A binary replaced or rewritten since gets a new inode or ctime, which no user can set back.
  */
 export function resolveTool(root: string, name: ToolName): ResolvedTool {
   if (name === 'terraform') return resolveTerraform();
@@ -36,12 +37,21 @@ export function resolveTool(root: string, name: ToolName): ResolvedTool {
   if (!isExecutable(binary)) {
     return { ok: false, name, message: `not installed (expected ${expected} at ${binary}); ${install}` };
   }
-  const stamped = readStamp(path.join(dir, 'stamps', name));
+  const [stamped, recorded] = readStamp(path.join(dir, 'stamps', name));
   if (stamped !== expected) {
     const found = stamped ? `version ${stamped}` : 'an unknown version';
     return { ok: false, name, message: `${binary} is ${found}, pinned is ${expected}; ${install}` };
   }
+  if (!recorded) return { ok: false, name, message: `${binary} has no record of the binary it was installed as (an older installer stamped it); ${install}` };
+  if (recorded !== binaryRecord(binary)) return { ok: false, name, message: `${binary} changed since it was installed; ${install}` };
   return { ok: true, name, path: binary, version: expected };
+}
+
+/** What the installer records of a binary, as `stat -c '%s %i %.9Y %.9Z'` prints it: size, inode, mtime and ctime. */
+function binaryRecord(file: string): string {
+  const { size, ino, mtimeNs, ctimeNs } = statSync(file, { bigint: true });
+  const seconds = (ns: bigint) => `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
+  return `${size} ${ino} ${seconds(mtimeNs)} ${seconds(ctimeNs)}`;
 }
 
 function resolveTerraform(): ResolvedTool {
@@ -109,10 +119,12 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function readStamp(file: string): string | undefined {
+/** A stamp's version line and its binary record (absent in stamps written before binaries were recorded). */
+function readStamp(file: string): [version?: string, record?: string] {
   try {
-    return readFileSync(file, 'utf8').trim();
+    const [version, record] = readFileSync(file, 'utf8').trim().split('\n');
+    return [version?.trim(), record?.trim()];
   } catch {
-    return undefined;
+    return [];
   }
 }
