@@ -71,7 +71,12 @@ const REGIONAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   rds: ['rds:Describe*', 'rds:ListTagsForResource', 'rds:Create*', 'rds:Modify*', 'rds:Delete*', 'rds:RemoveFromGlobalCluster', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
   elasticache: ['elasticache:Describe*', 'elasticache:List*', 'elasticache:Create*', 'elasticache:Modify*', 'elasticache:Delete*', 'elasticache:AddTagsToResource', 'elasticache:RemoveTagsFromResource'],
   kafka: ['kafka:Describe*', 'kafka:List*', 'kafka:Get*', 'kafka:Create*', 'kafka:Update*', 'kafka:Delete*', 'kafka:TagResource', 'kafka:UntagResource'],
-  logs: ['logs:Describe*', 'logs:List*', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:PutResourcePolicy', 'logs:DeleteResourcePolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource'],
+  logs: [
+    'logs:Describe*', 'logs:List*', 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:PutResourcePolicy', 'logs:DeleteResourcePolicy',
+    'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource',
+    // WAF delivers its logs through a CloudWatch Logs delivery its caller creates.
+    'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+  ],
   cloudwatch: ['cloudwatch:Describe*', 'cloudwatch:List*', 'cloudwatch:Get*', 'cloudwatch:Put*', 'cloudwatch:Delete*', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
   sns: ['sns:Get*', 'sns:List*', 'sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource', 'sns:UntagResource'],
   wafv2: ['wafv2:Get*', 'wafv2:List*', 'wafv2:Create*', 'wafv2:Update*', 'wafv2:Delete*', 'wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:PutLoggingConfiguration', 'wafv2:DeleteLoggingConfiguration', 'wafv2:TagResource', 'wafv2:UntagResource'],
@@ -363,8 +368,8 @@ export class CiRoles extends Construct {
       {
         sid: 'ManageProjectKeys',
         actions: [
-          'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource',
-          'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
+          'kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:ScheduleKeyDeletion',
+          'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
         ],
         resources: [this.arn('kms', region.awsRegion, 'key/*')],
         condition: [inRegion, this.resourceTagged()],
