@@ -6,8 +6,9 @@ import { z } from 'zod';
  * meaning of what it lands in: a tag cannot override a computed tag, a CODEOWNERS rule cannot grow a
  * second owner, a reason cannot break a table row of the pull-request report.
  *
- * Character sets are ASCII even where the receiver takes Unicode: a Cyrillic "а" or a fullwidth "ａ"
- * reads like its Latin twin in a diff, and a reviewer must see what they approve.
+ * Names, keys, handles and paths are ASCII even where the receiver takes Unicode: a Cyrillic "а" or a
+ * fullwidth "ａ" reads like its Latin twin in a diff, and a reviewer must see what they approve. Prose
+ * (reasons) may use any letters, on one line.
  */
 
 /** Tag keys the stacks compute. One list: the schema refuses them as user tags, the stacks type their tags by it. */
