@@ -114,10 +114,20 @@ describe('the output-safety gate', () => {
     expect(result.details).toEqual([`${US_WEST_2} (as a fresh synth writes it): provider.aws[0].default_tags[0].tags.jurisdiction: ${EXPECTED}, got \${file("/etc/hostname")} (${NOT_ALLOWED('file')})`]);
   });
 
-  it('reports a problem in both trees once', async () => {
-    const injected = stackEdited(US_WEST_2, setTag('${file("/etc/hostname")}'));
-    const result = await run(injected, new Map(injected).set('CODEOWNERS', 'changed'));
-    expect(result.details).toHaveLength(1);
+  it('reports a problem that the committed stack and a differing fresh synth share once', async () => {
+    const inject = setTag('${file("/etc/hostname")}');
+    const committed = stackEdited(US_WEST_2, inject);
+    const fresh = stackEdited(US_WEST_2, (config) => {
+      inject(config);
+      config.provider.aws[0].default_tags[0].tags.residency = 'eu';
+    });
+    expect(fresh.get(US_WEST_2)).not.toBe(committed.get(US_WEST_2));
+    const result = await run(committed, fresh);
+    expect(result.details).toEqual([`${US_WEST_2}: provider.aws[0].default_tags[0].tags.jurisdiction: ${EXPECTED}, got \${file("/etc/hostname")} (${NOT_ALLOWED('file')})`]);
+  });
+
+  it('fails instead of passing vacuously when there is no generated output', async () => {
+    expect(await run(new Map(), undefined)).toMatchObject({ ok: false, summary: 'nothing to judge: no stacks under generated/terraform/ or no manifests under generated/k8s/' });
   });
 
   it('fails closed on a stack that is not JSON and a manifest that is not YAML', async () => {

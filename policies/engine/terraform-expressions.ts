@@ -78,7 +78,11 @@ function sequence(text: string, start: number, end: number): TemplatePart {
  */
 export const ALLOWED_FUNCTIONS: readonly string[] = ['element', 'one', 'replace', 'tolist', 'tomap', 'toset'];
 
-/** What a reference may name: the stack's own resources (`type.name`), data sources (`type.name`) and locals. */
+/**
+ * What a reference may name: the stack's own resources (`type.name`), data sources (`type.name`) and
+ * locals. Input variables (`var.…`) are not among them: the stacks declare none, and a variable takes
+ * its value from the run's environment (`TF_VAR_…`), not from the repository.
+ */
 export interface StackDeclarations {
   resources: ReadonlySet<string>;
   data: ReadonlySet<string>;
@@ -91,8 +95,8 @@ export function stackDeclarations(config: Record<string, unknown>): StackDeclara
   return { resources: blocks(config.resource), data: blocks(config.data), locals: new Set(Object.keys(objectOrEmpty(config.locals))) };
 }
 
-export const EXPECTED_INTERPOLATION = 'a reference or an allowed function call';
-export const EXPECTED_NO_DIRECTIVE = 'no template directive (%%{ writes a literal %{)';
+const EXPECTED_INTERPOLATION = 'a reference or an allowed function call';
+const EXPECTED_NO_DIRECTIVE = 'no template directive (%%{ writes a literal %{)';
 
 export interface TemplateProblem {
   expected: string;

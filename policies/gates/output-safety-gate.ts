@@ -24,6 +24,7 @@ export const outputSafetyGate: Gate = {
   async run({ committed, synthesized }) {
     const judged = judge(committed);
     if (judged.unreadable) return fail('a generated stack is not JSON', [judged.unreadable]);
+    if (!judged.stacks || !judged.manifests) return fail('nothing to judge: no stacks under generated/terraform/ or no manifests under generated/k8s/', ['run `npm run synth` and commit generated/']);
     const problems = judged.problems.map(formatLocated);
     const reported = new Set(problems);
     const fresh = synthesized && new Map([...synthesized].filter(([file, text]) => committed.get(file) !== text));
