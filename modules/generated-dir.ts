@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoFiles } from './outputs';
 import type { GeneratedFiles } from './synth';
@@ -43,14 +43,14 @@ export interface WriteResult {
  */
 export async function writeGenerated(root: string, files: ReadonlyMap<string, string | Uint8Array>, dir = GENERATED_DIR): Promise<WriteResult> {
   const target = path.join(root, dir);
-  await recoverInterruptedSwap(target);
+  await recoverInterruptedWrite(target);
   const current = await readTree(root, dir);
   const added = [...files.keys()].filter((file) => !current.has(file));
   const removed = [...current.keys()].filter((file) => !files.has(file));
   const changed = [...files.keys()].filter((file) => current.has(file) && !current.get(file)!.equals(Buffer.from(files.get(file)!)));
   if (!added.length && !removed.length && !changed.length) return { written: false, added, changed, removed };
 
-  const suffix = `${process.pid}-${Date.now().toString(36)}`;
+  const suffix = stagingSuffix();
   const staging = `${target}.tmp-${suffix}`;
   const previous = `${target}.old-${suffix}`;
   try {
@@ -82,8 +82,10 @@ export async function readCommitted(root: string, outside: Iterable<string>): Pr
 }
 
 /**
- * Writes all synth outputs: `generated/` swapped in whole, each file outside it replaced by rename.
- * Returns repository-relative paths of what changed.
+ * Writes all synth outputs: `generated/` swapped in whole first, then each file outside it replaced by
+ * rename, in the order of `outputs`; a caller puts last whatever records its progress (promote's releases
+ * file), so that a run killed between writes is repaired by running it again. Returns repository-relative
+ * paths of what changed.
  */
 export async function writeOutputs(root: string, outputs: RepoFiles): Promise<WriteResult> {
   const prefix = `${GENERATED_DIR}/`;
@@ -94,19 +96,42 @@ export async function writeOutputs(root: string, outputs: RepoFiles): Promise<Wr
   for (const [file, content] of outputs) {
     if (file.startsWith(prefix)) continue;
     const target = path.join(root, file);
+    await recoverInterruptedWrite(target);
     const current = await readFile(target, 'utf8').catch(() => undefined);
     if (current === content) continue;
-    const staging = `${target}.tmp-${process.pid}`;
-    await writeFile(staging, content);
-    await rename(staging, target);
+    await replaceFile(target, content);
     (current === undefined ? summary.added : summary.changed).push(file);
     summary.written = true;
   }
   return summary;
 }
 
-/** A process killed between the two renames leaves `generated.old-*` and no `generated/`: put it back. */
-async function recoverInterruptedSwap(target: string): Promise<void> {
+/**
+ * Replaces one file with the guarantees of the tree swap: the content goes to a sibling `<name>.tmp-…`
+ * (git-ignored), is synced to disk and renamed over the target, so a crash leaves the old content or the new.
+ */
+async function replaceFile(target: string, content: string): Promise<void> {
+  const staging = `${target}.tmp-${stagingSuffix()}`;
+  try {
+    const handle = await open(staging, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(staging, target);
+  } catch (error) {
+    await rm(staging, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * A process killed between the two renames of a swap leaves `generated.old-*` and no `generated/`: put it
+ * back. Staging copies (`<name>.tmp-*`) of a killed process are removed; a file's target is intact anyway.
+ */
+async function recoverInterruptedWrite(target: string): Promise<void> {
   const parent = path.dirname(target);
   const dir = path.basename(target);
   const leftovers = (await readdir(parent).catch(() => [] as string[])).filter((name) => name.startsWith(`${dir}.old-`) || name.startsWith(`${dir}.tmp-`)).sort();
@@ -115,6 +140,11 @@ async function recoverInterruptedSwap(target: string): Promise<void> {
   for (const name of leftovers) {
     if (!ownerIsAlive(name)) await rm(path.join(parent, name), { recursive: true, force: true });
   }
+}
+
+/** `<pid>-<time>`: names whose leftover it is (see ownerIsAlive). */
+function stagingSuffix(): string {
+  return `${process.pid}-${Date.now().toString(36)}`;
 }
 
 /** Another synth may be running in the same checkout: its staging directory is not ours to delete. */

@@ -52,13 +52,16 @@ if (step.barrier.length) {
 }
 
 const after = modelAfter(model, step);
-const edits = new Map([[RELEASES_FILE, releasesYaml(after.releases)]]);
+// The inputs that record the state are written last, after generated/, and the releases file after the app
+// file: a promote killed between two writes still finds the step it was taking, and running it again redoes it.
+const edits = new Map<string, string>();
 if (step.kind === 'finish') {
   const file = sources.apps[step.app.name]!;
   const replaced = replaceDigest(await readFile(path.join(root, file), 'utf8'), file, digestOf(step.app.image), step.release.digest);
   if ('error' in replaced) refuse(replaced.error);
   edits.set(file, replaced.text);
 }
+edits.set(RELEASES_FILE, releasesYaml(after.releases));
 const next: RepoFiles = new Map([...synthOutputs(after), ...edits]);
 const current = await readCommitted(root, [...next.keys()].filter((file) => !file.startsWith(`${GENERATED_DIR}/`)));
 const changes = [...new Set([...current.keys(), ...next.keys()])]
