@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { synthOutputs } from '../modules/outputs';
 import { baseRefOf, RevisionError } from '../policies/engine/change';
@@ -9,16 +8,23 @@ import type { RegionHealth } from '../policies/engine/input';
 import { judgeWorkingTree } from '../policies/engine/judge';
 import { FORMATS, render, type Format } from '../policies/engine/report-format';
 import { expectation, formatLocated, issueToLocated, loadModel, loadWaivers, located, type Located } from '../schemas';
+import { commandLine } from './lib/command-line';
 
 // `npm run plan-change -- --base <ref>`: judges the working tree as a change from <ref> and writes the
 // pull-request description: per-region changes, risk class, resilience before and after, policy results.
-let parsed: ReturnType<typeof parse>;
-try {
-  parsed = parse();
-} catch (error) {
-  usage((error as Error).message);
-}
-const { values } = parsed;
+const { values } = commandLine(
+  {
+    options: {
+      base: { type: 'string' },
+      format: { type: 'string', default: 'markdown' },
+      out: { type: 'string' },
+      health: { type: 'string' },
+      now: { type: 'string' },
+      root: { type: 'string' },
+    },
+  },
+  usage,
+);
 const { ref: baseRef, problem } = baseRefOf(values.base);
 if (problem) usage(problem);
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
@@ -67,19 +73,6 @@ try {
     process.exit(1);
   }
   throw error;
-}
-
-function parse() {
-  return parseArgs({
-    options: {
-      base: { type: 'string' },
-      format: { type: 'string', default: 'markdown' },
-      out: { type: 'string' },
-      health: { type: 'string' },
-      now: { type: 'string' },
-      root: { type: 'string' },
-    },
-  });
 }
 
 /** Region health from monitoring, or where the file is wrong: a missing file, bad JSON, an unknown state. */

@@ -1,23 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { GENERATED_DIR, readCommitted, writeOutputs } from '../modules/generated-dir';
 import { synthOutputs, type RepoFiles } from '../modules/outputs';
 import { modelAfter, planPromotion, replaceDigest, withBarrierRecord, type Change } from '../modules/promotion';
 import { checkBarrier } from '../policies/promotion/rollout-barrier';
 import { count, digestOf, formatLocated, loadModel, owner, RELEASES_FILE, releasesYaml } from '../schemas';
+import { commandLine } from './lib/command-line';
 
 // `npm run promote -- <app> <digest>`: moves one app's new digest to the next wave of regions, once the
 // regions already switched report a healthy rollout. Exit 0: done; 1: refused or barrier not met; 2: bad input.
 const USAGE = 'usage: npm run promote -- <app> <sha256:digest> [--dry-run] [--by @handle] | npm run promote -- <app> [<sha256:digest>] --abandon [--dry-run]';
 
-let parsed: ReturnType<typeof parse>;
-try {
-  parsed = parse();
-} catch (error) {
-  usage((error as Error).message);
-}
-const { values, positionals } = parsed;
+const { values, positionals } = commandLine(
+  {
+    allowPositionals: true,
+    options: {
+      abandon: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      by: { type: 'string' },
+      root: { type: 'string' },
+    },
+  },
+  usage,
+);
 const [appName, digest, ...extra] = positionals;
 if (!appName) usage('<app>: expected an app name, got nothing');
 if (extra.length) usage(`expected at most <app> and <digest>, got also ${extra.map((arg) => JSON.stringify(arg)).join(' ')}`);
@@ -103,18 +108,6 @@ function nextSteps(step: Change): string {
     case 'abandon':
       return `${merge}; once it is merged, Argo CD rolls ${step.release.regions.join(', ')} back to ${step.app.image}.`;
   }
-}
-
-function parse() {
-  return parseArgs({
-    allowPositionals: true,
-    options: {
-      abandon: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      by: { type: 'string' },
-      root: { type: 'string' },
-    },
-  });
 }
 
 function refuse(reason: string): never {

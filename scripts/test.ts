@@ -2,23 +2,28 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { baseRefOf } from '../policies/engine/change';
 import { createGateContext } from '../policies/gates/context';
 import { runGates } from '../policies/gates/registry';
+import { commandLine } from './lib/command-line';
 
 // `npm test`: the unit and end-to-end tests (vitest), then every gate, then one closing line that counts
 // vitest's tests, each gate, and the test cases gates ran themselves (Rego tests).
 const USAGE = 'usage: npm test -- [--gates-only | --tests-only] [--base <git ref>] [vitest filters]';
-let parsed: ReturnType<typeof parse>;
-try {
-  parsed = parse();
-} catch (error) {
-  usage((error as Error).message);
-}
-const { values, positionals } = parsed;
+const { values, positionals } = commandLine(
+  {
+    allowPositionals: true,
+    options: {
+      'gates-only': { type: 'boolean', default: false },
+      'tests-only': { type: 'boolean', default: false },
+      // The pull request's base: change-aware policies (weight shifts, freezes) judge the change from it.
+      base: { type: 'string' },
+    },
+  },
+  usage,
+);
 if (values['gates-only'] && values['tests-only']) usage('--gates-only and --tests-only together would run nothing; give at most one');
 const root = process.env.MR_REPO_ROOT ?? process.cwd();
 const { ref: baseRef, problem } = baseRefOf(values.base, process.env.MR_BASE_REF);
@@ -47,18 +52,6 @@ if (!values['tests-only']) {
 
 console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exit(counts.failed ? 1 : 0);
-
-function parse() {
-  return parseArgs({
-    allowPositionals: true,
-    options: {
-      'gates-only': { type: 'boolean', default: false },
-      'tests-only': { type: 'boolean', default: false },
-      // The pull request's base: change-aware policies (weight shifts, freezes) judge the change from it.
-      base: { type: 'string' },
-    },
-  });
-}
 
 function usage(problem: string): never {
   console.error(`npm test: ${problem}\n${USAGE}`);
