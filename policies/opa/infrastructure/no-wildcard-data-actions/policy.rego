@@ -38,7 +38,20 @@ granting contains {"label": sprintf("%s.inline_policy", [role.address]), "locati
 
 granting contains {"label": document.address, "location": tf.attribute_location(document, "statement"), "statement": statement} if {
 	some document in tf.data_sources("aws_iam_policy_document")
+	not document.address in boundary_documents
 	some statement in tf.document_statements(document.config)
+}
+
+# A permissions boundary grants nothing: it caps what a role's own policies grant, so "*" minus denies
+# is how one is written. A document counts as one only while its policy is a role's boundary (in any
+# stack, by ARN ending in the policy's path and name) and is attached to nothing.
+boundary_documents contains document.address if {
+	some policy in tf.resources("aws_iam_policy")
+	count({attachment | some type in {"aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment"}; some attachment in tf.referencing(policy, type)}) == 0
+	suffix := sprintf(":policy%s%s", [object.get(policy.config, "path", "/"), policy.config.name])
+	some role in tf.resources("aws_iam_role")
+	endswith(object.get(role.config, "permissions_boundary", ""), suffix)
+	some document in tf.referenced_data_sources(policy.config.policy, policy.stack, "aws_iam_policy_document")
 }
 
 allows(statement) if lower(statement.effect) == "allow"

@@ -101,3 +101,24 @@ test_policy_referencing_a_policy_document_is_read_through_the_document if {
 	resources := builders.resource("aws_iam_policy", "app", {"policy": "${data.aws_iam_policy_document.app.json}"})
 	count(policy.deny) == 0 with input as builders.with_resources(resources)
 }
+
+boundary_stacks(attachments) := builders.with_stacks({
+	"ci": {
+		"resource": builders.merge([
+			builders.resource("aws_iam_policy", "boundary", {"name": "orders-boundary", "path": "/ci/", "policy": builders.data_ref("aws_iam_policy_document", "boundary", "json")}),
+			attachments,
+		]),
+		"data": {"aws_iam_policy_document": {"boundary": {"statement": [{"actions": ["*"], "resources": ["*"]}, {"effect": "Deny", "actions": ["iam:*"], "resources": ["*"]}]}}},
+	},
+	"us-east-1": {"resource": builders.resource("aws_iam_role", "app", {"permissions_boundary": "arn:aws:iam::123456789012:policy/ci/orders-boundary"})},
+})
+
+test_permissions_boundary_allowing_everything_passes if {
+	count(policy.deny) == 0 with input as boundary_stacks({})
+}
+
+test_boundary_document_attached_as_a_grant_fires if {
+	attachment := builders.resource("aws_iam_role_policy_attachment", "grant", {"role": "app", "policy_arn": builders.ref("aws_iam_policy", "boundary", "arn")})
+	findings := policy.deny with input as boundary_stacks(attachment)
+	count(findings) == 1
+}
