@@ -81,27 +81,41 @@ function reachable(role: ApplyRole, actions: readonly string[], targets: readonl
   );
 }
 
-function resourcesOfType(type: string): Array<Located & { name: string }> {
+type KeyOrCluster = 'aws_kms_key' | 'aws_eks_cluster';
+
+function resourcesOfType(type: KeyOrCluster): Located[] {
   return stacks.flatMap((stack) =>
     Object.entries(stack.json.resource?.[type] ?? {}).map(([id, resource]) => {
       const { region, tags } = placement(stack, resource);
       const name = resolver(stack, deployment)(String(resource.name ?? id));
       const arn = type === 'aws_kms_key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/${stack.name}-${id}` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/${name}`;
-      return { stack: stack.name, arn, name, facts: resourceFacts(region, tags) };
+      return { stack: stack.name, arn, facts: resourceFacts(region, tags) };
     }),
   );
 }
 
 /** A key and a cluster in every region the stacks use that belong to no stack: another project's, and an untagged one. */
-function strangers(kind: 'key' | 'cluster'): Located[] {
+function strangers(type: KeyOrCluster): Located[] {
   const regions = [...new Set(resourcesOfType('aws_kms_key').map((key) => key.facts['aws:RequestedRegion'] as string))];
   return regions.flatMap((region) =>
     ([{ project: 'other-project' }, {}] as Record<string, string>[]).map((tags) => ({
       stack: 'none',
-      arn: kind === 'key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/stranger` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/stranger`,
+      arn: type === 'aws_kms_key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/stranger` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/stranger`,
       facts: resourceFacts(region, tags),
     })),
   );
+}
+
+/** No apply role reaches another stack's keys or clusters, or a stranger's; each reaches its own. */
+function expectOwnOnly(type: KeyOrCluster, writes: readonly string[], ownWrites: readonly string[]): Located[] {
+  const targets = resourcesOfType(type);
+  expect(targets.length).toBeGreaterThanOrEqual(2);
+  for (const apply of applyRoles) {
+    expect(reachable(apply, writes, [...targets.filter((target) => target.stack !== apply.stack), ...strangers(type)])).toEqual([]);
+    const own = targets.filter((target) => target.stack === apply.stack);
+    expect(reachable(apply, ownWrites, own)).toHaveLength(ownWrites.length * own.length);
+  }
+  return targets;
 }
 
 const asTargets = (list: readonly StackRole[], facts: RequestContext = {}): Located[] => list.map((role) => ({ stack: role.stack, arn: role.arn, facts }));
@@ -136,22 +150,12 @@ describe('CI apply roles', () => {
   });
 
   it('change only the KMS keys of their own stack, never one of another project or an untagged one', () => {
-    const keys = resourcesOfType('aws_kms_key');
-    expect(keys.length).toBeGreaterThanOrEqual(2);
-    for (const apply of applyRoles) {
-      expect(reachable(apply, KEY_WRITES, [...keys.filter((key) => key.stack !== apply.stack), ...strangers('key')])).toEqual([]);
-      const own = keys.filter((key) => key.stack === apply.stack);
-      expect(reachable(apply, OWN_KEY_WRITES, own)).toHaveLength(OWN_KEY_WRITES.length * own.length);
-    }
+    expectOwnOnly('aws_kms_key', KEY_WRITES, OWN_KEY_WRITES);
   });
 
   it('change only the EKS clusters of their own stack, never another project\'s, and give cluster access to no principal of another stack', () => {
-    const clusters = resourcesOfType('aws_eks_cluster');
-    expect(clusters.length).toBeGreaterThanOrEqual(2);
+    const clusters = expectOwnOnly('aws_eks_cluster', CLUSTER_WRITES, OWN_CLUSTER_WRITES);
     for (const apply of applyRoles) {
-      expect(reachable(apply, CLUSTER_WRITES, [...clusters.filter((cluster) => cluster.stack !== apply.stack), ...strangers('cluster')])).toEqual([]);
-      const own = clusters.filter((cluster) => cluster.stack === apply.stack);
-      expect(reachable(apply, OWN_CLUSTER_WRITES, own)).toHaveLength(OWN_CLUSTER_WRITES.length * own.length);
       const foreignPrincipals = roles.filter((role) => role.stack !== apply.stack);
       const entries = clusters.flatMap((cluster) => foreignPrincipals.map((principal) => ({ ...cluster, facts: { ...cluster.facts, 'eks:principalArn': principal.arn } })));
       expect(reachable(apply, ['eks:CreateAccessEntry'], entries)).toEqual([]);
