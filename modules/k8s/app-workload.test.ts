@@ -59,9 +59,9 @@ describe('AppWorkload', () => {
     });
   });
 
-  it("binds the ServiceAccount <app> to the app's IRSA role in the region, through the regional STS", () => {
+  it("binds the ServiceAccount <app> to the app's IRSA role under the region stack's IAM path, through the regional STS", () => {
     expect(manifestOf(synth(), 'ServiceAccount', app.name).metadata.annotations).toMatchObject({
-      'eks.amazonaws.com/role-arn': `arn:aws:iam::${model.global.infrastructure.accountId}:role/${model.global.name}-${region.id}-${app.name}`,
+      'eks.amazonaws.com/role-arn': `arn:aws:iam::${model.global.infrastructure.accountId}:role/${model.global.name}/${region.id}/${model.global.name}-${region.id}-${app.name}`,
       'eks.amazonaws.com/sts-regional-endpoints': 'true',
     });
   });
