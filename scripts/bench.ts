@@ -6,7 +6,7 @@ import { synthOutputs } from '../modules/outputs';
 import { TERRAFORM_TARGET_VERSIONS } from '../modules/synth';
 import { loadPolicyEngine, type PolicyEngine } from '../policies/engine/engine';
 import { policyInput } from '../policies/engine/input';
-import { loadModel, loadWaivers } from '../schemas';
+import { listInputFiles, loadModel, loadWaivers } from '../schemas';
 import { resolveTool } from '../policies/toolchain/resolve';
 import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
 
@@ -66,15 +66,19 @@ officialCliComparison(example);
 
 const engine = await loadPolicyEngine(root);
 const evaluations: string[] = [await policyEvaluation(engine, example, 'example (2 regions x 1 app)')];
+const loads: string[] = [await inputLoading(example, 'example (2 regions x 1 app)')];
 const scaling: Array<[number, number]> = values.quick ? [[10, 20]] : [[2, 5], [5, 10], [10, 20]];
 for (const [regionCount, appCount] of scaling) {
   const repo = await largeConfigRepo(root, regionCount, appCount);
   bench(`synth: ${regionCount} regions x ${appCount} apps`, [node, run, 'synth', '--root', repo], root);
   evaluations.push(await policyEvaluation(engine, repo, `${regionCount} regions x ${appCount} apps`));
+  loads.push(await inputLoading(repo, `${regionCount} regions x ${appCount} apps`));
   await removeRepo(repo);
 }
 console.log(`\nin-process policy evaluation, wasm loaded once (median of ${EVALUATIONS} evaluations after one warm-up; input size)`);
 for (const line of evaluations) console.log(line);
+console.log(`\nin-process input loading: every input read, TypeScript ones compiled and evaluated in their own vm context (median of ${EVALUATIONS} loads after one warm-up; input files)`);
+for (const line of loads) console.log(line);
 console.log('');
 
 bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
@@ -98,6 +102,19 @@ async function policyEvaluation(policies: PolicyEngine, repo: string, label: str
   });
   const kb = Math.round(JSON.stringify(input).length / 1024);
   return `${`policies: ${label}`.padEnd(40)} ${`${median(samples).toFixed(1)} ms`.padStart(9)} ${`${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)}`.padStart(13)} ${`${kb} KB`.padStart(8)}`;
+}
+
+/** What every command pays before it starts: `loadModel`, which compiles and evaluates each TypeScript input apart. */
+async function inputLoading(repo: string, label: string): Promise<string> {
+  await loadModel(repo);
+  const samples: number[] = [];
+  for (let i = 0; i < EVALUATIONS; i += 1) {
+    const started = performance.now();
+    await loadModel(repo);
+    samples.push(performance.now() - started);
+  }
+  const inputs = (await listInputFiles(repo)).length;
+  return `${`inputs: ${label}`.padEnd(40)} ${`${median(samples).toFixed(1)} ms`.padStart(9)} ${`${Math.min(...samples).toFixed(1)}–${Math.max(...samples).toFixed(1)}`.padStart(13)} ${`${inputs} files`.padStart(8)}`;
 }
 
 /**
