@@ -3,19 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRevision, RevisionError } from '../policies/engine/change';
-import { edit, exampleRepo, put, REPO_ROOT } from '../tests/helpers/example-repo';
+import { edit, exampleRepo, loadErrorsAfter, put, REPO_ROOT } from '../tests/helpers/example-repo';
 import { formatLocated, loadModel } from '.';
 
 const REGION = 'regions/us-west-2.ts';
 const TIMEOUT_MS = 200;
 
-async function errorsWith(change: (root: string) => Promise<void>): Promise<string[]> {
-  const root = await exampleRepo();
-  await change(root);
-  const result = await loadModel(root);
-  if (!result.errors) throw new Error('expected the inputs to be rejected, but they loaded');
-  return result.errors.map(formatLocated);
-}
 
 /** The region file with `lines` added after its type import (line 1), so they start on line 2. */
 const withLines = (...lines: string[]) => (root: string) => edit(root, REGION, "from '../schemas';\n", `from '../schemas';\n${lines.join('\n')}\n`);
@@ -29,19 +22,19 @@ describe('a TypeScript input may import types from schemas/ and nothing else', (
   });
 
   it('refuses a value import from schemas/ where it stands', async () => {
-    const errors = await errorsWith(async (root) => {
+    const errors = await loadErrorsAfter(async (root) => {
       await withLines("import { regionSchema } from '../schemas';", 'regionSchema.parse({});')(root);
     });
     expect(errors).toEqual([`${REGION}:2:30: expected only type imports from schemas/, got an import of "../schemas"`]);
   });
 
   it('refuses a node: builtin', async () => {
-    const errors = await errorsWith(withLines("import { readFileSync } from 'node:fs';", "readFileSync('/etc/hostname');"));
+    const errors = await loadErrorsAfter(withLines("import { readFileSync } from 'node:fs';", "readFileSync('/etc/hostname');"));
     expect(errors).toEqual([`${REGION}:2:30: expected only type imports from schemas/, got an import of "node:fs"`]);
   });
 
   it('refuses a relative helper file rather than inlining it', async () => {
-    const errors = await errorsWith(async (root) => {
+    const errors = await loadErrorsAfter(async (root) => {
       await mkdir(path.join(root, 'regions/shared'));
       await put(root, 'regions/shared/weights.ts', 'export const weight = 50;\n');
       await withLines("import { weight } from './shared/weights';", 'console.log(weight);')(root);
@@ -50,7 +43,7 @@ describe('a TypeScript input may import types from schemas/ and nothing else', (
   });
 
   it('refuses a package, a dynamic import() and a require()', async () => {
-    const errors = await errorsWith(withLines("import { parse } from 'yaml';", "void import('node:child_process');", "require('node:os');", 'parse("");'));
+    const errors = await loadErrorsAfter(withLines("import { parse } from 'yaml';", "void import('node:child_process');", "require('node:os');", 'parse("");'));
     expect(errors).toEqual([
       `${REGION}:2:23: expected only type imports from schemas/, got an import of "yaml"`,
       `${REGION}:3:13: expected only type imports from schemas/, got an import of "node:child_process"`,
@@ -60,11 +53,11 @@ describe('a TypeScript input may import types from schemas/ and nothing else', (
 
   it('evaluates without process, require, fetch, timers or Buffer, so an input cannot exit or reach the machine', async () => {
     const ambient = ['process', 'require', 'fetch', 'setTimeout', 'Buffer'].map((name) => `typeof globalThis.${name}`).join(', ');
-    expect(await errorsWith(withLines('process.exit(3);'))).toEqual([`${REGION}: expected a module that evaluates without throwing, got ReferenceError: process is not defined`]);
-    expect(await errorsWith(withLines("const load = eval('require');", "load('node:fs');"))).toEqual([
+    expect(await loadErrorsAfter(withLines('process.exit(3);'))).toEqual([`${REGION}: expected a module that evaluates without throwing, got ReferenceError: process is not defined`]);
+    expect(await loadErrorsAfter(withLines("const load = eval('require');", "load('node:fs');"))).toEqual([
       `${REGION}: expected a module that evaluates without throwing, got ReferenceError: require is not defined`,
     ]);
-    expect(await errorsWith(withLines(`throw new Error([${ambient}].join(' '));`))).toEqual([
+    expect(await loadErrorsAfter(withLines(`throw new Error([${ambient}].join(' '));`))).toEqual([
       `${REGION}: expected a module that evaluates without throwing, got Error: undefined undefined undefined undefined undefined`,
     ]);
   });
@@ -80,13 +73,13 @@ describe('a TypeScript input finishes loading within a time limit', () => {
 
   it('turns an endless loop into a located error instead of a hang', async () => {
     const started = performance.now();
-    const errors = await errorsWith(withLines('for (;;) {}'));
+    const errors = await loadErrorsAfter(withLines('for (;;) {}'));
     expect(errors).toEqual([`${REGION}: did not finish loading within 0.2 s`]);
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('counts promise jobs the input queues against the same limit', async () => {
-    const errors = await errorsWith(withLines('void Promise.resolve().then(() => { for (;;) {} });'));
+    const errors = await loadErrorsAfter(withLines('void Promise.resolve().then(() => { for (;;) {} });'));
     expect(errors).toEqual([`${REGION}: did not finish loading within 0.2 s`]);
   });
 
@@ -113,19 +106,19 @@ describe('a TypeScript input finishes loading within a time limit', () => {
 
 describe('only plain data leaves a TypeScript input', () => {
   it('refuses a function where a value belongs, at its path', async () => {
-    const errors = await errorsWith((root) => edit(root, REGION, "path: '/healthz'", "path: () => '/healthz'"));
+    const errors = await loadErrorsAfter((root) => edit(root, REGION, "path: '/healthz'", "path: () => '/healthz'"));
     expect(errors).toEqual([`${REGION}: healthCheck.path: expected plain data (objects, arrays, strings, numbers, booleans, null), got a function`]);
   });
 
   it('refuses a getter without running it, even one that would never return', async () => {
-    const errors = await errorsWith((root) => edit(root, REGION, 'weight: 50,', 'get weight(): number { for (;;) {} },'));
+    const errors = await loadErrorsAfter((root) => edit(root, REGION, 'weight: 50,', 'get weight(): number { for (;;) {} },'));
     expect(errors).toEqual([`${REGION}: traffic.weight: expected plain data (objects, arrays, strings, numbers, booleans, null), got a getter`]);
   });
 
   it('refuses a class instance and a symbol key', async () => {
-    const errors = await errorsWith((root) => edit(root, REGION, 'readOnly: false,', "readOnly: false,\n  [Symbol('hidden')]: true,"));
+    const errors = await loadErrorsAfter((root) => edit(root, REGION, 'readOnly: false,', "readOnly: false,\n  [Symbol('hidden')]: true,"));
     expect(errors).toEqual([`${REGION}: expected plain data (objects, arrays, strings, numbers, booleans, null), got a symbol key Symbol(hidden)`]);
-    const instance = await errorsWith((root) => edit(root, REGION, 'network: {', 'network: new (class Network {})() ?? {'));
+    const instance = await loadErrorsAfter((root) => edit(root, REGION, 'network: {', 'network: new (class Network {})() ?? {'));
     expect(instance).toEqual([`${REGION}: network: expected plain data (objects, arrays, strings, numbers, booleans, null), got an instance of Network`]);
   });
 });

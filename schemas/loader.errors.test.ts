@@ -2,31 +2,23 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { edit, exampleRepo, put } from '../tests/helpers/example-repo';
-import { formatLocated, loadModel } from '.';
-
-async function errorsAfter(change: (root: string) => Promise<void>): Promise<string[]> {
-  const root = await exampleRepo();
-  await change(root);
-  const result = await loadModel(root);
-  if (!result.errors) throw new Error('expected the inputs to be rejected, but they loaded');
-  return result.errors.map(formatLocated);
-}
+import { edit, loadErrorsAfter, put } from '../tests/helpers/example-repo';
+import { loadModel } from '.';
 
 describe('loading rejects bad inputs with file, path, expectation and what was found', () => {
   it('rejects a weight above 100', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140'));
     expect(errors).toContain('regions/us-west-2.ts: traffic.weight: expected an integer in 0..100, got 140');
   });
 
   it('rejects an unknown AWS region', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "awsRegion: 'us-west-2'", "awsRegion: 'us-west-9'"));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', "awsRegion: 'us-west-2'", "awsRegion: 'us-west-9'"));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^regions\/us-west-2\.ts: awsRegion: expected one of "us-east-1" \| .*"us-west-2".*, got "us-west-9"$/);
   });
 
   it('rejects two files declaring the same region id', async () => {
-    const errors = await errorsAfter(async (root) => {
+    const errors = await loadErrorsAfter(async (root) => {
       const model = await loadModel(root);
       await put(root, 'regions/us-west-2.yaml', stringify(model.model!.regions[1]));
     });
@@ -34,26 +26,26 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
   });
 
   it('rejects a region whose id differs from its file name', async () => {
-    const errors = await errorsAfter(async (root) => {
+    const errors = await loadErrorsAfter(async (root) => {
       await put(root, 'regions/us-west-1.ts', await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8'));
     });
     expect(errors).toContain('regions/us-west-1.ts: id: expected "us-west-1" (the file name without extension), got "us-west-2"');
   });
 
   it('rejects VPC CIDRs that overlap between regions', async () => {
-    const errors = await errorsAfter((root) =>
+    const errors = await loadErrorsAfter((root) =>
       edit(root, 'regions/us-west-2.ts', /10\.20\./g, '10.10.'),
     );
     expect(errors).toContain(`regions/us-west-2.ts: network.vpcCidr: expected a VPC CIDR that does not overlap us-east-1's 10.10.0.0/16 (regions are peered), got "10.10.0.0/16"`);
   });
 
   it('rejects a subnet outside its VPC', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-east-1.ts', "'10.10.200.0/24'", "'10.99.200.0/24'"));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-east-1.ts', "'10.10.200.0/24'", "'10.99.200.0/24'"));
     expect(errors).toContain('regions/us-east-1.ts: network.subnets.database[0]: expected a subnet inside the VPC CIDR 10.10.0.0/16, got "10.99.200.0/24"');
   });
 
   it('rejects promotion waves that skip a region or name one twice', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-west-2]'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-west-2]'));
     expect(errors).toEqual([
       'regions/global.yaml: delivery.waves[1][0]: expected a region not already in an earlier wave, got "us-west-2"',
       'regions/global.yaml: delivery.waves: expected every region in one wave, got no wave for us-east-1',
@@ -61,45 +53,45 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
   });
 
   it('rejects a promotion wave naming an unknown region', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-east-1, eu-west-1]'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/global.yaml', '    - [us-east-1]', '    - [us-east-1, eu-west-1]'));
     expect(errors).toEqual(['regions/global.yaml: delivery.waves[1][1]: expected a region id (us-east-1, us-west-2), got "eu-west-1"']);
   });
 
   it('rejects a data set referenced by an app but not defined', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'apps/orders-api.ts', "'sessions',", "'carts',"));
+    const errors = await loadErrorsAfter((root) => edit(root, 'apps/orders-api.ts', "'sessions',", "'carts',"));
     expect(errors).toContain(
       'apps/orders-api.ts: dataSets[2]: expected a data set defined in regions/replication-rules.yaml (orders-db, order-events, sessions, order-documents), got "carts"',
     );
   });
 
   it('rejects a missing required key', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "  role: 'secondary',\n", ''));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', "  role: 'secondary',\n", ''));
     expect(errors).toContain('regions/us-west-2.ts: role: expected one of "primary" | "secondary", got nothing (the key is missing)');
   });
 
   it('rejects an unknown key, naming it', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'readOnly: false,', 'readOnly: false,\n  readonly: true,'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', 'readOnly: false,', 'readOnly: false,\n  readonly: true,'));
     expect(errors).toContain('regions/us-west-2.ts: readonly: expected only the documented keys (see the JSON Schema in schemas/), got unknown key "readonly"');
   });
 
   it('rejects two primary regions', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "role: 'secondary'", "role: 'primary'"));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', "role: 'secondary'", "role: 'primary'"));
     expect(errors).toContain('regions/us-west-2.ts: role: expected exactly one region with role "primary", got 2 primary regions (us-east-1, us-west-2)');
   });
 
   it('gives line and column for malformed YAML', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/replication-rules.yaml', '    store: kafka\n', '    store: [kafka\n'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/replication-rules.yaml', '    store: kafka\n', '    store: [kafka\n'));
     expect(errors[0]).toMatch(/^regions\/replication-rules\.yaml:\d+:\d+: expected valid YAML, got /);
     expect(errors[0]).toMatch(/^regions\/replication-rules\.yaml:1[0-9]:/);
   });
 
   it('gives line and column for a schema error in YAML', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/global.yaml', 'rtoMinutes: 15', 'rtoMinutes: fifteen'));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/global.yaml', 'rtoMinutes: 15', 'rtoMinutes: fifteen'));
     expect(errors).toEqual(['regions/global.yaml:11:15: slo.rtoMinutes: expected an integer in 1..1440, got "fifteen"']);
   });
 
   it('gives line and column for a TypeScript syntax error', async () => {
-    const errors = await errorsAfter((root) => edit(root, 'regions/us-west-2.ts', "id: 'us-west-2',", "id: 'us-west-2',,"));
+    const errors = await loadErrorsAfter((root) => edit(root, 'regions/us-west-2.ts', "id: 'us-west-2',", "id: 'us-west-2',,"));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^regions\/us-west-2\.ts:4:\d+: expected valid TypeScript, got /);
   });
@@ -108,17 +100,17 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     // Nine levels of nine aliases each: 9^9 "lol"s from nine lines.
     const names = 'abcdefghi';
     const bomb = [...names].map((name, i) => `${name}: &${name} [${Array(9).fill(i === 0 ? 'lol' : `*${names[i - 1]}`).join(', ')}]`).join('\n');
-    const errors = await errorsAfter((root) => put(root, 'regions/replication-rules.yaml', bomb));
+    const errors = await loadErrorsAfter((root) => put(root, 'regions/replication-rules.yaml', bomb));
     expect(errors).toEqual(['regions/replication-rules.yaml: expected YAML that converts to plain data, got Excessive alias count indicates a resource exhaustion attack']);
   });
 
   it('reports a missing global settings file', async () => {
-    const errors = await errorsAfter((root) => rm(path.join(root, 'regions/global.yaml')));
+    const errors = await loadErrorsAfter((root) => rm(path.join(root, 'regions/global.yaml')));
     expect(errors).toEqual(['regions/global.yaml: expected the file to exist, got no such file']);
   });
 
   it('reports every error across files at once, not just the first', async () => {
-    const errors = await errorsAfter(async (root) => {
+    const errors = await loadErrorsAfter(async (root) => {
       await edit(root, 'regions/us-west-2.ts', 'weight: 50', 'weight: 140');
       await edit(root, 'regions/us-east-1.ts', "version: '1.31'", "version: '2.0'");
       await edit(root, 'apps/orders-api.ts', 'port: 8080', 'port: 80800');

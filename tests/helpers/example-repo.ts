@@ -42,6 +42,15 @@ export async function removeScratchRepos(): Promise<void> {
   await Promise.all(scratchRepos.splice(0).map((root) => rm(root, { recursive: true, force: true })));
 }
 
+/** Every located error, formatted, of a scratch copy of the example after `change`; fails the test when the inputs still load. */
+export async function loadErrorsAfter(change: (root: string) => Promise<void>): Promise<string[]> {
+  const root = await exampleRepo();
+  await change(root);
+  const result = await loadModel(root);
+  if (!result.errors) throw new Error('expected the inputs to be rejected, but they loaded');
+  return result.errors.map(formatLocated);
+}
+
 /** The validated model of a repository; a model that does not load fails the test with every located error. */
 export async function modelAt(root: string): Promise<Model> {
   const result = await loadModel(root);
