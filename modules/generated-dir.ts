@@ -154,7 +154,8 @@ function ownerIsAlive(name: string): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else; only ESRCH says it is gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

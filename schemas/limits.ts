@@ -28,6 +28,9 @@ export const awsTagKey = z
   .max(128, { error: 'an AWS tag key of 1..128 characters' })
   .regex(AWS_TAG_CHARACTERS, { error: 'an AWS tag key of ASCII letters, digits, spaces and _ . : / = + - @' })
   .refine((key) => !hasAwsPrefix(key), { error: 'an AWS tag key without the reserved "aws:" prefix' })
+  // "project " would read as the computed key in a diff; "__proto__" would vanish from the parsed record.
+  .refine((key) => key === key.trim(), { error: 'an AWS tag key without leading or trailing spaces' })
+  .refine((key) => key !== '__proto__', { error: 'an AWS tag key other than "__proto__"' })
   .refine((key) => !COMPUTED_TAG_KEYS.some((computed) => computed.toLowerCase() === key.toLowerCase()), {
     error: `a tag key other than the computed ones (${COMPUTED_TAG_KEYS.join(', ')}, in any letter case)`,
   });

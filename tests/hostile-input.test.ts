@@ -53,6 +53,7 @@ const modelCases: Case[] = [
   { refuses: 'a Terraform interpolation in a tag key', ...residencyTag('${path.cwd}', 'us'), path: 'residency.tags.${path.cwd}', expected: 'an AWS tag key of ASCII letters' },
   { refuses: 'a tag overriding the computed project tag', ...residencyTag('project', 'other'), path: 'residency.tags.project', expected: 'a tag key other than the computed ones' },
   { refuses: 'a tag overriding the computed managed-by tag in another letter case', ...residencyTag('Managed-By', 'hand'), path: 'residency.tags.Managed-By', expected: 'a tag key other than the computed ones' },
+  { refuses: 'a tag key that reads as a computed key but for a trailing space', ...residencyTag('project ', 'other'), path: 'residency.tags["project "]', expected: 'without leading or trailing spaces' },
   { refuses: 'a tag key with the reserved aws: prefix', ...residencyTag('aws:cloudformation:stack-name', 'x'), path: 'residency.tags.aws:cloudformation:stack-name', expected: 'without the reserved "aws:" prefix' },
   { refuses: 'a tag value with the reserved aws: prefix in upper case', ...residencyTag('jurisdiction', 'AWS:us'), path: 'residency.tags.jurisdiction', expected: 'without the reserved "aws:" prefix' },
   { refuses: 'a tag value over 256 characters', ...residencyTag('jurisdiction', 'u'.repeat(257)), path: 'residency.tags.jurisdiction', expected: 'an AWS tag value of at most 256 characters' },
