@@ -10,7 +10,7 @@ import { FORMATS, render, type Format } from '../policies/engine/report-format';
 import { expectation, formatLocated, issueToLocated, loadModel, loadWaivers, located, type Located } from '../schemas';
 import { commandLine } from './lib/command-line';
 
-// `npm run plan-change -- --base <ref>`: judges the working tree as a change from <ref> and writes the
+// `npm run plan-change -- --base <ref>` (or MR_BASE_REF, as `npm test` reads it): judges the working tree as a change from <ref> and writes the
 // pull-request description: per-region changes, risk class, resilience before and after, policy results.
 const { values } = commandLine(
   {
@@ -25,7 +25,7 @@ const { values } = commandLine(
   },
   usage,
 );
-const { ref: baseRef, problem } = baseRefOf(values.base);
+const { ref: baseRef, problem } = baseRefOf(values.base, process.env.MR_BASE_REF);
 if (problem) usage(problem);
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
 const format = values.format as Format;

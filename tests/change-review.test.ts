@@ -16,13 +16,23 @@ async function gitExample(): Promise<string> {
   return root;
 }
 
+/** The environment without the pull request's base, which CI may set for the whole run. */
+function withoutBase(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { MR_BASE_REF: _ignored, ...rest } = process.env;
+  return { ...rest, ...env };
+}
+
 function planChange(root: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'plan-change', '--root', root, '--now', '2026-11-20T12:00:00Z', ...args], { encoding: 'utf8' });
+  return planChangeWith({}, root, ...args);
+}
+
+function planChangeWith(env: Record<string, string>, root: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'plan-change', '--root', root, '--now', '2026-11-20T12:00:00Z', ...args], { encoding: 'utf8', env: withoutBase(env) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function npmTest(env: Record<string, string>, ...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'test', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/run.mjs'), 'test', ...args], { encoding: 'utf8', env: withoutBase(env) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -130,6 +140,15 @@ describe('command lines that could be misread', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^plan-change: --base: expected a git ref such as origin\/main, got an empty value\n/);
     }
+  });
+
+  it('reads the base from MR_BASE_REF in plan-change as npm test does, and refuses it empty', async () => {
+    const root = await gitExample();
+    const empty = planChangeWith({ MR_BASE_REF: '' }, root);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^plan-change: MR_BASE_REF: expected a git ref such as origin\/main, got an empty value/);
+    const based = planChangeWith({ MR_BASE_REF: 'HEAD' }, root, '--format', 'text');
+    expect(based.stdout).toMatch(/^Change plan: HEAD \([0-9a-f]{12}\)/m);
   });
 
   it('refuses an empty MR_BASE_REF in npm test, which an unset CI variable expands to', () => {
