@@ -233,9 +233,12 @@ async function kyvernoPolicies(root: string): Promise<Array<[string, string]>> {
 }
 
 async function validateFile(file: string, text: string, schemas: SchemaIndex): Promise<{ kind?: string; problems: string[] }> {
-  const documents = parseAllDocuments(text).length;
-  if (documents !== 1) return { problems: [`${file}: expected one Kubernetes object per file, got ${count(documents, 'YAML document')}`] };
   const parsed = parseYaml(file, text);
+  // Counting documents parses the file a second time: only worth it when one object did not come out.
+  if (parsed.errors.length || parsed.value === null) {
+    const documents = parseAllDocuments(text).length;
+    if (documents !== 1) return { problems: [`${file}: expected one Kubernetes object per file, got ${count(documents, 'YAML document')}`] };
+  }
   if (parsed.errors.length) return { problems: parsed.errors.map(formatLocated) };
   const manifest = parsed.value as { apiVersion?: unknown; kind?: unknown } | null;
   if (!manifest || typeof manifest !== 'object' || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
