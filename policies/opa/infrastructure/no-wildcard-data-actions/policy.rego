@@ -43,15 +43,78 @@ granting contains {"label": document.address, "location": tf.attribute_location(
 }
 
 # A permissions boundary grants nothing: it caps what a role's own policies grant, so "*" minus denies
-# is how one is written. A document counts as one only while its policy is a role's boundary (in any
-# stack, by ARN ending in the policy's path and name) and is attached to nothing.
+# is how one is written. A document counts as one only while its sole use is as the policy of
+# aws_iam_policy resources that are roles' boundaries and nothing else: a document also used as a
+# role policy, or a boundary policy also attached, listed or otherwise named, grants what it allows.
 boundary_documents contains document.address if {
-	some policy in tf.resources("aws_iam_policy")
-	count({attachment | some type in {"aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment"}; some attachment in tf.referencing(policy, type)}) == 0
-	suffix := sprintf(":policy%s%s", [object.get(policy.config, "path", "/"), policy.config.name])
+	some document in tf.data_sources("aws_iam_policy_document")
+	users := {item |
+		some item in stack_items(document.stack)
+		item.address != document.address
+		tf.references_data(item.config, "aws_iam_policy_document", document.name)
+	}
+	count(users) > 0
+	every user in users {
+		user.type == "aws_iam_policy"
+		boundary_only(user)
+	}
+}
+
+stack_items(stack) := {item |
+	some type, _ in object.get(input.terraform[stack].config, "resource", {})
+	some item in tf.resources(type)
+	item.stack == stack
+} | {item |
+	some type, _ in object.get(input.terraform[stack].config, "data", {})
+	some item in tf.data_sources(type)
+	item.stack == stack
+}
+
+boundary_only(policy) if {
 	some role in tf.resources("aws_iam_role")
-	endswith(object.get(role.config, "permissions_boundary", ""), suffix)
-	some document in tf.referenced_data_sources(policy.config.policy, policy.stack, "aws_iam_policy_document")
+	names_policy(object.get(role.config, "permissions_boundary", null), role.stack, policy)
+	not named_elsewhere(policy)
+}
+
+# Any mention outside a role's permissions_boundary may grant the policy (an attachment, managed_policy_arns,
+# an exclusive attachment set, a data source read back into a grant), so it ends the exemption. The
+# conditions of policy documents only compare ARNs, e.g. the boundary a CI role must set on the roles it creates.
+named_elsewhere(policy) if {
+	some stack, _ in input.terraform
+	some item in stack_items(stack)
+	not same(item, policy)
+	some attribute, value in item.config
+	not boundary_attribute(item, attribute)
+	names_policy(without_conditions(item, attribute, value), stack, policy)
+}
+
+same(item, policy) if {
+	item.stack == policy.stack
+	item.address == policy.address
+}
+
+boundary_attribute(item, "permissions_boundary") if item.type == "aws_iam_role"
+
+without_conditions(item, attribute, value) := [object.remove(statement, ["condition"]) | some statement in tf.blocks(value)] if {
+	item.type == "aws_iam_policy_document"
+	attribute == "statement"
+} else := value
+
+# By reference within its stack, or in any stack by its ARN (which ends in its path and name) or its name.
+names_policy(value, stack, policy) if {
+	stack == policy.stack
+	tf.references(value, "aws_iam_policy", policy.name)
+}
+
+names_policy(value, _, policy) if {
+	walk(value, [_, text])
+	is_string(text)
+	contains(text, sprintf(":policy%s%s", [object.get(policy.config, "path", "/"), policy.config.name]))
+}
+
+names_policy(value, _, policy) if {
+	walk(value, [_, text])
+	text == policy.config.name
 }
 
 allows(statement) if lower(statement.effect) == "allow"

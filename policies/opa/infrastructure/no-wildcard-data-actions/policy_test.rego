@@ -122,3 +122,37 @@ test_boundary_document_attached_as_a_grant_fires if {
 	findings := policy.deny with input as boundary_stacks(attachment)
 	count(findings) == 1
 }
+
+test_boundary_document_used_as_a_role_policy_fires if {
+	grant := builders.resource("aws_iam_role_policy", "grant", {"role": "app", "policy": builders.data_ref("aws_iam_policy_document", "boundary", "json")})
+	findings := policy.deny with input as boundary_stacks(grant)
+	count(findings) == 1
+}
+
+test_boundary_policy_attached_by_its_literal_arn_fires if {
+	attachment := builders.resource("aws_iam_role_policy_attachment", "grant", {"role": "app", "policy_arn": "arn:aws:iam::123456789012:policy/ci/orders-boundary"})
+	findings := policy.deny with input as boundary_stacks(attachment)
+	count(findings) == 1
+}
+
+test_boundary_policy_in_managed_policy_arns_fires if {
+	role := builders.resource("aws_iam_role", "deployer", {"managed_policy_arns": [builders.ref("aws_iam_policy", "boundary", "arn")]})
+	findings := policy.deny with input as boundary_stacks(role)
+	count(findings) == 1
+}
+
+test_boundary_policy_in_an_exclusive_attachment_set_fires if {
+	attachments := builders.resource("aws_iam_role_policy_attachments_exclusive", "grant", {"role_name": "app", "policy_arns": ["arn:aws:iam::123456789012:policy/ci/orders-boundary"]})
+	findings := policy.deny with input as boundary_stacks(attachments)
+	count(findings) == 1
+}
+
+test_boundary_arn_in_a_policy_document_condition_keeps_the_exemption if {
+	condition := {"test": "StringEquals", "variable": "iam:PermissionsBoundary", "values": ["arn:aws:iam::123456789012:policy/ci/orders-boundary"]}
+	config := {
+		"resource": builders.resource("aws_iam_role", "app", {"permissions_boundary": "arn:aws:iam::123456789012:policy/ci/orders-boundary"}),
+		"data": builders.resource("aws_iam_policy_document", "ci", {"statement": [{"actions": ["iam:CreateRole"], "resources": ["*"], "condition": [condition]}]}),
+	}
+	input_with_ci := object.union(boundary_stacks({}), {"terraform": {"us-east-1": {"config": config}}})
+	count(policy.deny) == 0 with input as input_with_ci
+}
