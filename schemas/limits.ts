@@ -12,7 +12,7 @@ import { z } from 'zod';
  */
 
 /** Tag keys the stacks compute. One list: the schema refuses them as user tags, the stacks type their tags by it. */
-export const COMPUTED_TAG_KEYS = ['project', 'region', 'role', 'residency', 'scope', 'managed-by', 'Name', 'tier', 'side'] as const;
+export const COMPUTED_TAG_KEYS = ['project', 'stack', 'region', 'role', 'residency', 'scope', 'managed-by', 'Name', 'tier', 'side'] as const;
 export type ComputedTagKey = (typeof COMPUTED_TAG_KEYS)[number];
 
 /** AWS's limit on tags per resource; the computed ones count against it. */

@@ -170,17 +170,33 @@ describe('CiRoles', () => {
     expect(bySid(boundary, 'NoCiAccess')!.resources).toEqual(expect.arrayContaining([expect.stringMatching(/:role\/ci\/\*$/), expect.stringMatching(/:policy\/ci\/\*$/)]));
   });
 
-  it('scopes KMS key and EC2 writes by the project tag, on the resource or in the creating request', () => {
+  it('scopes KMS key and EC2 writes by the project tag and the role’s own stack tag, on the resource or in the creating request', () => {
     const apply = statements(synth(), 'apply-use1-policy');
     const tag = (sid: string, variable: string) => condition(bySid(apply, sid), variable)?.values;
-    expect(tag('CreateProjectKeys', 'aws:RequestTag/project')).toEqual(['orders']);
-    expect(tag('ManageProjectKeys', 'aws:ResourceTag/project')).toEqual(['orders']);
-    expect(bySid(apply, 'ManageProjectKeys')!.actions).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']));
-    expect(tag('CreateProjectNetwork', 'aws:RequestTag/project')).toEqual(['orders']);
-    expect(tag('ChangeProjectNetwork', 'aws:ResourceTag/project')).toEqual(['orders']);
-    expect(bySid(apply, 'ChangeProjectNetwork')!.actions).toEqual(expect.arrayContaining(['ec2:Modify*', 'ec2:Delete*', 'ec2:CreateTags']));
-    const unscoped = allows(apply).filter((statement) => statement.actions!.some((action) => /^(kms|ec2):(Create|Modify|Delete|Put|Schedule)/.test(action)) && !statement.condition!.some((c) => /^aws:(Resource|Request)Tag\/project$/.test(c.variable)));
+    for (const [sid, on] of [['CreateStackKeys', 'Request'], ['ManageStackKeys', 'Resource'], ['CreateStackNetwork', 'Request'], ['ChangeStackNetwork', 'Resource']] as const) {
+      expect(tag(sid, `aws:${on}Tag/project`)).toEqual(['orders']);
+      expect(tag(sid, `aws:${on}Tag/stack`)).toEqual(['use1']);
+    }
+    expect(bySid(apply, 'ManageStackKeys')!.actions).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']));
+    expect(bySid(apply, 'ChangeStackNetwork')!.actions).toEqual(expect.arrayContaining(['ec2:Modify*', 'ec2:Delete*', 'ec2:CreateTags']));
+    const unscoped = allows(apply).filter((statement) => statement.actions!.some((action) => /^(kms|ec2):(Create|Modify|Delete|Put|Schedule)/.test(action)) && !statement.condition!.some((c) => /^aws:(Resource|Request)Tag\/stack$/.test(c.variable)));
     expect(unscoped.map((statement) => statement.sid)).toEqual(['TagOnCreate', 'ManageProjectAliases']);
+  });
+
+  it('keeps every apply role from giving a resource another stack’s tag, tagging another stack’s resources or removing the tag', () => {
+    const apply = statements(synth(), 'apply-use1-policy');
+    const otherThanOwn = (on: string) => expect.arrayContaining([expect.objectContaining({ test: 'StringNotEquals', variable: `aws:${on}Tag/stack`, values: ['use1'] })]);
+    expect(bySid(apply, 'NoOtherStacksResources')!.condition).toEqual(otherThanOwn('Resource'));
+    expect(bySid(apply, 'NoOtherStackTag')!.condition).toEqual(otherThanOwn('Request'));
+    expect(bySid(apply, 'KeepStackTag')).toEqual(expect.objectContaining({ effect: 'Deny', actions: ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource'] }));
+    expect(condition(bySid(apply, 'KeepStackTag'), 'aws:TagKeys')?.values).toEqual(['stack']);
+  });
+
+  it('lets the global apply role change only its own peering, and route only through it', () => {
+    const global = statements(synth(), 'apply-global-policy');
+    expect(condition(bySid(global, 'ManageStackPeering'), 'aws:ResourceTag/stack')?.values).toEqual(['global']);
+    expect(bySid(global, 'RouteThroughStackPeering')!.resources).toEqual([expect.stringMatching(/:vpc-peering-connection\/\*$/)]);
+    expect(bySid(global, 'RoutePeersInProjectRouteTables')!.resources).toEqual([expect.stringMatching(/:route-table\/\*$/)]);
   });
 
   it('confines EKS writes to the region’s own cluster, and the global role’s cluster access to its own roles and the scaling policy', () => {

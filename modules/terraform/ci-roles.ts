@@ -9,6 +9,7 @@ import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import type { ComputedTagKey } from '../../schemas';
 import { CI_IAM_PATH, REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
 import { callerIdentity, partitionOf } from './aws-context';
 
@@ -54,7 +55,9 @@ export interface CiRolesProps {
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 /** The tag every resource the stacks create carries (provider default_tags); write actions on KMS, EC2 and EKS access require it. */
-const PROJECT_TAG = 'project';
+const PROJECT_TAG: ComputedTagKey = 'project';
+/** The tag naming the stack that created a resource (provider default_tags); the same writes require it to be the role's own stack. */
+const STACK_TAG: ComputedTagKey = 'stack';
 
 /** Every IAM action that changes an identity or a policy, by verb; reads (Get, List, Generate, Simulate) stay allowed. */
 const IAM_WRITES = [
@@ -134,9 +137,12 @@ const GLOBAL_PASSED_TO = ['arc-region-switch.amazonaws.com'];
  * failover or a restore, the moment it is needed. What each role may do stays in its own policy; the
  * boundary is the ceiling an apply role cannot raise.
  *
- * Tags: KMS key writes, EC2 writes and EKS access entries require the `project` tag, `aws:ResourceTag`
- * on existing resources and `aws:RequestTag` on creation, as the service authorization reference
- * supports; EKS clusters are confined by name. What stays region-scoped only is listed where it is granted.
+ * Tags: KMS key writes, EC2 writes and EKS access entries require the `project` tag and the `stack` tag
+ * naming the role's own stack, `aws:ResourceTag` on existing resources and `aws:RequestTag` on creation,
+ * as the service authorization reference supports; EKS clusters are confined by name. The region alone
+ * would not do: the global stack's peering and its accepter side live in the regions' own APIs. No role
+ * may give a resource another stack's `stack` tag or remove the tag (KeepStackTags). What stays
+ * region-scoped only is listed where it is granted.
  */
 export class CiRoles extends Construct {
   readonly oidcProvider: IamOpenidConnectProvider;
@@ -200,13 +206,19 @@ export class CiRoles extends Construct {
     for (const region of props.regions) {
       const role = this.role(`apply-${region.id}`, `${props.name}-ci-apply-${region.id}`, `environment:${region.id}`, `Applies the ${region.id} stack in ${region.awsRegion} only`);
       const readable = [region.id, ...(region.readsStateOf ?? [])];
-      this.inlinePolicy(`apply-${region.id}`, role, [...this.stateStatements(region.id, readable), ...this.regionalStatements(region), ...this.guardStatements(`${props.name}-ci-apply-${region.id}`)]);
+      this.inlinePolicy(`apply-${region.id}`, role, [
+        ...this.stateStatements(region.id, readable),
+        ...this.regionalStatements(region),
+        ...this.stackTagStatements(region.id),
+        ...this.guardStatements(`${props.name}-ci-apply-${region.id}`),
+      ]);
       applyRoles[region.id] = role;
     }
     const globalRole = this.role(`apply-${globalStack}`, `${props.name}-ci-apply-${globalStack}`, `environment:${globalStack}`, 'Applies the global stack: DNS, accelerator, Region switch plan, peering');
     this.inlinePolicy(`apply-${globalStack}`, globalRole, [
       ...this.stateStatements(globalStack, stacks),
       ...this.globalStatements(globalStack),
+      ...this.stackTagStatements(globalStack),
       ...this.guardStatements(`${props.name}-ci-apply-${globalStack}`),
     ]);
     applyRoles[globalStack] = globalRole;
@@ -361,18 +373,18 @@ export class CiRoles extends Construct {
         resources: ['*'],
         condition: [inRegion],
       })),
-      ...this.networkStatements(inRegion),
+      ...this.networkStatements(inRegion, region.id),
       { sid: 'ReadKeys', actions: ['kms:Describe*', 'kms:List*', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus'], resources: ['*'], condition: [inRegion] },
-      { sid: 'CreateProjectKeys', actions: ['kms:CreateKey'], resources: ['*'], condition: [inRegion, this.requestTagged()] },
+      { sid: 'CreateStackKeys', actions: ['kms:CreateKey'], resources: ['*'], condition: [inRegion, ...this.requestTagged(region.id)] },
       // Creating encrypted RDS, EKS, MSK and log groups needs CreateGrant on the key; nothing here decrypts.
       {
-        sid: 'ManageProjectKeys',
+        sid: 'ManageStackKeys',
         actions: [
           'kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:ScheduleKeyDeletion',
           'kms:TagResource', 'kms:UntagResource', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
         ],
         resources: [this.arn('kms', region.awsRegion, 'key/*')],
-        condition: [inRegion, this.resourceTagged()],
+        condition: [inRegion, ...this.resourceTagged(region.id)],
       },
       // Aliases carry no tags; an alias call is authorized on the alias and on the key, which is tag-scoped above.
       { sid: 'ManageProjectAliases', actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'], resources: [this.arn('kms', region.awsRegion, `alias/${name}-*`)], condition: [inRegion] },
@@ -399,33 +411,33 @@ export class CiRoles extends Construct {
   }
 
   /**
-   * EC2 writes by project tag: creation only with the tag in the request, every other change only on a
-   * resource that carries it. Left region-scoped only: reads (Describe*, Get*), which take no resource
+   * EC2 writes by project and stack tag: creation only with both in the request, every other change only
+   * on a resource that carries both. Left region-scoped only: reads (Describe*, Get*), which take no resource
    * conditions, and tagging an untagged resource with the project tag, which adopting the VPC's default
-   * security group needs; a resource tagged for another project can be neither adopted nor changed.
+   * security group needs; a resource tagged for another project or stack can be neither adopted nor changed.
    * Creating a child in a parent of another project (a subnet in a foreign VPC) is decided by the
    * request's tags, so it is not refused here.
    */
-  private networkStatements(inRegion: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
+  private networkStatements(inRegion: DataAwsIamPolicyDocumentStatementCondition, stack: string): DataAwsIamPolicyDocumentStatement[] {
     return [
       { sid: 'ReadNetwork', actions: ['ec2:Describe*', 'ec2:Get*'], resources: ['*'], condition: [inRegion] },
-      { sid: 'CreateProjectNetwork', actions: ['ec2:Create*', 'ec2:AllocateAddress'], resources: ['*'], condition: [inRegion, this.requestTagged()] },
+      { sid: 'CreateStackNetwork', actions: ['ec2:Create*', 'ec2:AllocateAddress'], resources: ['*'], condition: [inRegion, ...this.requestTagged(stack)] },
       { sid: 'TagOnCreate', actions: ['ec2:CreateTags'], resources: ['*'], condition: [inRegion, { test: 'StringLike', variable: 'ec2:CreateAction', values: ['Create*', 'AllocateAddress'] }] },
       // A new security group rule is a resource of its own, tagged by the request.
       {
         sid: 'TagNewSecurityGroupRules',
         actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress'],
         resources: [`arn:${this.partition}:ec2:*:${this.accountId}:security-group-rule/*`],
-        condition: [inRegion, this.requestTagged()],
+        condition: [inRegion, ...this.requestTagged(stack)],
       },
       {
-        sid: 'ChangeProjectNetwork',
+        sid: 'ChangeStackNetwork',
         actions: [
           'ec2:Modify*', 'ec2:Delete*', 'ec2:Associate*', 'ec2:Disassociate*', 'ec2:Attach*', 'ec2:Detach*', 'ec2:Authorize*', 'ec2:Revoke*', 'ec2:Replace*',
           'ec2:ReleaseAddress', 'ec2:CreateRoute', 'ec2:CreateTags',
         ],
         resources: ['*'],
-        condition: [inRegion, this.resourceTagged()],
+        condition: [inRegion, ...this.resourceTagged(stack)],
       },
       {
         sid: 'NoOtherProjectsNetwork',
@@ -440,12 +452,53 @@ export class CiRoles extends Construct {
     ];
   }
 
-  private resourceTagged(): DataAwsIamPolicyDocumentStatementCondition {
-    return { test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [this.props.name] };
+  private resourceTagged(stack: string): DataAwsIamPolicyDocumentStatementCondition[] {
+    return [
+      { test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [this.props.name] },
+      { test: 'StringEquals', variable: `aws:ResourceTag/${STACK_TAG}`, values: [stack] },
+    ];
   }
 
-  private requestTagged(): DataAwsIamPolicyDocumentStatementCondition {
-    return { test: 'StringEquals', variable: `aws:RequestTag/${PROJECT_TAG}`, values: [this.props.name] };
+  private requestTagged(stack: string): DataAwsIamPolicyDocumentStatementCondition[] {
+    return [
+      { test: 'StringEquals', variable: `aws:RequestTag/${PROJECT_TAG}`, values: [this.props.name] },
+      { test: 'StringEquals', variable: `aws:RequestTag/${STACK_TAG}`, values: [stack] },
+    ];
+  }
+
+  /**
+   * The `stack` tag is what confines every tag-scoped write, so no role may move a resource into or out
+   * of a stack: it may tag nothing that carries another stack's tag, set the tag to another stack, or
+   * remove it (EC2 removes every tag when DeleteTags names no key). Tagging EKS access entries and
+   * keys is covered too, since their writes are tag-scoped as well.
+   */
+  private stackTagStatements(stack: string): DataAwsIamPolicyDocumentStatement[] {
+    const tagging = ['ec2:CreateTags', 'ec2:DeleteTags', 'kms:TagResource', 'kms:UntagResource', 'eks:TagResource', 'eks:UntagResource'];
+    const untagging = ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource'];
+    return [
+      {
+        sid: 'NoOtherStacksResources',
+        effect: 'Deny',
+        actions: tagging,
+        resources: ['*'],
+        condition: [
+          { test: 'Null', variable: `aws:ResourceTag/${STACK_TAG}`, values: ['false'] },
+          { test: 'StringNotEquals', variable: `aws:ResourceTag/${STACK_TAG}`, values: [stack] },
+        ],
+      },
+      {
+        sid: 'NoOtherStackTag',
+        effect: 'Deny',
+        actions: tagging,
+        resources: ['*'],
+        condition: [
+          { test: 'Null', variable: `aws:RequestTag/${STACK_TAG}`, values: ['false'] },
+          { test: 'StringNotEquals', variable: `aws:RequestTag/${STACK_TAG}`, values: [stack] },
+        ],
+      },
+      { sid: 'KeepStackTag', effect: 'Deny', actions: untagging, resources: ['*'], condition: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [STACK_TAG] }] },
+      { sid: 'NoUntagAll', effect: 'Deny', actions: ['ec2:DeleteTags'], resources: ['*'], condition: [{ test: 'Null', variable: 'aws:TagKeys', values: ['true'] }] },
+    ];
   }
 
   /** Route 53 is global: requests never carry a model region, so zones and checks are confined by type only. */
@@ -501,16 +554,30 @@ export class CiRoles extends Construct {
         sid: 'CreatePeering',
         actions: ['ec2:CreateVpcPeeringConnection'],
         resources: ['*'],
-        condition: [inModelRegions, this.requestTagged()],
+        condition: [inModelRegions, ...this.requestTagged(globalStack)],
       },
       { sid: 'TagPeeringOnCreate', actions: ['ec2:CreateTags'], resources: ['*'], condition: [inModelRegions, { test: 'StringEquals', variable: 'ec2:CreateAction', values: ['CreateVpcPeeringConnection'] }] },
       {
-        sid: 'ManageProjectPeering',
-        actions: [
-          'ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute', 'ec2:CreateTags', 'ec2:DeleteTags',
-        ],
+        sid: 'ManageStackPeering',
+        actions: ['ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:CreateTags', 'ec2:DeleteTags'],
         resources: ['*'],
-        condition: [inModelRegions, this.resourceTagged()],
+        condition: [inModelRegions, ...this.resourceTagged(globalStack)],
+      },
+      // Routes carry no tags: EC2 authorizes a route call on its route table, which a region stack owns,
+      // and on the route's target. Creating or replacing a route therefore needs a target this role may
+      // write, and the only one is its own peering; deleting one is authorized on the table alone, so
+      // the role may delete any route of the project's route tables (docs/infrastructure.md, known limits).
+      {
+        sid: 'RouteThroughStackPeering',
+        actions: ['ec2:CreateRoute', 'ec2:ReplaceRoute'],
+        resources: [`arn:${this.partition}:ec2:*:${this.accountId}:vpc-peering-connection/*`],
+        condition: [inModelRegions, ...this.resourceTagged(globalStack)],
+      },
+      {
+        sid: 'RoutePeersInProjectRouteTables',
+        actions: ['ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute'],
+        resources: [`arn:${this.partition}:ec2:*:${this.accountId}:route-table/*`],
+        condition: [inModelRegions, { test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [name] }],
       },
       // The accepter region sees the requester's connection before its own side carries any tag.
       { sid: 'AcceptPeering', actions: ['ec2:AcceptVpcPeeringConnection'], resources: ['*'], condition: [inModelRegions] },
@@ -520,7 +587,7 @@ export class CiRoles extends Construct {
         sid: 'GrantStackRolesClusterAccess',
         actions: ['eks:CreateAccessEntry'],
         resources: regions.map((region) => cluster(region, `cluster/${region.clusterName}`)),
-        condition: [inModelRegions, this.requestTagged(), { test: 'ArnLike', variable: 'eks:principalArn', values: [this.iamArn(`role${stackRolePath(this.props, globalStack)}*`)] }],
+        condition: [inModelRegions, ...this.requestTagged(globalStack), { test: 'ArnLike', variable: 'eks:principalArn', values: [this.iamArn(`role${stackRolePath(this.props, globalStack)}*`)] }],
       },
       {
         sid: 'ManageProjectClusterAccess',
@@ -529,7 +596,7 @@ export class CiRoles extends Construct {
           'eks:TagResource', 'eks:UntagResource',
         ],
         resources: regions.map((region) => cluster(region, `access-entry/${region.clusterName}/*`)),
-        condition: [inModelRegions, this.resourceTagged()],
+        condition: [inModelRegions, ...this.resourceTagged(globalStack)],
       },
       {
         sid: 'OnlyRegionSwitchScaling',

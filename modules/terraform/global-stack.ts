@@ -36,7 +36,7 @@ export class GlobalStack extends TerraformStack {
     const { model } = props;
     const { global } = model;
     const primary = primaryRegion(model);
-    const tags = defaultTags({ project: global.name, scope: 'global', 'managed-by': 'terraform' });
+    const tags = defaultTags({ project: global.name, stack: id, scope: 'global', 'managed-by': 'terraform' });
     new AwsProvider(this, 'aws', { region: primary.awsRegion, allowedAccountIds: [global.infrastructure.accountId], defaultTags: tags });
     // Peering has a requester and an accepter side, each managed through its own region's API.
     const providers = new Map<string, AwsProvider>(

@@ -57,7 +57,7 @@ export class RegionStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region: region.awsRegion,
       allowedAccountIds: [global.infrastructure.accountId],
-      defaultTags: defaultTags({ project: global.name, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform' }, region.residency.tags),
+      defaultTags: defaultTags({ project: global.name, stack: id, region: region.id, role: region.role, residency: region.residency.zone, 'managed-by': 'terraform' }, region.residency.tags),
     });
     useStateBackend(this, global.terraformState, id);
     const account = callerIdentity(this);
