@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { types } from 'node:util';
 import vm from 'node:vm';
@@ -177,16 +178,41 @@ async function listInputs(root: string, dir: string): Promise<string[]> {
 }
 
 async function readInput(root: string, file: string): Promise<RawInput> {
-  const absolute = path.join(root, file);
-  if (file.endsWith('.ts')) return evaluateTypeScript(absolute, file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch {
-    return { file, errors: [located(file, '', 'the file to exist', 'no such file')] };
-  }
-  const parsed = parseYaml(file, text);
+  const source = await readSource(root, file);
+  if ('errors' in source) return { file, errors: source.errors };
+  if (file.endsWith('.ts')) return evaluateTypeScript(source.text, path.dirname(path.join(root, file)), file);
+  const parsed = parseYaml(file, source.text);
   return { file, value: parsed.value, errors: parsed.errors, positionOf: parsed.positionOf };
+}
+
+/** Real inputs are a few KB; a larger file would only cost the loader memory and time. */
+const MAX_INPUT_BYTES = 1024 * 1024;
+const REGULAR_FILE = 'a regular file inside the repository';
+
+/**
+ * Reads an input only if it is a regular file inside the repository: a symbolic link, a device or a FIFO is
+ * refused before a byte is read, so no error can show the content of a file the link points at.
+ */
+async function readSource(root: string, file: string): Promise<{ text: string } | { errors: Located[] }> {
+  const refuse = (found: string) => ({ errors: [located(file, '', REGULAR_FILE, found)] });
+  const absolute = path.join(root, file);
+  // O_NOFOLLOW refuses a link in the last component atomically; O_NONBLOCK keeps a FIFO from blocking the open.
+  const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((failure: NodeJS.ErrnoException) => failure);
+  if (handle instanceof Error) {
+    if (handle.code === 'ENOENT' || handle.code === 'ENOTDIR') return { errors: [located(file, '', 'the file to exist', 'no such file')] };
+    return refuse(handle.code === 'ELOOP' ? 'a symbolic link' : `a file that cannot be opened (${handle.code ?? 'unknown error'})`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return refuse(stats.isDirectory() ? 'a directory' : 'a special file');
+    if (stats.size > MAX_INPUT_BYTES) return { errors: [located(file, '', `a file of at most ${MAX_INPUT_BYTES / 1024} KiB`, `${Math.ceil(stats.size / 1024)} KiB`)] };
+    // A linked folder on the way (regions/ -> /elsewhere) escapes the repository as surely as a linked file.
+    const [real, realRoot] = await Promise.all([realpath(absolute), realpath(root)]);
+    if (path.relative(realRoot, real).startsWith('..')) return refuse('a path through a symbolic link to outside the repository');
+    return { text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** How long one TypeScript input may take to evaluate; `MR_INPUT_TIMEOUT_MS` overrides it. */
@@ -194,19 +220,24 @@ const INPUT_TIMEOUT_MS = 5_000;
 const TYPE_IMPORTS_ONLY = 'type-imports-only';
 const EXPORTS = '__input';
 const PLAIN_DATA = 'plain data (objects, arrays, strings, numbers, booleans, null)';
+/** Far beyond any real input, and low enough that copying and validating stay cheap and recursion stays shallow. */
+const MAX_VALUES = 100_000;
+const MAX_DEPTH = 64;
 
 /**
  * A TypeScript input is code, so it gets no more than data needs. It may import types from schemas/ and
  * nothing else: esbuild erases type imports, and any import left after that is refused where it stands.
- * It is evaluated from memory in a fresh `node:vm` context (no `process`, `require`, `fetch`, timers),
- * within a time limit that covers its promise jobs too, and only plain data is copied out. The context
- * guards against accidents and hangs; it is no security boundary: inputs are reviewed like any code.
+ * It is evaluated from memory in a fresh `node:vm` context built on a null-prototype sandbox (no `process`,
+ * `require`, `fetch`, timers, `console`, no code from strings), within a time limit that covers its promise
+ * jobs and what it throws, and only plain data is copied out. Memory is not bounded, and `node:vm` is not
+ * a hardened sandbox: inputs are still reviewed like any code.
  */
-async function evaluateTypeScript(absolute: string, file: string): Promise<RawInput> {
+async function evaluateTypeScript(text: string, resolveDir: string, file: string): Promise<RawInput> {
   let code: string;
   try {
     const result = await build({
-      entryPoints: [absolute],
+      // From the text already read, so esbuild opens no file of its own.
+      stdin: { contents: text, sourcefile: file, loader: 'ts', resolveDir },
       bundle: true,
       write: false,
       format: 'iife',
@@ -231,21 +262,42 @@ async function evaluateTypeScript(absolute: string, file: string): Promise<RawIn
     };
   }
   const timeoutMs = inputTimeoutMs();
-  const context = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
-  const objectPrototype = vm.runInContext('Object.prototype', context) as object;
-  let exported: unknown;
+  // A null-prototype sandbox lends the context no host object: its global, `Object` and `Function` are its own,
+  // so no `constructor` chain leads back to the host, and code from strings is off for good measure.
+  const context = vm.createContext(Object.create(null), { microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } });
+  const objectPrototype = vm.runInContext('delete globalThis.console; Object.prototype', context) as object;
+  // What the input throws is turned into a string inside the context, under the time limit: the host never
+  // calls a method of a value the input made (a toString or getter that never returns).
+  const wrapped = `(() => {
   try {
-    exported = new vm.Script(`${code}\n${EXPORTS}.default;`, { filename: file }).runInContext(context, { timeout: timeoutMs });
+${code}
+    return { exported: ${EXPORTS}.default };
   } catch (failure) {
-    if ((failure as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+    try {
+      return { failure: String(failure) };
+    } catch {
+      return { failure: 'a thrown value that cannot be shown' };
+    }
+  }
+})();`;
+  let outcome: object;
+  try {
+    outcome = new vm.Script(wrapped, { filename: file }).runInContext(context, { timeout: timeoutMs }) as object;
+  } catch (failure) {
+    // Only the host throws past the wrapper: the time limit, or a script that does not compile.
+    if (ownValue(failure, 'code') === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       const limit = `${timeoutMs / 1000} s`;
       return { file, errors: [{ ...located(file, '', `a module that finishes loading within ${limit}`, 'an endless loop or too much work'), message: `did not finish loading within ${limit}` }] };
     }
-    return { file, errors: [located(file, '', 'a module that evaluates without throwing', String(failure))] };
+    const message = ownValue(failure, 'message');
+    return { file, errors: [located(file, '', 'a module that evaluates without throwing', typeof message === 'string' ? message : 'an unknown failure')] };
   }
+  const failure = ownValue(outcome, 'failure');
+  if (typeof failure === 'string') return { file, errors: [located(file, '', 'a module that evaluates without throwing', failure)] };
+  const exported = ownValue(outcome, 'exported');
   if (exported === undefined) return { file, errors: [located(file, '', 'a default export (export default { … } satisfies …)', 'no default export')] };
   const errors: Located[] = [];
-  const value = plainData(exported, [], { file, objectPrototype, errors, ancestors: new Set() });
+  const value = plainData(exported, [], { file, objectPrototype, errors, seen: new Set(), values: 0 });
   return errors.length ? { file, errors } : { file, value, errors };
 }
 
@@ -253,7 +305,7 @@ async function evaluateTypeScript(absolute: string, file: string): Promise<RawIn
 const typeImportsOnly: Plugin = {
   name: TYPE_IMPORTS_ONLY,
   setup(build) {
-    build.onResolve({ filter: /.*/ }, ({ kind, path: specifier }) => (kind === 'entry-point' ? undefined : { errors: [{ text: `an import of ${JSON.stringify(specifier)}` }] }));
+    build.onResolve({ filter: /.*/ }, ({ path: specifier }) => ({ errors: [{ text: `an import of ${JSON.stringify(specifier)}` }] }));
   },
 };
 
@@ -267,7 +319,9 @@ interface CopyState {
   /** The input context's `Object.prototype`, taken before the input ran. */
   objectPrototype: object;
   errors: Located[];
-  ancestors: Set<object>;
+  /** Every object copied so far: one met twice is shared or a cycle, and sharing would let a few lines copy into billions of values. */
+  seen: Set<object>;
+  values: number;
 }
 
 /**
@@ -277,16 +331,22 @@ interface CopyState {
  */
 function plainData(value: unknown, at: PathSegment[], state: CopyState): unknown {
   const refuse = (found: string) => void state.errors.push(located(state.file, at, PLAIN_DATA, found));
+  if (++state.values > MAX_VALUES) {
+    if (state.values === MAX_VALUES + 1) refuse(`at most ${MAX_VALUES} values in all, got more`);
+    return undefined;
+  }
   if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return value;
   if (typeof value !== 'object') return refuse(`a ${typeof value}`);
   if (types.isProxy(value)) return refuse('a Proxy');
-  if (state.ancestors.has(value)) return refuse('a reference to an enclosing object (a cycle)');
+  if (state.seen.has(value)) return refuse('an object already used elsewhere in the input (a shared reference or a cycle)');
+  if (at.length >= MAX_DEPTH) return refuse(`nesting at most ${MAX_DEPTH} levels deep, got deeper`);
   const prototype = Object.getPrototypeOf(value) as object | null;
   const isArray = Array.isArray(value);
   if (!isArray && prototype !== state.objectPrototype && prototype !== null) return refuse(`an instance of ${constructorName(prototype)}`);
-  state.ancestors.add(value);
+  state.seen.add(value);
   const entries: [PathSegment, unknown][] = [];
   for (const key of Reflect.ownKeys(value)) {
+    if (state.values > MAX_VALUES) break;
     if (typeof key === 'symbol') {
       refuse(`a symbol key ${String(key)}`);
       continue;
@@ -298,16 +358,20 @@ function plainData(value: unknown, at: PathSegment[], state: CopyState): unknown
     if ('value' in descriptor) entries.push([segment, plainData(descriptor.value, [...at, segment], state)]);
     else state.errors.push(located(state.file, [...at, segment], PLAIN_DATA, 'a getter'));
   }
-  state.ancestors.delete(value);
   if (!isArray) return Object.fromEntries(entries);
   const copy: unknown[] = new Array((value as unknown[]).length);
   for (const [index, item] of entries) copy[index as number] = item;
   return copy;
 }
 
+/** A data property's value, read without running a getter or a Proxy trap. */
+function ownValue(target: unknown, key: string): unknown {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null || types.isProxy(target)) return undefined;
+  return Reflect.getOwnPropertyDescriptor(target, key)?.value;
+}
+
 function constructorName(prototype: object): string {
-  const constructor: unknown = Reflect.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
-  const name: unknown = typeof constructor === 'function' ? Reflect.getOwnPropertyDescriptor(constructor, 'name')?.value : undefined;
+  const name = ownValue(ownValue(prototype, 'constructor'), 'name');
   return typeof name === 'string' && name ? name : 'a class';
 }
 
