@@ -18,7 +18,7 @@ import {
 
 /**
  * What each CI apply role can reach, read off the generated ci stack (synthesised from a scratch copy of
- * the example) and evaluated against every role, key and cluster the generated stacks create.
+ * the example) and evaluated against every role, key, cluster and network resource the generated stacks create.
  */
 
 const ROLE_WRITES = [
@@ -35,6 +35,39 @@ const KEY_WRITES = [
 const OWN_KEY_WRITES = ['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:TagResource'];
 const CLUSTER_WRITES = ['eks:DeleteCluster', 'eks:UpdateClusterConfig', 'eks:UpdateClusterVersion', 'eks:CreateNodegroup', 'eks:CreateAddon', 'eks:TagResource', 'eks:AssociateIdentityProviderConfig'];
 const OWN_CLUSTER_WRITES = ['eks:DeleteCluster', 'eks:UpdateClusterConfig', 'eks:CreateNodegroup'];
+/** Changes to existing EC2 resources, whatever their type: a policy that refuses one on a resource refuses it on the resource's ARN. */
+const NETWORK_TAGGING = ['ec2:CreateTags', 'ec2:DeleteTags'];
+const NETWORK_CHANGES = [
+  'ec2:DeleteVpc', 'ec2:ModifyVpcAttribute', 'ec2:DeleteSubnet', 'ec2:ModifySubnetAttribute', 'ec2:DeleteRouteTable', 'ec2:AssociateRouteTable',
+  'ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules',
+  'ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DeleteNatGateway', 'ec2:ReleaseAddress', 'ec2:DisassociateAddress', 'ec2:DetachInternetGateway',
+  'ec2:DeleteInternetGateway', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:DeleteFlowLogs', 'ec2:DeleteVpcEndpoints', 'ec2:ModifyVpcEndpoint',
+];
+/** A call that takes no tags carries no `aws:RequestTag`, whatever its caller would like. */
+const NO_REQUEST_TAGS: RequestContext = { 'aws:RequestTag/project': undefined, 'aws:RequestTag/stack': undefined };
+/** The global role adds its peering routes to the regions' route tables: routes carry no tags, so EC2 authorizes them on the table. */
+const PEERING_ROUTE_WRITES = ['ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute'];
+/** EC2 resource types the stacks create, by the resource type of their ARN. */
+const NETWORK_TYPES: Readonly<Record<string, string>> = {
+  aws_vpc: 'vpc',
+  aws_subnet: 'subnet',
+  aws_route_table: 'route-table',
+  aws_security_group: 'security-group',
+  aws_default_security_group: 'security-group',
+  aws_vpc_security_group_ingress_rule: 'security-group-rule',
+  aws_vpc_security_group_egress_rule: 'security-group-rule',
+  aws_vpc_peering_connection: 'vpc-peering-connection',
+  aws_vpc_peering_connection_accepter: 'vpc-peering-connection',
+  aws_internet_gateway: 'internet-gateway',
+  aws_nat_gateway: 'natgateway',
+  aws_eip: 'elastic-ip',
+  aws_vpc_endpoint: 'vpc-endpoint',
+  aws_launch_template: 'launch-template',
+  aws_flow_log: 'vpc-flow-log',
+};
+/** EC2 types that are no resource of their own: IAM authorizes them on the route table or peering connection they change. */
+const NETWORK_PARTS = ['aws_route', 'aws_route_table_association', 'aws_vpc_peering_connection_options'];
+const EC2_TYPE = /^aws_(vpc|subnet|route$|route_table|security_group|default_security_group|internet_gateway|nat_gateway|eip|launch_template|flow_log|network_|ec2_)/;
 
 interface ApplyRole {
   readonly stack: string;
@@ -81,41 +114,69 @@ function reachable(role: ApplyRole, actions: readonly string[], targets: readonl
   );
 }
 
-type KeyOrCluster = 'aws_kms_key' | 'aws_eks_cluster';
+type Arn = (region: string, resource: string) => string;
+const keyArn: Arn = (region, resource) => `arn:aws:kms:${region}:${deployment.accountId}:key/${resource}`;
+const clusterArn: Arn = (region, resource) => `arn:aws:eks:${region}:${deployment.accountId}:cluster/${resource}`;
+const ec2Arn = (type: string): Arn => (region, resource) => `arn:aws:ec2:${region}:${deployment.accountId}:${NETWORK_TYPES[type]}/${resource}`;
 
-function resourcesOfType(type: KeyOrCluster): Located[] {
+/**
+ * Every resource of the type in every stack, where it lives and with the tags it has. An existing
+ * resource's request carries no `ec2:CreateAction`: EC2 sets it only inside the call that creates one.
+ */
+function resourcesOfType(type: string): Located[] {
   return stacks.flatMap((stack) =>
     Object.entries(stack.json.resource?.[type] ?? {}).map(([id, resource]) => {
       const { region, tags } = placement(stack, resource);
-      const name = resolver(stack, deployment)(String(resource.name ?? id));
-      const arn = type === 'aws_kms_key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/${stack.name}-${id}` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/${name}`;
-      return { stack: stack.name, arn, facts: resourceFacts(region, tags) };
+      const arn = type === 'aws_eks_cluster' ? clusterArn(region, resolver(stack, deployment)(String(resource.name ?? id))) : (type === 'aws_kms_key' ? keyArn : ec2Arn(type))(region, `${stack.name}-${id}`);
+      return { stack: stack.name, arn, facts: { ...resourceFacts(region, tags), 'ec2:CreateAction': undefined } };
     }),
   );
 }
 
-/** A key and a cluster in every region the stacks use that belong to no stack: another project's, and an untagged one. */
-function strangers(type: KeyOrCluster): Located[] {
+const STRANGER_TAGS: readonly Record<string, string>[] = [{ project: 'other-project', stack: 'global' }, { project: 'orders' }, {}];
+
+/** A resource in every region the stacks use that belongs to no stack: by default another project's, one of the project's with no stack tag, and an untagged one. */
+function strangers(arn: Arn, tagSets = STRANGER_TAGS): Located[] {
   const regions = [...new Set(resourcesOfType('aws_kms_key').map((key) => key.facts['aws:RequestedRegion'] as string))];
   return regions.flatMap((region) =>
-    ([{ project: 'other-project' }, {}] as Record<string, string>[]).map((tags) => ({
+    tagSets.map((tags) => ({
       stack: 'none',
-      arn: type === 'aws_kms_key' ? `arn:aws:kms:${region}:${deployment.accountId}:key/stranger` : `arn:aws:eks:${region}:${deployment.accountId}:cluster/stranger`,
-      facts: resourceFacts(region, tags),
+      arn: arn(region, 'stranger'),
+      facts: { ...resourceFacts(region, tags), 'ec2:CreateAction': undefined },
     })),
   );
 }
 
-/** No apply role reaches another stack's keys or clusters, or a stranger's; each reaches its own. */
-function expectOwnOnly(type: KeyOrCluster, writes: readonly string[], ownWrites: readonly string[]): Located[] {
-  const targets = resourcesOfType(type);
-  expect(targets.length).toBeGreaterThanOrEqual(2);
+interface Reach {
+  /** What the apply role may do to each of its own resources. */
+  readonly ownWrites?: readonly string[];
+  /** Reach into another stack that is granted on purpose. */
+  readonly except?: (violation: string) => boolean;
+  readonly strangerTags?: readonly Record<string, string>[];
+  /** Condition keys the requests carry besides the resource's facts. */
+  readonly request?: RequestContext;
+}
+
+/** No apply role reaches another stack's resources, or a stranger's, but through `except`; each reaches its own. */
+function expectOwnOnly(all: readonly Located[], arn: Arn, writes: readonly string[], { ownWrites = [], except = () => false, strangerTags, request = {} }: Reach): void {
+  expect(all.length).toBeGreaterThanOrEqual(2);
+  const targets = [...all, ...strangers(arn, strangerTags)].map((target) => ({ ...target, facts: { ...target.facts, ...request } }));
   for (const apply of applyRoles) {
-    expect(reachable(apply, writes, [...targets.filter((target) => target.stack !== apply.stack), ...strangers(type)])).toEqual([]);
+    const violations = reachable(apply, writes, targets.filter((target) => target.stack !== apply.stack));
+    expect(violations.filter((violation) => !except(violation))).toEqual([]);
     const own = targets.filter((target) => target.stack === apply.stack);
     expect(reachable(apply, ownWrites, own)).toHaveLength(ownWrites.length * own.length);
   }
-  return targets;
+}
+
+/** Each apply role's own resources, which it may neither move into another stack nor take out of its own. */
+function expectStackTagKept(targets: readonly Located[], tagging: string, untagging: string): void {
+  for (const apply of applyRoles) {
+    const own = targets.filter((target) => target.stack === apply.stack);
+    const facts = (extra: RequestContext) => own.map((target) => ({ ...target, facts: { ...target.facts, ...extra } }));
+    expect(reachable(apply, [tagging], facts({ 'aws:RequestTag/stack': 'global' === apply.stack ? 'us-east-1' : 'global', 'aws:TagKeys': ['stack'] }))).toEqual([]);
+    expect(reachable(apply, [untagging], facts({ 'aws:TagKeys': ['stack'] }))).toEqual([]);
+  }
 }
 
 const asTargets = (list: readonly StackRole[], facts: RequestContext = {}): Located[] => list.map((role) => ({ stack: role.stack, arn: role.arn, facts }));
@@ -149,12 +210,36 @@ describe('CI apply roles', () => {
     }
   });
 
-  it('change only the KMS keys of their own stack, never one of another project or an untagged one', () => {
-    expectOwnOnly('aws_kms_key', KEY_WRITES, OWN_KEY_WRITES);
+  it('change only the KMS keys of their own stack, never one of another project or stack or an untagged one, and never move one out of their stack', () => {
+    const keys = resourcesOfType('aws_kms_key');
+    expectOwnOnly(keys, keyArn, KEY_WRITES, { ownWrites: OWN_KEY_WRITES });
+    expectStackTagKept(keys, 'kms:TagResource', 'kms:UntagResource');
+  });
+
+  it('find every EC2 resource type the stacks create in the table of network types, so none escapes the check below', () => {
+    const types = new Set(stacks.flatMap((stack) => Object.keys(stack.json.resource ?? {})).filter((type) => EC2_TYPE.test(type)));
+    expect([...types].filter((type) => !(type in NETWORK_TYPES) && !NETWORK_PARTS.includes(type))).toEqual([]);
+    for (const stack of ['global', 'us-east-1', 'us-west-2']) expect(Object.keys(NETWORK_TYPES).some((type) => resourcesOfType(type).some((target) => target.stack === stack))).toBe(true);
+  });
+
+  it('change only the network resources of their own stack, but for the global role\'s peering routes in the regions\' route tables, and never move one out of their stack', () => {
+    const network = Object.keys(NETWORK_TYPES).flatMap(resourcesOfType);
+    const peeringRoute = (violation: string) => /^global may ec2:(CreateRoute|ReplaceRoute|DeleteRoute) arn:aws:ec2:[^:]+:\d+:route-table\/\S+ \((?!none)/.test(violation);
+    expectOwnOnly(network, ec2Arn('aws_vpc'), NETWORK_CHANGES, { except: peeringRoute, request: NO_REQUEST_TAGS });
+    // An untagged resource may be tagged into the stack: adopting a VPC's default security group needs it (ci-roles.ts).
+    expectOwnOnly(network, ec2Arn('aws_vpc'), NETWORK_TAGGING, { ownWrites: NETWORK_TAGGING, strangerTags: STRANGER_TAGS.filter((tags) => Object.keys(tags).length) });
+    expectStackTagKept(network, 'ec2:CreateTags', 'ec2:DeleteTags');
+    const global = applyRoles.find((role) => role.stack === 'global')!;
+    const peerings = resourcesOfType('aws_vpc_peering_connection');
+    expect(peerings.map((peering) => peering.stack)).toEqual(['global']);
+    expect(reachable(global, ['ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:CreateRoute'], peerings)).toHaveLength(3);
+    const routeTables = resourcesOfType('aws_route_table').filter((table) => table.stack !== 'global');
+    expect(reachable(global, PEERING_ROUTE_WRITES, routeTables)).toHaveLength(PEERING_ROUTE_WRITES.length * routeTables.length);
   });
 
   it('change only the EKS clusters of their own stack, never another project\'s, and give cluster access to no principal of another stack', () => {
-    const clusters = expectOwnOnly('aws_eks_cluster', CLUSTER_WRITES, OWN_CLUSTER_WRITES);
+    const clusters = resourcesOfType('aws_eks_cluster');
+    expectOwnOnly(clusters, clusterArn, CLUSTER_WRITES, { ownWrites: OWN_CLUSTER_WRITES });
     for (const apply of applyRoles) {
       const foreignPrincipals = roles.filter((role) => role.stack !== apply.stack);
       const entries = clusters.flatMap((cluster) => foreignPrincipals.map((principal) => ({ ...cluster, facts: { ...cluster.facts, 'eks:principalArn': principal.arn } })));

@@ -496,6 +496,17 @@ export class CiRoles extends Construct {
           { test: 'StringNotEquals', variable: `aws:RequestTag/${STACK_TAG}`, values: [stack] },
         ],
       },
+      // A project resource without the tag predates it; an administrator's apply tags it, or any stack's role could claim it.
+      {
+        sid: 'NoClaimingProjectResources',
+        effect: 'Deny',
+        actions: tagging,
+        resources: ['*'],
+        condition: [
+          { test: 'Null', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: ['false'] },
+          { test: 'Null', variable: `aws:ResourceTag/${STACK_TAG}`, values: ['true'] },
+        ],
+      },
       { sid: 'KeepStackTag', effect: 'Deny', actions: untagging, resources: ['*'], condition: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [STACK_TAG] }] },
       { sid: 'NoUntagAll', effect: 'Deny', actions: ['ec2:DeleteTags'], resources: ['*'], condition: [{ test: 'Null', variable: 'aws:TagKeys', values: ['true'] }] },
     ];
