@@ -1,9 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { edit, loadErrorsAfter, put } from '../tests/helpers/example-repo';
-import { loadModel } from '.';
+import { edit, exampleRepo, loadErrorsAfter, put, REPO_ROOT } from '../tests/helpers/example-repo';
+import { formatLocated, loadModel, loadWaivers } from '.';
 
 describe('loading rejects bad inputs with file, path, expectation and what was found', () => {
   it('rejects a weight above 100', async () => {
@@ -102,6 +103,62 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     const bomb = [...names].map((name, i) => `${name}: &${name} [${Array(9).fill(i === 0 ? 'lol' : `*${names[i - 1]}`).join(', ')}]`).join('\n');
     const errors = await loadErrorsAfter((root) => put(root, 'regions/replication-rules.yaml', bomb));
     expect(errors).toEqual(['regions/replication-rules.yaml: expected YAML that converts to plain data, got Excessive alias count indicates a resource exhaustion attack']);
+  });
+
+  it('refuses YAML nested 100 000 levels deep in one located line, quickly', async () => {
+    const started = performance.now();
+    const errors = await loadErrorsAfter((root) => put(root, 'regions/replication-rules.yaml', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`));
+    expect(errors).toEqual(['regions/replication-rules.yaml:1:1: expected YAML nested at most 64 levels deep, got deeper nesting']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a one-line block sequence nested past the limit', async () => {
+    const errors = await loadErrorsAfter((root) => put(root, 'apps/releases.yaml', `releases:\n  ${'- '.repeat(1_000)}x\n`));
+    expect(errors).toEqual(['apps/releases.yaml:2:1: expected YAML nested at most 64 levels deep, got deeper nesting']);
+  });
+
+  it('refuses an input larger than 1 MiB before reading it', async () => {
+    const errors = await loadErrorsAfter((root) => put(root, 'regions/global.yaml', `# ${'x'.repeat(1024 * 1024)}\n`));
+    expect(errors).toEqual(['regions/global.yaml: expected a file of at most 1024 KiB, got 1025 KiB']);
+  });
+
+  it('refuses a symbolic link without showing what it points at', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'outside-'));
+    const secret = path.join(outside, 'secret.yaml');
+    await writeFile(secret, 'token: do-not-print\n');
+    try {
+      const root = await exampleRepo();
+      await symlink(secret, path.join(root, 'apps/leak.yaml'));
+      await rm(path.join(root, 'policies/waivers.yaml'), { force: true });
+      await symlink(secret, path.join(root, 'policies/waivers.yaml'));
+      await rm(path.join(root, 'regions/us-west-2.ts'));
+      await symlink(path.join(REPO_ROOT, 'regions/us-west-2.ts'), path.join(root, 'regions/us-west-2.ts'));
+      const result = await loadModel(root);
+      const errors = (result.errors ?? []).map(formatLocated);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          'apps/leak.yaml: expected a regular file inside the repository, got a symbolic link',
+          'regions/us-west-2.ts: expected a regular file inside the repository, got a symbolic link',
+        ]),
+      );
+      expect((await loadWaivers(root)).errors.map(formatLocated)).toEqual(['policies/waivers.yaml: expected a regular file inside the repository, got a symbolic link']);
+      expect(errors.join('\n')).not.toContain('do-not-print');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an input folder that links outside the repository', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'outside-'));
+    try {
+      const root = await exampleRepo();
+      await rename(path.join(root, 'apps'), path.join(outside, 'apps'));
+      await symlink(path.join(outside, 'apps'), path.join(root, 'apps'));
+      const errors = (await loadModel(root)).errors?.map(formatLocated);
+      expect(errors).toEqual(expect.arrayContaining(['apps/orders-api.ts: expected a regular file inside the repository, got a path through a symbolic link to outside the repository']));
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('reports a missing global settings file', async () => {
