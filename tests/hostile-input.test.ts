@@ -65,9 +65,9 @@ const modelCases: Case[] = [
     refuses: 'more tags than AWS allows beside the computed ones',
     file: REGION,
     from: "tags: { jurisdiction: 'us' }",
-    to: `tags: { ${Array.from({ length: 42 }, (_, n) => `t${n}: 'x'`).join(', ')} }`,
+    to: `tags: { ${Array.from({ length: 41 }, (_, n) => `t${n}: 'x'`).join(', ')} }`,
     path: 'residency.tags',
-    expected: 'at most 41 tags',
+    expected: 'at most 40 tags',
   },
   { refuses: 'a Terraform interpolation in the health check path', file: REGION, from: "path: '/healthz'", to: `path: ${literal(`/healthz/${FILE_READ}`)}`, path: 'healthCheck.path', expected: 'an absolute HTTP path' },
   { refuses: 'a health check path over 255 characters', file: REGION, from: "path: '/healthz'", to: `path: ${literal(`/${'h'.repeat(255)}`)}`, path: 'healthCheck.path', expected: 'at most 255 characters' },
@@ -157,7 +157,7 @@ describe('hostile input', () => {
   it('leaves the example valid: it loads and synthesizes, its own tag beside the computed ones', async () => {
     const stack = JSON.parse(synth(await modelAt(root)).get('terraform/us-west-2/cdk.tf.json')!) as { provider: { aws: Array<{ default_tags: Array<{ tags: object }> }> } };
     expect(stack.provider.aws[0]!.default_tags).toEqual([
-      { tags: { project: 'orders', region: 'us-west-2', role: 'secondary', residency: 'us', 'managed-by': 'terraform', jurisdiction: 'us' } },
+      { tags: { project: 'orders', stack: 'us-west-2', region: 'us-west-2', role: 'secondary', residency: 'us', 'managed-by': 'terraform', jurisdiction: 'us' } },
     ]);
   });
 
