@@ -176,6 +176,13 @@ describe('what leaves a TypeScript input is bounded in size and depth', () => {
     expect(errors).toEqual([`${REGION}: bomb${'[0]'.repeat(63)}: expected plain data (objects, arrays, strings, numbers, booleans, null), got nesting at most 64 levels deep, got deeper`]);
   });
 
+  it('refuses source nested 100 000 brackets deep before compiling it', async () => {
+    const started = performance.now();
+    const errors = await loadErrorsAfter(withLines(`export const deep = ${'['.repeat(100_000)}${']'.repeat(100_000)};`));
+    expect(errors).toEqual([`${REGION}:2:1: expected TypeScript nested at most 64 brackets deep, got deeper nesting`]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('stops copying after 100 000 values', async () => {
     const errors = await loadErrorsAfter(withBomb('const bomb = Array.from({ length: 200000 }, (_, i) => i);'));
     expect(errors).toHaveLength(1);

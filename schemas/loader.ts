@@ -11,6 +11,7 @@ import { CLUSTER_POLICY_DIR, CLUSTER_POLICY_FILE, clusterPolicySchema, type Clus
 import { globalSchema } from './global';
 import { expectation, issueToLocated, located, type Located, type PathSegment, type Position } from './located';
 import { checkModel } from './model-checks';
+import { firstLineNestedTooDeep, MAX_NESTING } from './nesting-scan';
 import type { Model, ModelSources } from './model';
 import { regionSchema } from './region';
 import { checkReleases, releasesSchema } from './release';
@@ -220,9 +221,8 @@ const INPUT_TIMEOUT_MS = 5_000;
 const TYPE_IMPORTS_ONLY = 'type-imports-only';
 const EXPORTS = '__input';
 const PLAIN_DATA = 'plain data (objects, arrays, strings, numbers, booleans, null)';
-/** Far beyond any real input, and low enough that copying and validating stay cheap and recursion stays shallow. */
+/** Far beyond any real input, and low enough that copying and validating stay cheap; depth is bounded by MAX_NESTING. */
 const MAX_VALUES = 100_000;
-const MAX_DEPTH = 64;
 
 /**
  * A TypeScript input is code, so it gets no more than data needs. It may import types from schemas/ and
@@ -233,6 +233,8 @@ const MAX_DEPTH = 64;
  * a hardened sandbox: inputs are still reviewed like any code.
  */
 async function evaluateTypeScript(text: string, resolveDir: string, file: string): Promise<RawInput> {
+  const deepLine = firstLineNestedTooDeep(text, '([{');
+  if (deepLine !== undefined) return { file, errors: [{ ...located(file, '', `TypeScript nested at most ${MAX_NESTING} brackets deep`, 'deeper nesting'), line: deepLine, column: 1 }] };
   let code: string;
   try {
     const result = await build({
@@ -269,12 +271,13 @@ async function evaluateTypeScript(text: string, resolveDir: string, file: string
   // What the input throws is turned into a string inside the context, under the time limit: the host never
   // calls a method of a value the input made (a toString or getter that never returns).
   const wrapped = `(() => {
+  const show = String;
   try {
 ${code}
     return { exported: ${EXPORTS}.default };
   } catch (failure) {
     try {
-      return { failure: String(failure) };
+      return { failure: show(failure) };
     } catch {
       return { failure: 'a thrown value that cannot be shown' };
     }
@@ -339,7 +342,7 @@ function plainData(value: unknown, at: PathSegment[], state: CopyState): unknown
   if (typeof value !== 'object') return refuse(`a ${typeof value}`);
   if (types.isProxy(value)) return refuse('a Proxy');
   if (state.seen.has(value)) return refuse('an object already used elsewhere in the input (a shared reference or a cycle)');
-  if (at.length >= MAX_DEPTH) return refuse(`nesting at most ${MAX_DEPTH} levels deep, got deeper`);
+  if (at.length >= MAX_NESTING) return refuse(`nesting at most ${MAX_NESTING} levels deep, got deeper`);
   const prototype = Object.getPrototypeOf(value) as object | null;
   const isArray = Array.isArray(value);
   if (!isArray && prototype !== state.objectPrototype && prototype !== null) return refuse(`an instance of ${constructorName(prototype)}`);

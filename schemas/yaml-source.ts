@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { located, type Located, type PathSegment, type Position } from './located';
+import { firstLineNestedTooDeep, MAX_NESTING } from './nesting-scan';
 
 export interface ParsedYaml {
   value: unknown;
@@ -10,7 +11,7 @@ export interface ParsedYaml {
 
 /** Parses YAML keeping node ranges, so that schema errors can name a line and column. */
 export function parseYaml(file: string, text: string): ParsedYaml {
-  const deepLine = firstLineNestedTooDeep(text);
+  const deepLine = firstLineNestedTooDeep(text, '[{', true);
   if (deepLine !== undefined) {
     return { value: undefined, errors: [{ ...located(file, '', `YAML nested at most ${MAX_NESTING} levels deep`, 'deeper nesting'), line: deepLine, column: 1 }], positionOf: () => undefined };
   }
@@ -57,36 +58,6 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     // yaml refuses to expand aliases past its maxAliasCount ("billion laughs"): a few lines that would become gigabytes.
     return { value: undefined, errors: [located(file, '', 'YAML that converts to plain data', (error as Error).message)], positionOf };
   }
-}
-
-/** Far deeper than any real input; the yaml library recurses per level and runs out of memory long before 100 000. */
-const MAX_NESTING = 64;
-
-/**
- * A cheap scan before parsing: open flow brackets, and block indicators opening a collection on one line
- * (`- - - x`). Indentation needs no count: the file size cap bounds it. Brackets inside quotes count too,
- * which can only over-count, and only for a file that leaves dozens of them open.
- */
-function firstLineNestedTooDeep(text: string): number | undefined {
-  let flow = 0;
-  let line = 1;
-  let atLineStart = true;
-  let blockIndicators = 0;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (char === '\n') {
-      line++;
-      atLineStart = true;
-      blockIndicators = 0;
-      continue;
-    }
-    if (char === '[' || char === '{') flow++;
-    else if (char === ']' || char === '}') flow = Math.max(0, flow - 1);
-    if (atLineStart && (char === '-' || char === '?') && (text[index + 1] === ' ' || text[index + 1] === '\t')) blockIndicators++;
-    else if (char !== ' ' && char !== '\t') atLineStart = false;
-    if (flow > MAX_NESTING || blockIndicators > MAX_NESTING) return line;
-  }
-  return undefined;
 }
 
 function isNode(value: unknown): value is Node {
