@@ -4,32 +4,29 @@
  */
 export const MAX_NESTING = 64;
 
-const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** A line opening more than MAX_NESTING YAML block collections at once (`- - - x`). */
+const BLOCK_RUN = new RegExp(`^[ \\t]*(?:[-?][ \\t]+){${MAX_NESTING + 1}}`, 'm');
 
 /**
- * The first line that opens more than MAX_NESTING brackets of `openers` at once, or, with `blockIndicators`,
- * that opens more than MAX_NESTING YAML block collections on one line (`- - - x`), by a scan far cheaper
- * than a parse. Brackets inside strings and comments count too: that can only over-count, and only for a file
- * that leaves dozens of them open. Indentation needs no count: the input size cap bounds it.
+ * The first line where more than MAX_NESTING brackets of `openers` are open, or, with `blockIndicators`, that
+ * opens more than MAX_NESTING YAML block collections, by a scan far cheaper than a parse. Brackets inside
+ * strings and comments count too: that can only over-count, and only for a file that leaves dozens of them
+ * open. Indentation needs no count: the input size cap bounds it.
  */
 export function firstLineNestedTooDeep(text: string, openers: string, blockIndicators = false): number | undefined {
+  const brackets = [...openers].flatMap((open) => [open, CLOSER[open]!]);
+  const pattern = new RegExp(`[${brackets.map((bracket) => `\\${bracket}`).join('')}]`, 'g');
   let depth = 0;
-  let line = 1;
-  let atLineStart = true;
-  let indicators = 0;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (char === '\n') {
-      line++;
-      atLineStart = true;
-      indicators = 0;
-      continue;
-    }
-    if (openers.includes(char)) depth++;
-    else if (char in CLOSERS && openers.includes(CLOSERS[char]!)) depth = Math.max(0, depth - 1);
-    if (blockIndicators && atLineStart && (char === '-' || char === '?') && (text[index + 1] === ' ' || text[index + 1] === '\t')) indicators++;
-    else if (char !== ' ' && char !== '\t') atLineStart = false;
-    if (depth > MAX_NESTING || indicators > MAX_NESTING) return line;
+  for (const match of text.matchAll(pattern)) {
+    if (openers.includes(match[0])) depth++;
+    else if (depth > 0) depth--;
+    if (depth > MAX_NESTING) return lineAt(text, match.index);
   }
-  return undefined;
+  const run = blockIndicators ? BLOCK_RUN.exec(text) : null;
+  return run ? lineAt(text, run.index) : undefined;
+}
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
 }
