@@ -184,8 +184,10 @@ describe('what leaves a TypeScript input is bounded in size and depth', () => {
   });
 
   it('stops copying after 100 000 values', async () => {
-    const errors = await loadErrorsAfter(withBomb('const bomb = Array.from({ length: 200000 }, (_, i) => i);'));
+    const errors = await loadErrorsAfter(withBomb('const bomb = Array.from({ length: 1000 }, () => Array.from({ length: 200 }, (_, i) => i));'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^regions\/us-west-2\.ts: bomb\[\d+\]: expected plain data .*, got at most 100000 values in all, got more$/);
+    expect(errors[0]).toMatch(/^regions\/us-west-2\.ts: bomb\[\d+\]\[\d+\]: expected plain data .*, got at most 100000 values in all, got more$/);
+    const sparse = await loadErrorsAfter(withBomb('const bomb: unknown[] = [];', 'bomb.length = 2 ** 32 - 1;'));
+    expect(sparse).toEqual([`${REGION}: bomb: expected plain data (objects, arrays, strings, numbers, booleans, null), got at most 100000 values in all, got an array of length 4294967295`]);
   });
 });

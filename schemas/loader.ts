@@ -345,6 +345,8 @@ function plainData(value: unknown, at: PathSegment[], state: CopyState): unknown
   if (at.length >= MAX_NESTING) return refuse(`nesting at most ${MAX_NESTING} levels deep, got deeper`);
   const prototype = Object.getPrototypeOf(value) as object | null;
   const isArray = Array.isArray(value);
+  // A sparse array's length costs nothing to set and would have the schemas walk billions of holes.
+  if (isArray && (value as unknown[]).length > MAX_VALUES) return refuse(`at most ${MAX_VALUES} values in all, got an array of length ${(value as unknown[]).length}`);
   if (!isArray && prototype !== state.objectPrototype && prototype !== null) return refuse(`an instance of ${constructorName(prototype)}`);
   state.seen.add(value);
   const entries: [PathSegment, unknown][] = [];
