@@ -76,7 +76,7 @@ function planAbandon(app: App, inFlight: Release | undefined, digest: string | u
  */
 export function withBarrierRecord(step: Change, verdicts: ReadonlyArray<{ region: string; details: readonly string[] }>, checkedAt: Date): Change {
   if (step.kind !== 'advance') return step;
-  const record: BarrierRecord = { wave: step.wave, checkedAt: checkedAt.toISOString(), regions: Object.fromEntries(verdicts.map((verdict) => [verdict.region, verdict.details.join('; ')])) };
+  const record: BarrierRecord = { wave: step.wave, digest: step.release.digest, checkedAt: checkedAt.toISOString(), regions: Object.fromEntries(verdicts.map((verdict) => [verdict.region, verdict.details.join('; ')])) };
   return { ...step, release: { ...step.release, barriers: [...(step.release.barriers ?? []), record] } };
 }
 

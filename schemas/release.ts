@@ -15,6 +15,8 @@ export const imageDigest = z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'a
 export const barrierRecordSchema = z.strictObject({
   /** The wave this barrier opened, counted among the waves the app runs in (2 is the first one with a barrier). */
   wave: z.number().int().min(2, { error: 'a wave after the first (the first wave has no barrier)' }),
+  /** The digest whose rollout was healthy: a record copied onto another release does not open that release's wave. */
+  digest: imageDigest,
   checkedAt: isoDateTime,
   /** Region id → what its Prometheus reported, e.g. "Rollout orders-api Completed; all 3 pods run @sha256:…". */
   regions: z.record(slug, singleLineText(1, "what the region's Prometheus reported")),

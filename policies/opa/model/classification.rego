@@ -261,14 +261,17 @@ specific contains reason(
 	count(judging_paths) > 0
 }
 
-# A wave switched without the health barrier may carry a bad version into the next region; if it must
-# (an emergency fix, waived), the board decides.
-specific contains reason(
-	"release-barrier-skipped", "cab-required",
-	concat("; ", sort([sprintf("%s switched wave %d (%s) without a barrier record", [skip.release.app, skip.wave, concat(", ", skip.regions)]) | some skip in release_barrier.skipped])),
-) if {
+# A wave switched without the health barrier, or an image edited so every region switches at once, may
+# carry a bad version past the region that would have caught it; if it must (an emergency fix, waived),
+# the board decides. A skip already on the base was decided when it merged.
+barrier_skips := array.concat(
+	[sprintf("%s switched wave %d (%s) without a barrier record", [skip.release.app, skip.wave, concat(", ", skip.regions)]) | some skip in release_barrier.introduced],
+	[sprintf("%s image changed outside npm run promote (%s → %s)", [image.app, image.from, image.to]) | some image in release_barrier.image_changes],
+)
+
+specific contains reason("release-barrier-skipped", "cab-required", concat("; ", sort(barrier_skips))) if {
 	change.has_change
-	count(release_barrier.skipped) > 0
+	count(barrier_skips) > 0
 }
 
 specific contains reason("emergency", "emergency", concat("; ", emergencies_in_force)) if {
