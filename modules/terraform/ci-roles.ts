@@ -475,38 +475,14 @@ export class CiRoles extends Construct {
   private stackTagStatements(stack: string): DataAwsIamPolicyDocumentStatement[] {
     const tagging = ['ec2:CreateTags', 'ec2:DeleteTags', 'kms:TagResource', 'kms:UntagResource', 'eks:TagResource', 'eks:UntagResource'];
     const untagging = ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource'];
+    const present = (variable: string, isPresent: boolean) => ({ test: 'Null', variable, values: [String(!isPresent)] });
+    const otherThanOwn = (variable: string) => [present(variable, true), { test: 'StringNotEquals', variable, values: [stack] }];
+    const denyTagging = (sid: string, condition: DataAwsIamPolicyDocumentStatementCondition[]) => ({ sid, effect: 'Deny', actions: tagging, resources: ['*'], condition });
     return [
-      {
-        sid: 'NoOtherStacksResources',
-        effect: 'Deny',
-        actions: tagging,
-        resources: ['*'],
-        condition: [
-          { test: 'Null', variable: `aws:ResourceTag/${STACK_TAG}`, values: ['false'] },
-          { test: 'StringNotEquals', variable: `aws:ResourceTag/${STACK_TAG}`, values: [stack] },
-        ],
-      },
-      {
-        sid: 'NoOtherStackTag',
-        effect: 'Deny',
-        actions: tagging,
-        resources: ['*'],
-        condition: [
-          { test: 'Null', variable: `aws:RequestTag/${STACK_TAG}`, values: ['false'] },
-          { test: 'StringNotEquals', variable: `aws:RequestTag/${STACK_TAG}`, values: [stack] },
-        ],
-      },
+      denyTagging('NoOtherStacksResources', otherThanOwn(`aws:ResourceTag/${STACK_TAG}`)),
+      denyTagging('NoOtherStackTag', otherThanOwn(`aws:RequestTag/${STACK_TAG}`)),
       // A project resource without the tag predates it; an administrator's apply tags it, or any stack's role could claim it.
-      {
-        sid: 'NoClaimingProjectResources',
-        effect: 'Deny',
-        actions: tagging,
-        resources: ['*'],
-        condition: [
-          { test: 'Null', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: ['false'] },
-          { test: 'Null', variable: `aws:ResourceTag/${STACK_TAG}`, values: ['true'] },
-        ],
-      },
+      denyTagging('NoClaimingProjectResources', [present(`aws:ResourceTag/${PROJECT_TAG}`, true), present(`aws:ResourceTag/${STACK_TAG}`, false)]),
       { sid: 'KeepStackTag', effect: 'Deny', actions: untagging, resources: ['*'], condition: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [STACK_TAG] }] },
       { sid: 'NoUntagAll', effect: 'Deny', actions: ['ec2:DeleteTags'], resources: ['*'], condition: [{ test: 'Null', variable: 'aws:TagKeys', values: ['true'] }] },
     ];
