@@ -114,7 +114,7 @@ describe('npm run promote', () => {
     expect(run.stdout).toContain(`promote: orders-api ${NEW}: wave 2 of 2 switched (us-east-1)\n`);
     expect(run.stdout).toContain('Closing the release waits until that rollout is healthy');
     expect(await releasesOf(root)).toEqual({
-      releases: [{ ...inFlight(['us-west-2', 'us-east-1']), barriers: [{ wave: 2, checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), regions: { 'us-west-2': `Rollout orders-api Completed; all 3 pods run @${NEW}` } }] }],
+      releases: [{ ...inFlight(['us-west-2', 'us-east-1']), barriers: [{ wave: 2, digest: NEW, checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), regions: { 'us-west-2': `Rollout orders-api Completed; all 3 pods run @${NEW}` } }] }],
     });
     expect(await images(root)).toEqual({ 'us-east-1': `${REPOSITORY}@${NEW}`, 'us-west-2': `${REPOSITORY}@${NEW}` });
   });
@@ -237,5 +237,31 @@ describe('the release barrier in review', () => {
       `change.release-barrier-skipped apps/releases.yaml: releases[0].regions: release of orders-api ${NEW} switched wave 2 (us-east-1) without a barrier record; expected a barriers entry with wave 2 giving the healthy rollout in us-west-2, as npm run promote writes it`,
     ]);
     expect(report.classification).toMatchObject({ class: 'cab-required', rule: 'release-barrier-skipped' });
+  });
+
+  it('accepts the image change with which npm run promote finishes a release that switched every wave', async () => {
+    const root = await repo({ releases: [inFlight(['us-west-2', 'us-east-1'])], west: prometheus.healthy.url, east: prometheus.healthy.url });
+    commitAll(root);
+    expect((await promote(root, 'orders-api', NEW)).code).toBe(0);
+    const report = await judgeFromBase(root);
+    expect(report.findings.filter((finding) => finding.location.path === 'image')).toEqual([]);
+    expect(report.classification.reasons.map((reason) => reason.rule)).not.toContain('release-barrier-skipped');
+  });
+
+  it('flags an image digest edited in the app file by hand, which would switch every region at once, and makes the change CAB-required', async () => {
+    const root = await repo({});
+    commitAll(root);
+    await edit(root, 'apps/orders-api.ts', OLD, NEW);
+    const report = await judgeFromBase(root);
+    expect(blocking(report).map((finding) => `${finding.policy} ${finding.location.file}: ${finding.location.path}`)).toEqual(['change.release-barrier-skipped apps/orders-api.ts: image']);
+    expect(report.classification).toMatchObject({ class: 'cab-required', rule: 'release-barrier-skipped' });
+  });
+
+  it('leaves a barrier skipped on the base to the change that made it: a later change is judged by its own rules', async () => {
+    const root = await repo({ releases: [inFlight(['us-west-2', 'us-east-1'])] });
+    commitAll(root);
+    await put(root, 'docs/notes.md', 'Release notes.\n');
+    const report = await judgeFromBase(root);
+    expect(report.classification.reasons.map((reason) => reason.rule)).not.toContain('release-barrier-skipped');
   });
 });
