@@ -46,8 +46,11 @@ granting contains {"label": document.address, "location": tf.attribute_location(
 # is how one is written. A document counts as one only while its sole use is as the policy of
 # aws_iam_policy resources that are roles' boundaries and nothing else: a document also used as a
 # role policy, or a boundary policy also attached, listed or otherwise named, grants what it allows.
+# Only a document that would be reported is worth the search for its users, which walks every stack.
 boundary_documents contains document.address if {
 	some document in tf.data_sources("aws_iam_policy_document")
+	some statement in tf.document_statements(document.config)
+	broad(statement)
 	users := {item |
 		some item in stack_items(document.stack)
 		item.address != document.address
@@ -70,10 +73,15 @@ stack_items(stack) := {item |
 	item.stack == stack
 }
 
+# Kept apart from the role search so the walk of every stack runs once per policy, not once per role.
 boundary_only(policy) if {
+	used_as_boundary(policy)
+	not named_elsewhere(policy)
+}
+
+used_as_boundary(policy) if {
 	some role in tf.resources("aws_iam_role")
 	names_policy(object.get(role.config, "permissions_boundary", null), role.stack, policy)
-	not named_elsewhere(policy)
 }
 
 # Any mention outside a role's permissions_boundary may grant the policy (an attachment, managed_policy_arns,
@@ -118,6 +126,17 @@ names_policy(value, _, policy) if {
 }
 
 allows(statement) if lower(statement.effect) == "allow"
+
+broad(statement) if {
+	allows(statement)
+	some action in statement.actions
+	wildcard(action)
+}
+
+broad(statement) if {
+	allows(statement)
+	count(statement.not_actions) > 0
+}
 
 deny contains {
 	"message": sprintf("%s %s allows %s, expected named actions (no \"*\" or service wildcard on %s)", [grant.label, tf.statement_label(grant.statement), json.marshal(action), concat(", ", sort(data_services))]),
