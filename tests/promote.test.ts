@@ -260,7 +260,7 @@ describe('the release barrier in review', () => {
   it('leaves a barrier skipped on the base to the change that made it: a later change is judged by its own rules', async () => {
     const root = await repo({ releases: [inFlight(['us-west-2', 'us-east-1'])] });
     commitAll(root);
-    await put(root, 'docs/notes.md', 'Release notes.\n');
+    await put(root, 'notes.md', 'Release notes.\n');
     const report = await judgeFromBase(root);
     expect(report.classification.reasons.map((reason) => reason.rule)).not.toContain('release-barrier-skipped');
   });
