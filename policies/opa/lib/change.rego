@@ -35,11 +35,12 @@ waiver_target(t) := sprintf("%s %s", [t.file, t.path]) if t.path != ""
 else := t.file
 
 # The stricter of base and head, as for the weight shift; a base from before the setting had the default.
-max_waiver_days := min({head_max_waiver_days, object.get(input.base.model.global, ["changeControl", "maxWaiverDays"], 180)}) if lib.comparing
+max_waiver_days := min({waiver_days_of(input.model), waiver_days_of(input.base.model)}) if lib.comparing
 
-else := head_max_waiver_days
+else := waiver_days_of(input.model)
 
-head_max_waiver_days := object.get(input.model.global, ["changeControl", "maxWaiverDays"], 180)
+# The schema's default, for a model that predates the setting.
+waiver_days_of(model) := object.get(model.global, ["changeControl", "maxWaiverDays"], 180)
 
 changed_paths := [file.path | some file in input.change.files]
 
