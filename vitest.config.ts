@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{schemas,modules,policies,tests,scripts}/**/*.test.ts'],
+    include: ['{schemas,modules,policies,tests,scripts,console}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'console/.next/**'],
     pool: 'forks',
     setupFiles: ['tests/setup.ts'],
     testTimeout: 30_000,
