@@ -1,4 +1,5 @@
 export * from './app';
+export * from './change-request';
 export * from './checkov-skip';
 export * from './cluster-policy';
 export * from './cidr';
