@@ -9,7 +9,7 @@ import { addManifest } from './kubernetes-object';
 import { regionLabels } from './labels';
 import { MONITORING_NAMESPACE } from './monitoring';
 import { PROBE_JOB } from './probe-targets';
-import { errorRatio, p95LatencySeconds, REQUEST_DURATION, selector } from './service-metrics';
+import { errorRatio, p95LatencySeconds, requestRate, selector } from './service-metrics';
 
 export interface RegionDashboardProps {
   readonly model: Model;
@@ -95,7 +95,7 @@ function dashboard(model: Model, uid: string) {
     {
       title: 'request rate',
       unit: 'reqps',
-      queries: (region) => apps(region).map((app) => ({ expr: `sum(rate(${REQUEST_DURATION}_count${selector({ namespace: app.name })}[5m]))`, legend: app.name })),
+      queries: (region) => apps(region).map((app) => ({ expr: requestRate({ namespace: app.name }, '5m'), legend: app.name })),
     },
     {
       title: 'replication lag',

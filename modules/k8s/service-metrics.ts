@@ -27,6 +27,11 @@ export function errorRatio(matchers: Readonly<Record<string, string>>, window: s
   return `sum(rate(${REQUEST_DURATION}_count${failed}[${window}])) / sum(rate(${REQUEST_DURATION}_count${all}[${window}]))`;
 }
 
+/** Requests per second over `window`, all status codes. */
+export function requestRate(matchers: Readonly<Record<string, string>>, window: string): string {
+  return `sum(rate(${REQUEST_DURATION}_count${selector(matchers)}[${window}]))`;
+}
+
 /** 95th percentile request duration in seconds over `window`. NaN when there was no traffic. */
 export function p95LatencySeconds(matchers: Readonly<Record<string, string>>, window: string): string {
   return `histogram_quantile(0.95, sum by (le) (rate(${REQUEST_DURATION}_bucket${selector(matchers)}[${window}])))`;

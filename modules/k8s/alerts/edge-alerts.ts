@@ -38,14 +38,24 @@ function acceleratorUnhealthy(target: Region): AlertDefinition {
   };
 }
 
+/** Route 53's health check of `target` on the global record, as YACE exports it: 1 while healthy, 0 while not. */
+export function route53HealthCheck(model: Model, target: Region): { metric: string; matchers: Record<string, string> } {
+  return { metric: yaceMetric('AWS/Route53', 'HealthCheckStatus', 'Minimum'), matchers: { tag_Name: healthCheckName(model.global, target) } };
+}
+
+/** PromQL: 1 while Route 53 finds `target` healthy, 0 while not; no sample when YACE exports nothing for it. */
+export function route53HealthStatus(model: Model, target: Region): string {
+  const { metric, matchers } = route53HealthCheck(model, target);
+  return `min(${metric}${selector(matchers)})`;
+}
+
 function healthCheckFailing(model: Model, target: Region): AlertDefinition {
-  const metric = yaceMetric('AWS/Route53', 'HealthCheckStatus', 'Minimum');
-  const check = { tag_Name: healthCheckName(model.global, target) };
+  const { metric, matchers: check } = route53HealthCheck(model, target);
   const record = `${model.global.dns.record}.${model.global.dns.zone}`;
   return {
     name: 'Route53HealthCheckFailing',
     severity: 'critical',
-    expr: `min(${metric}${selector(check)}) < 1`,
+    expr: `${route53HealthStatus(model, target)} < 1`,
     forSeconds: EDGE_FOR_SECONDS,
     summary: `Route 53 finds ${target.id} unhealthy and answers ${record} without it`,
     description:

@@ -18,13 +18,19 @@ export function probeAlerts(model: Model, region: Region): AlertDefinition[] {
   return [...targets.map((target) => unreachable(region, target)), ...targets.map((target) => certificateExpiring(region, target))];
 }
 
-const probeSeries = (metric: string, target: ProbeTarget) => `${metric}${selector({ ...target.labels, job: PROBE_JOB })}`;
+/** One series the blackbox exporter writes for `target`, with every label it carries. */
+export const probeSeries = (metric: string, target: ProbeTarget) => `${metric}${selector({ ...target.labels, job: PROBE_JOB })}`;
 const probeSelector = (metric: string, target: ProbeTarget) => `${metric}${selector({ job: PROBE_JOB, host: target.host })}`;
+
+/** PromQL: 1 while the latest probe of `target` succeeded, 0 while it fails; no sample when nothing probes it. */
+export function probeSuccess(target: ProbeTarget): string {
+  return `max(${probeSelector('probe_success', target)})`;
+}
 
 function unreachable(region: Region, target: ProbeTarget): AlertDefinition {
   const common = {
     severity: 'critical' as const,
-    expr: `max(${probeSelector('probe_success', target)}) < 1`,
+    expr: `${probeSuccess(target)} < 1`,
     forSeconds: target.failForSeconds,
     test: { series: [{ series: probeSeries('probe_success', target), kind: 'gauge' as const, quiet: 1, fire: 0 }], windowSeconds: 0 },
   };
