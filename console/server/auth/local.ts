@@ -1,0 +1,16 @@
+import type { SessionUser } from './session';
+
+/**
+ * The fixed users of the local demo mode (`MR_CONSOLE_AUTH=local`). Anyone who reaches the console can pick
+ * any of them, which is why every page says it runs in local demo mode.
+ */
+export const DEMO_USERS = [
+  { login: 'alice', name: 'Alice (demo operator)', email: 'alice@example.com', role: 'operator' },
+  { login: 'bob', name: 'Bob (demo operator)', email: 'bob@example.com', role: 'operator' },
+  { login: 'vera', name: 'Vera (demo viewer)', email: 'vera@example.com', role: 'viewer' },
+  { login: 'carol', name: 'Carol (demo approver)', email: 'carol@example.com', role: 'approver' },
+] as const satisfies readonly SessionUser[];
+
+export function demoUser(login: string): SessionUser | undefined {
+  return DEMO_USERS.find((user) => user.login === login);
+}
