@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expectation, issueToLocated, type App, type Model, type Region } from '../../schemas';
+import type { App, Model, Region } from '../../schemas';
+import { instantQuery, type InstantSample as Sample } from './prometheus-api';
 
 /** One region's answer to "has the previous wave's rollout finished healthily on the new digest?". */
 export interface RegionVerdict {
@@ -46,7 +46,8 @@ async function checkRegion(region: Region, app: App, digest: string): Promise<Re
   let rollouts: Sample[];
   let pods: Sample[];
   try {
-    [rollouts, pods] = await Promise.all([instantQuery(url, rolloutQuery(app.name)), instantQuery(url, podsQuery(app.name))]);
+    const options = { timeoutMs: QUERY_TIMEOUT_MS };
+    [rollouts, pods] = await Promise.all([instantQuery(url, rolloutQuery(app.name), options), instantQuery(url, podsQuery(app.name), options)]);
   } catch (error) {
     return verdict(false, [(error as Error).message]);
   }
@@ -69,42 +70,4 @@ function podProblems(samples: Sample[], app: string, digest: string): string[] {
   const listed = stale.slice(0, LISTED).map((sample) => `${sample.metric.exported_pod ?? sample.metric.pod ?? 'unnamed pod'} (${sample.metric.image_spec ?? 'no image_spec label'})`);
   const more = stale.length > LISTED ? `, and ${stale.length - LISTED} more` : '';
   return [`${stale.length} of ${samples.length} pods do not run @${digest}: ${listed.join(', ')}${more}`];
-}
-
-type Sample = z.infer<typeof vectorAnswer>['data']['result'][number];
-
-/** The only answer the barrier reads: anything else from the URL (a proxy's HTML page, a different API) is no answer. */
-const vectorAnswer = z.object({
-  status: z.literal('success'),
-  data: z.object({
-    resultType: z.literal('vector'),
-    result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) })),
-  }),
-});
-
-async function instantQuery(base: string, promql: string): Promise<Sample[]> {
-  const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
-  url.searchParams.set('query', promql);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new Error(`Prometheus at ${base} is unreachable (${cause})`);
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  const answer = vectorAnswer.safeParse(body, { reportInput: true, error: expectation });
-  if (!response.ok || !answer.success) throw new Error(`Prometheus at ${base} did not answer ${promql}: HTTP ${response.status}, ${answerProblem(body, answer.error)}`);
-  return answer.data.data.result;
-}
-
-/** Prometheus' own error when it sent one, else what is wrong with the body, in one line. */
-function answerProblem(body: unknown, error: z.ZodError | undefined): string {
-  if (body === undefined) return 'the body is not JSON';
-  const reported = (body as { error?: unknown } | null)?.error;
-  if (typeof reported === 'string') return reported;
-  const issue = error?.issues[0];
-  if (!issue) return 'no error given';
-  const { path, message } = issueToLocated('', issue);
-  return `not an instant-vector answer (${path ? `${path}: ` : ''}${message})`;
 }

@@ -12,7 +12,17 @@ const run = promisify(execFile);
 export interface PrometheusServer {
   /** Base URL, as a region's `observability.prometheusUrl` names it. */
   url: string;
+  /** Suspends the process: connections are still accepted by the kernel but never answered, like a Prometheus that hangs. */
+  freeze(): void;
   stop(): Promise<void>;
+}
+
+/** One metric family of an OpenMetrics exposition: its series, each with samples in time order. */
+export interface MetricFamily {
+  name: string;
+  type: 'gauge' | 'counter' | 'histogram';
+  /** `series` is the sample name and labels (`x_bucket{le="0.1"}`); each sample is `[unix seconds, value]`. */
+  series: Array<{ series: string; samples: ReadonlyArray<readonly [number, number]> }>;
 }
 
 /**
@@ -20,15 +30,35 @@ export interface PrometheusServer {
  * (`rollout_info{namespace="a",name="a",phase="Completed"} 1`). Each is backfilled with promtool every
  * 30 s from 2 minutes before now to 15 minutes after: an instant query at any moment of a test run finds
  * the newest sample within the default 5-minute lookback, and samples after the query time are ignored.
- * Blocks overlapping the (empty) head need no flag since Prometheus 2.39 always merges overlapping blocks.
  */
 export async function startPrometheus(series: readonly string[]): Promise<PrometheusServer> {
+  const now = Math.floor(Date.now() / 1000);
+  const timestamps = Array.from({ length: 35 }, (_, i) => now - 120 + i * 30);
+  const nameOf = (line: string) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? '';
+  const families = new Map<string, MetricFamily>();
+  for (const line of series) {
+    const name = nameOf(line);
+    const family = families.get(name) ?? { name, type: 'gauge' as const, series: [] };
+    families.set(name, family);
+    const split = line.lastIndexOf(' ');
+    const value = Number(line.slice(split + 1));
+    family.series.push({ series: line.slice(0, split), samples: timestamps.map((timestamp) => [timestamp, value] as const) });
+  }
+  return startBackfilledPrometheus([...families.values()]);
+}
+
+/**
+ * A real Prometheus holding exactly `families`, written as OpenMetrics and turned into TSDB blocks by
+ * promtool before Prometheus starts; nothing is scraped, so the backfilled samples are the whole truth
+ * the caller controls. Blocks overlapping the (empty) head need no flag since Prometheus 2.39 always
+ * merges overlapping blocks, and blocks reaching past now are read like any other.
+ */
+export async function startBackfilledPrometheus(families: readonly MetricFamily[]): Promise<PrometheusServer> {
   const [prometheus, promtool] = [tool('prometheus'), tool('promtool')];
   const dir = await mkdtemp(path.join(tmpdir(), 'prometheus-'));
   try {
-    await writeFile(path.join(dir, 'fixture.om'), openMetrics(series, Math.floor(Date.now() / 1000)));
+    await writeFile(path.join(dir, 'fixture.om'), openMetricsText(families));
     await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', 'fixture.om', 'data'], { cwd: dir });
-    // Nothing to scrape: the backfilled samples are the whole truth the test controls.
     await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
     const port = await freePort();
     const child = spawn(prometheus, [`--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, `--config.file=${path.join(dir, 'prometheus.yml')}`], {
@@ -38,6 +68,9 @@ export async function startPrometheus(series: readonly string[]): Promise<Promet
     await waitUntilReady(child, url);
     return {
       url,
+      freeze() {
+        child.kill('SIGSTOP');
+      },
       async stop() {
         await stopProcess(child);
         await rm(dir, { recursive: true, force: true });
@@ -60,16 +93,13 @@ function tool(name: 'prometheus' | 'promtool'): string {
   return resolved.path;
 }
 
-function openMetrics(series: readonly string[], now: number): string {
-  const timestamps = Array.from({ length: 35 }, (_, i) => now - 120 + i * 30);
-  const nameOf = (line: string) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? '';
-  // OpenMetrics wants each family's samples together and each series' samples in time order.
-  const sorted = [...series].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+/** OpenMetrics wants each family's samples together and each series' samples in time order; the caller keeps both. */
+function openMetricsText(families: readonly MetricFamily[]): string {
   const lines: string[] = [];
-  sorted.forEach((line, index) => {
-    if (index === 0 || nameOf(sorted[index - 1]!) !== nameOf(line)) lines.push(`# TYPE ${nameOf(line)} gauge`);
-    for (const timestamp of timestamps) lines.push(`${line} ${timestamp}`);
-  });
+  for (const family of families) {
+    lines.push(`# TYPE ${family.name} ${family.type}`);
+    for (const { series, samples } of family.series) for (const [timestamp, value] of samples) lines.push(`${series} ${value} ${timestamp}`);
+  }
   return `${lines.join('\n')}\n# EOF\n`;
 }
 
@@ -102,6 +132,8 @@ async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // A frozen process holds SIGTERM until it runs again.
+  child.kill('SIGCONT');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
