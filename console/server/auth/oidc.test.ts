@@ -25,11 +25,12 @@ describe('OIDC claims to a console role', () => {
     });
   });
 
-  it('reads a single-string groups claim and a nested one (Keycloak realm roles)', () => {
+  it('reads a single-string groups claim, a nested one (Keycloak realm roles) and one named by a URI', () => {
     expect(groupsOf({ groups: 'cab' }, 'groups')).toEqual(['cab']);
     expect(groupsOf({ realm_access: { roles: ['eng', 42, 'cab'] } }, 'realm_access.roles')).toEqual(['eng', 'cab']);
     expect(groupsOf({ realm_access: 'eng' }, 'realm_access.roles')).toBeUndefined();
     expect(groupsOf({}, '__proto__')).toBeUndefined();
+    expect(groupsOf({ 'https://example.com/groups': ['cab'] }, 'https://example.com/groups')).toEqual(['cab']);
   });
 
   it('refuses a user whose provider sends no groups claim at all, naming the claim', () => {

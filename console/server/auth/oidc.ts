@@ -8,7 +8,9 @@ const groupName = z.string().regex(/^[^\p{Cc}\p{Cf}]{1,256}$/u, { error: 'a grou
 
 /** `MR_CONSOLE_ROLE_GROUPS`: which groups grant which role, e.g. {"viewer":["eng"],"operator":["sre-oncall"],"approver":["cab"]}. */
 export const roleGroupsSchema = z
-  .partialRecord(roleSchema, z.array(groupName).max(100, { error: 'at most 100 groups per role' }))
+  .partialRecord(roleSchema, z.array(groupName, { error: 'a list of group names' }).max(100, { error: 'at most 100 groups per role' }), {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `an object whose keys are roles (${ROLES.join(', ')})` : undefined),
+  })
   .refine((mapping) => Object.values(mapping).some((groups) => groups.length > 0), { error: 'at least one group for some role' });
 export type RoleGroups = z.output<typeof roleGroupsSchema>;
 
@@ -32,10 +34,13 @@ export function roleForGroups(groups: readonly string[], roleGroups: RoleGroups)
   return highestRole(ROLES.filter((role) => roleGroups[role]?.some((group) => groups.includes(group))));
 }
 
-/** The groups a claim holds: an array of strings, or one string; anything else holds none. */
+/**
+ * The groups a claim holds: an array of strings, or one string; anything else holds none. A claim named with
+ * dots is looked up whole first (URI-named claims like `https://example.com/groups`), then as a path.
+ */
 export function groupsOf(claims: Record<string, unknown>, claim: string): string[] | undefined {
   let value: unknown = claims;
-  for (const key of claim.split('.')) {
+  for (const key of Object.hasOwn(claims, claim) ? [claim] : claim.split('.')) {
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
