@@ -110,7 +110,7 @@ export async function writeOutputs(root: string, outputs: RepoFiles): Promise<Wr
  * Replaces one file with the guarantees of the tree swap: the content goes to a sibling `<name>.tmp-…`
  * (git-ignored), is synced to disk and renamed over the target, so a crash leaves the old content or the new.
  */
-async function replaceFile(target: string, content: string): Promise<void> {
+export async function replaceFile(target: string, content: string): Promise<void> {
   const staging = `${target}.tmp-${stagingSuffix()}`;
   try {
     const handle = await open(staging, 'w');

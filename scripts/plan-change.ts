@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { synthOutputs } from '../modules/outputs';
 import { baseRefOf, RevisionError } from '../policies/engine/change';
+import { changePlan } from '../policies/engine/change-plan';
 import { blocking, loadPolicyEngine, PolicyBundleError } from '../policies/engine/engine';
 import type { RegionHealth } from '../policies/engine/input';
 import { judgeWorkingTree } from '../policies/engine/judge';
@@ -52,20 +53,11 @@ if (loaded.errors || waivers.errors.length) {
 try {
   const engine = await loadPolicyEngine(root);
   const head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
-  const { report, base, change } = await judgeWorkingTree(engine, root, head, { ...(baseRef ? { base: baseRef } : {}), now, health, evaluateBase: true });
-  const output = render(
-    {
-      title: base ? `Change plan: ${base.revision.ref} (${base.revision.commit.slice(0, 12)}) → working tree` : 'Policy report: working tree',
-      head: { model: loaded.model, report },
-      ...(base?.report ? { base: { model: base.revision.model, report: base.report, label: base.revision.ref } } : {}),
-      ...(change ? { change } : {}),
-      policies: engine.policies,
-    },
-    format,
-  );
+  const judgement = await judgeWorkingTree(engine, root, head, { ...(baseRef ? { base: baseRef } : {}), now, health, evaluateBase: true });
+  const output = render(changePlan(engine, loaded.model, judgement, 'working tree'), format);
   if (values.out) await writeFile(values.out, output);
   else process.stdout.write(output);
-  process.exit(blocking(report).length ? 1 : 0);
+  process.exit(blocking(judgement.report).length ? 1 : 0);
 } catch (error) {
   if (error instanceof PolicyBundleError || error instanceof RevisionError) {
     console.error(`plan-change: ${error.message}`);

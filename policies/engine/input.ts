@@ -79,8 +79,22 @@ export function kubernetesManifests(files: FileTree): Array<{ region: string; fi
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/**
+ * Parsed trees by identity: a judgement parses the head's tree for the change summary and for the input, and
+ * a base revision kept across judgements is parsed once. A FileTree is never modified once built.
+ */
+const parsedTrees = new WeakMap<FileTree, Pick<PolicyInput, 'terraform' | 'manifests'>>();
+
 /** The generated tree parsed: Terraform JSON per stack, manifests per region. */
 export function generatedDocuments(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
+  const known = parsedTrees.get(files);
+  if (known) return known;
+  const parsed = parseGenerated(files);
+  parsedTrees.set(files, parsed);
+  return parsed;
+}
+
+function parseGenerated(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
   const terraform: PolicyInput['terraform'] = Object.fromEntries(terraformStacks(files).map(({ name, file, config }) => [name, { file, config }]));
   const manifests: PolicyInput['manifests'] = {};
   for (const { region, file, text } of kubernetesManifests(files)) (manifests[region] ??= []).push({ file, object: parseYaml(text) });

@@ -18,6 +18,11 @@ export interface WorkingTree {
 export interface JudgeOptions {
   /** Git ref of the pull request's base; without it, change-aware rules see no change. */
   base?: string;
+  /**
+   * The revision `base` names, already loaded: a caller judging many changes on one base (the console) loads
+   * it once per commit instead of once per judgement.
+   */
+  baseRevision?: Revision;
   now?: Date;
   health?: Record<string, RegionHealth>;
   /** Also evaluate the base on its own, for before/after figures. */
@@ -38,7 +43,7 @@ export async function judgeWorkingTree(engine: PolicyEngine, root: string, head:
   const paths = await repositoryPaths(root, head.files.keys());
   const common = { repositoryPaths: paths, ...(options.now ? { now: options.now } : {}), ...(options.health ? { health: options.health } : {}) };
   if (!options.base) return { report: await withPositions(root, engine.evaluate(policyInput({ ...head, ...common }))) };
-  const revision = await loadRevision(root, options.base);
+  const revision = options.baseRevision ?? (await loadRevision(root, options.base));
   const change = summarizeChange(await changedFiles(root, revision.commit), revision.files, head.files);
   const report = await withPositions(root, engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change })));
   const baseReport = options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined;
