@@ -47,6 +47,14 @@ describe('local demo sign-in', () => {
     expect(fromElsewhere.headers.getSetCookie()).toEqual([]);
     const crossSite = await localSignIn(signInForm({ user: 'alice' }, { 'sec-fetch-site': 'cross-site' }), local, now);
     expect(crossSite.status).toBe(403);
+    const sibling = await localSignIn(signInForm({ user: 'alice' }, { 'sec-fetch-site': 'same-site' }), local, now);
+    expect(sibling.status).toBe(403);
+  });
+
+  it("accepts the console's own form, whose Origin the no-referrer policy turns into null", async () => {
+    const response = await localSignIn(signInForm({ user: 'carol' }, { origin: 'null', 'sec-fetch-site': 'same-origin' }), local, now);
+    expect(response.status).toBe(303);
+    expect(sessionFromCookieHeader(cookiesOf(response), local, now)?.user.role).toBe('approver');
   });
 
   it('refuses a body far larger than a sign-in form, reading no further than its limit', async () => {

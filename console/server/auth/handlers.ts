@@ -30,13 +30,14 @@ function secureCookies(request: Request, auth: AuthSettings): boolean {
 }
 
 /**
- * A form post from another site must not sign anyone in or out (login CSRF): browsers say where a request
- * comes from in Sec-Fetch-Site and Origin.
+ * A form post from another site must not sign anyone in or out (login CSRF). Browsers say where a request
+ * comes from in Sec-Fetch-Site; Origin is the fallback, and is "null" under the console's no-referrer policy.
  */
 function crossSite(request: Request): boolean {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const site = request.headers.get('sec-fetch-site');
+  if (site) return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.get('origin');
-  if (!origin) return false;
+  if (!origin || origin === 'null') return false;
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   try {
     return new URL(origin).host !== host;

@@ -10,7 +10,9 @@
  * | `/api/auth/sign-out`        | POST   | both  | clears the session; 303 to `/sign-in?error=signed-out`                         |
  *
  * Every failure comes back as a 303 to `/sign-in?error=<SignInError>`; the page shows `SIGN_IN_ERRORS[error]`.
- * Which mode runs, and whether the demo banner shows, is `session.me` (tRPC) or `authMode()` on the server.
+ * Which mode runs, and whether the demo banner shows, is `session.me` (tRPC), or `authSettings().mode` from
+ * `server/services.ts` on the server. A server component reads the signed-in user with
+ * `sessionFromCookieHeader((await headers()).get('cookie'), authSettings())`.
  * The session is a signed (HMAC-SHA256), HttpOnly, SameSite=Lax cookie that expires after `SESSION_TTL_SECONDS`.
  */
 import type { OidcSettings } from './oidc';

@@ -9,7 +9,8 @@ const groupName = z.string().regex(/^[^\p{Cc}\p{Cf}]{1,256}$/u, { error: 'a grou
 /** `MR_CONSOLE_ROLE_GROUPS`: which groups grant which role, e.g. {"viewer":["eng"],"operator":["sre-oncall"],"approver":["cab"]}. */
 export const roleGroupsSchema = z
   .partialRecord(roleSchema, z.array(groupName, { error: 'a list of group names' }).max(100, { error: 'at most 100 groups per role' }), {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `an object whose keys are roles (${ROLES.join(', ')})` : undefined),
+    // Zod reports the keys of an enum-keyed record outside the enum as unrecognized_keys, a code its record issue type omits.
+    error: (issue) => ((issue.code as string) === 'unrecognized_keys' ? `an object whose keys are roles (${ROLES.join(', ')})` : undefined),
   })
   .refine((mapping) => Object.values(mapping).some((groups) => groups.length > 0), { error: 'at least one group for some role' });
 export type RoleGroups = z.output<typeof roleGroupsSchema>;

@@ -22,3 +22,8 @@ export function highestRole(roles: Iterable<Role>): Role | undefined {
   for (const role of roles) if (highest === undefined || !hasRole(highest, role)) highest = role;
   return highest;
 }
+
+/** Why someone holding `held` may not do what needs `needed`: the FORBIDDEN message, and the UI's disabled-control hint. */
+export function roleRefusal(needed: Role, who: { login: string; role: Role }): string {
+  return `This needs the ${needed} role (${ROLE_GRANTS[needed]}); ${who.login} is signed in as ${who.role}.`;
+}
