@@ -51,10 +51,12 @@ export async function startPrometheus(series: readonly string[]): Promise<Promet
  * A real Prometheus holding exactly `families`, written as OpenMetrics and turned into TSDB blocks by
  * promtool before Prometheus starts; nothing is scraped, so the backfilled samples are the whole truth
  * the caller controls. Blocks overlapping the (empty) head need no flag since Prometheus 2.39 always
- * merges overlapping blocks, and blocks reaching past now are read like any other.
+ * merges overlapping blocks, and blocks reaching past now are read like any other. `toolsRoot` is the
+ * checkout whose `.tools/bin` holds both (this one unless given: a bundled script cannot find it from its own path).
  */
-export async function startBackfilledPrometheus(families: readonly MetricFamily[]): Promise<PrometheusServer> {
-  const [prometheus, promtool] = [tool('prometheus'), tool('promtool')];
+export async function startBackfilledPrometheus(families: readonly MetricFamily[], options: { toolsRoot?: string } = {}): Promise<PrometheusServer> {
+  const root = options.toolsRoot ?? REPO_ROOT;
+  const [prometheus, promtool] = [tool(root, 'prometheus'), tool(root, 'promtool')];
   const dir = await mkdtemp(path.join(tmpdir(), 'prometheus-'));
   try {
     await writeFile(path.join(dir, 'fixture.om'), openMetricsText(families));
@@ -87,8 +89,8 @@ export async function unreachableUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`;
 }
 
-function tool(name: 'prometheus' | 'promtool'): string {
-  const resolved = resolveTool(REPO_ROOT, name);
+function tool(root: string, name: 'prometheus' | 'promtool'): string {
+  const resolved = resolveTool(root, name);
   if (!resolved.ok) throw new Error(`${name}: ${resolved.message}`);
   return resolved.path;
 }
