@@ -54,6 +54,11 @@ export interface Forge {
   readonly repo: ForgeRepo;
   /** The URL `git fetch` reads the repository from (credentials never included in messages). */
   readonly fetchUrl: string;
+  /**
+   * Extra environment for `git fetch <fetchUrl>` when the repository needs credentials (passed as GIT_CONFIG_*
+   * variables so they appear in neither arguments nor messages); absent when fetchUrl is readable without.
+   */
+  gitEnv?(): Record<string, string>;
   defaultBranch(): Promise<{ name: string; sha: string }>;
   /**
    * Publishes `commit`, which exists in the local repository `repoDir` and whose only parent is `baseSha`
