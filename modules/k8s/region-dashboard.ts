@@ -23,6 +23,8 @@ export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 const MAX_UID_LENGTH = 40;
 const UID_SUFFIX = '-regions';
 const GRID_COLUMNS = 24;
+/** The window of the service panels (error ratio, p95 latency, request rate); the console's overview reads the same. */
+export const SERVICE_PANEL_WINDOW = '5m';
 const PANEL_HEIGHT = 8;
 
 /** The Grafana datasource uid of a region's Prometheus (`observability.prometheusUrl`); Grafana's bootstrap provisions one per region. */
@@ -85,17 +87,17 @@ function dashboard(model: Model, uid: string) {
       title: 'error ratio',
       unit: 'percentunit',
       queries: (region) =>
-        apps(region).map((app) => ({ expr: errorRatio({ namespace: app.name }, '5m'), legend: app.name, threshold: tidy((ERROR_RATE_SLO_MULTIPLE * app.slo.errorRatePercent) / 100) })),
+        apps(region).map((app) => ({ expr: errorRatio({ namespace: app.name }, SERVICE_PANEL_WINDOW), legend: app.name, threshold: tidy((ERROR_RATE_SLO_MULTIPLE * app.slo.errorRatePercent) / 100) })),
     },
     {
       title: 'p95 latency',
       unit: 's',
-      queries: (region) => apps(region).map((app) => ({ expr: p95LatencySeconds({ namespace: app.name }, '5m'), legend: app.name, threshold: app.slo.p95LatencyMs / 1000 })),
+      queries: (region) => apps(region).map((app) => ({ expr: p95LatencySeconds({ namespace: app.name }, SERVICE_PANEL_WINDOW), legend: app.name, threshold: app.slo.p95LatencyMs / 1000 })),
     },
     {
       title: 'request rate',
       unit: 'reqps',
-      queries: (region) => apps(region).map((app) => ({ expr: requestRate({ namespace: app.name }, '5m'), legend: app.name })),
+      queries: (region) => apps(region).map((app) => ({ expr: requestRate({ namespace: app.name }, SERVICE_PANEL_WINDOW), legend: app.name })),
     },
     {
       title: 'replication lag',

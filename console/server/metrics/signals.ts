@@ -4,10 +4,8 @@ import { route53HealthStatus } from '../../../modules/k8s/alerts/edge-alerts';
 import { probeSuccess } from '../../../modules/k8s/alerts/probe-alerts';
 import { lagSeconds, lagSignals } from '../../../modules/k8s/alerts/replication-alerts';
 import { probeTargets } from '../../../modules/k8s/probe-targets';
+import { SERVICE_PANEL_WINDOW } from '../../../modules/k8s/region-dashboard';
 import { errorRatio, p95LatencySeconds, requestRate } from '../../../modules/k8s/service-metrics';
-
-/** The window of the region dashboard's service panels and of the regional error-rate alert. */
-export const SERVICE_WINDOW = '5m';
 
 /**
  * What the console asks one region's Prometheus, built by the same functions as the alerts and the
@@ -30,7 +28,7 @@ export function regionQueries(model: Model, region: Region): RegionQueries {
   const matchers = { namespace: apps.length === 1 ? apps[0]!.name : `~${apps.map((app) => literalPattern(app.name)).join('|')}` };
   return {
     ...(apps.length
-      ? { service: { p95Seconds: p95LatencySeconds(matchers, SERVICE_WINDOW), errorRatio: errorRatio(matchers, SERVICE_WINDOW), requestsPerSecond: requestRate(matchers, SERVICE_WINDOW) } }
+      ? { service: { p95Seconds: p95LatencySeconds(matchers, SERVICE_PANEL_WINDOW), errorRatio: errorRatio(matchers, SERVICE_PANEL_WINDOW), requestsPerSecond: requestRate(matchers, SERVICE_PANEL_WINDOW) } }
       : {}),
     lag: lagSignals(model, region).map((signal) => ({ dataSet: signal.dataSet, promql: lagSeconds(signal) })),
     route53: model.regions.map((target) => ({ region: target.id, promql: route53HealthStatus(model, target) })),
