@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { contentSecurityPolicy } from './lib/csp';
-import { grafanaOrigin } from './lib/grafana';
+import { GRAFANA_URL_ENV, grafanaOrigin } from './lib/grafana';
 
 // A fresh nonce for every page: Next.js reads it from the request's Content-Security-Policy header and puts
 // it on its own scripts; the root layout hands it to Emotion through `x-nonce`.
@@ -10,7 +10,7 @@ export function proxy(request: NextRequest) {
     nonce,
     development: process.env.NODE_ENV === 'development',
     https: request.nextUrl.protocol === 'https:',
-    frameOrigin: grafanaOrigin(),
+    frameOrigin: grafanaOrigin(process.env[GRAFANA_URL_ENV]),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);

@@ -1,21 +1,23 @@
-import { connection } from 'next/server';
-import Typography from '@mui/material/Typography';
-import { loadModel } from '../../schemas';
+import Alert from '@mui/material/Alert';
+import { LiveOverview } from '../components/overview/live-overview';
+import { grafanaPanelUrl } from '../lib/grafana';
+import { signedIn } from '../lib/server';
 
-export default async function Overview() {
-  await connection();
-  const root = process.env.MR_REPO_ROOT;
-  if (!root) throw new Error('MR_REPO_ROOT is not set: start the console with `npm run console`');
-  const loaded = await loadModel(root);
-  if (loaded.errors) return <pre>{loaded.errors.length} errors</pre>;
+export const metadata = { title: 'Overview' };
+
+export default async function OverviewPage() {
+  const { caller } = await signedIn('/');
+  const [overview, me] = await Promise.all([caller.regions.overview(), caller.session.me()]);
+  const grafanaUrl = me.grafanaUrl;
+  const grafana = grafanaUrl ? Object.fromEntries(overview.regions.map(({ region }) => [region, grafanaPanelUrl(grafanaUrl, region)])) : {};
   return (
-    <main>
-      <Typography variant="h1">Regions</Typography>
-      <ul>
-        {loaded.model.regions.map((region) => (
-          <li key={region.id}>{region.id}</li>
-        ))}
-      </ul>
-    </main>
+    <>
+      {overview.modelError && (
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          The inputs at commit {overview.commit.slice(0, 7)} do not load, so configured values may be stale: {overview.modelError}
+        </Alert>
+      )}
+      <LiveOverview initial={overview} grafana={grafana} />
+    </>
   );
 }

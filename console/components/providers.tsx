@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { AppRouterCacheProvider } from '@mui/material-nextjs/v16-appRouter';
 import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
+import { TRPCReactProvider } from '../lib/trpc';
 import { theme } from './theme';
 
 export function Providers({ nonce, children }: { nonce: string | undefined; children: ReactNode }) {
@@ -10,7 +11,7 @@ export function Providers({ nonce, children }: { nonce: string | undefined; chil
     <AppRouterCacheProvider options={{ key: 'mui', nonce }}>
       <ThemeProvider theme={theme}>
         <CssBaseline enableColorScheme />
-        {children}
+        <TRPCReactProvider>{children}</TRPCReactProvider>
       </ThemeProvider>
     </AppRouterCacheProvider>
   );

@@ -1,28 +1,21 @@
 /**
- * Grafana panels are embedded when `MR_CONSOLE_GRAFANA_URL` names a panel URL (Grafana's "d-solo" embed
- * link). `{region}` in it is replaced by the region id, so one dashboard variable serves every region.
+ * Grafana panels are embedded when `MR_CONSOLE_GRAFANA_URL` holds a panel embed URL (Grafana's "d-solo" link);
+ * `{region}` in it stands for the region id, so one dashboard variable serves every region. The server
+ * configuration reads and validates the variable; the Content-Security-Policy needs only its origin.
  */
 export const GRAFANA_URL_ENV = 'MR_CONSOLE_GRAFANA_URL';
 
-function configured(): URL | undefined {
-  const raw = process.env[GRAFANA_URL_ENV];
-  if (!raw) return undefined;
-  let url: URL;
+export function grafanaPanelUrl(template: string, region: string): string {
+  return template.replaceAll('{region}', encodeURIComponent(region));
+}
+
+/** The origin pages may frame; undefined when no URL is configured or it is not an http(s) URL. */
+export function grafanaOrigin(template: string | undefined): string | undefined {
+  if (!template) return undefined;
   try {
-    url = new URL(raw.replaceAll('{region}', 'region'));
+    const url = new URL(grafanaPanelUrl(template, 'region'));
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
   } catch {
-    throw new Error(`${GRAFANA_URL_ENV} is not a URL: set it to a Grafana panel embed link, or unset it`);
+    return undefined;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${GRAFANA_URL_ENV} must be an http(s) URL`);
-  return url;
-}
-
-export function grafanaOrigin(): string | undefined {
-  return configured()?.origin;
-}
-
-export function grafanaPanelUrl(region: string): string | undefined {
-  const raw = process.env[GRAFANA_URL_ENV];
-  if (!raw || !configured()) return undefined;
-  return raw.replaceAll('{region}', encodeURIComponent(region));
 }
