@@ -1,4 +1,5 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { ChangeRequestError } from '../changes';
 import { ForgeError, type ForgeErrorCode } from '../forges/forge';
 
 const FORGE_CODES: Record<ForgeErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -26,9 +27,13 @@ function forgeMessage(error: ForgeError): string {
   }
 }
 
-/** What a procedure reports for a failure of a service: forge failures by kind, anything else as an internal error. */
+/**
+ * What a procedure reports for a failure of a service: a change request the service cannot build as asked is
+ * the caller's to fix, forge failures go by kind, anything else is an internal error.
+ */
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
+  if (error instanceof ChangeRequestError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof ForgeError) return new TRPCError({ code: FORGE_CODES[error.code], message: forgeMessage(error), cause: error });
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: error instanceof Error ? error.message : String(error), cause: error });
 }

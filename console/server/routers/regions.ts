@@ -1,21 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { intRange, slug } from '../../../schemas';
-import type { MetricsService, Overview } from '../metrics';
+import { slug } from '../../../schemas';
+import { historyRangeSchema, type MetricsService, type Overview } from '../metrics';
 import { router, viewerProcedure } from '../trpc';
 import { toTRPCError } from './errors';
 
-/** Prometheus refuses a range query of more than 11,000 points per series. */
-const MAX_POINTS = 11_000;
-
-export const historyInputSchema = z
-  .strictObject({
-    region: slug,
-    /** How far back, up to a week. */
-    minutes: intRange(5, 7 * 24 * 60).default(60),
-    stepSeconds: intRange(5, 3600).default(60),
-  })
-  .refine((range) => (range.minutes * 60) / range.stepSeconds <= MAX_POINTS, { error: `at most ${MAX_POINTS} points: a longer step for a longer range`, path: ['stepSeconds'] });
+/** `range` is the metrics service's own schema: up to a week back, at most 11,000 points. */
+export const historyInputSchema = z.strictObject({ region: slug, range: historyRangeSchema });
 
 /**
  * The overview now, then every refreshed one until the client goes away. A slow client gets the latest
@@ -56,7 +47,7 @@ export const regionsRouter = router({
       throw new TRPCError({ code: 'NOT_FOUND', message: `No region ${input.region}; the model has ${regions.map((region) => region.region).join(', ')}.` });
     }
     try {
-      return await ctx.services.metrics.history(input.region, { minutes: input.minutes, stepSeconds: input.stepSeconds });
+      return await ctx.services.metrics.history(input.region, input.range);
     } catch (error) {
       throw toTRPCError(error);
     }

@@ -1,0 +1,8 @@
+import { oidcLogin } from '../../../../../server/auth/handlers';
+import { authSettings } from '../../../../../server/services';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request): Promise<Response> {
+  return oidcLogin(request, authSettings());
+}
