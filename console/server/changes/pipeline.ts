@@ -1,0 +1,101 @@
+import { writeOutputs } from '../../../modules/generated-dir';
+import { synthOutputs } from '../../../modules/outputs';
+import { changePlan } from '../../../policies/engine/change-plan';
+import { blocking, type Finding } from '../../../policies/engine/engine';
+import type { RegionHealth } from '../../../policies/engine/input';
+import { judgeWorkingTree, type Judgement, type WorkingTree } from '../../../policies/engine/judge';
+import { render } from '../../../policies/engine/report-format';
+import { loadModel, loadWaivers, type Model } from '../../../schemas';
+import { applyInputEdits } from './apply-edits';
+import { EditRefused } from './edit-refused';
+import { git } from './git';
+import { consoleFinding, type IntentPlan } from './intents';
+import type { PreviewFile } from './types';
+import { sha256, type Base } from './workspace';
+
+export interface Built {
+  files: PreviewFile[];
+  findings: Finding[];
+  blocking: Finding[];
+  judgement: Judgement;
+  /** The model the change leads to; the base's when the change was refused before it could load. */
+  model: Model;
+  markdown: string;
+  inputHash: string;
+}
+
+/**
+ * One change, built in the base's clean worktree: edit the inputs → load → synth → write outputs → judge
+ * against the base → stage everything and diff it. Leaves the change staged, so a submit commits exactly
+ * what was judged. A change refused before the policies can judge it (an edit the console cannot make,
+ * inputs that no longer load) is shown with the base judged as it stands, and its refusals block it.
+ */
+export async function build(base: Base, worktree: string, plan: IntentPlan, options: { headLabel: string; now: Date; health: Record<string, RegionHealth> }): Promise<Built> {
+  const refusals = [...plan.refusals];
+  let edited = new Map<string, string>();
+  if (!refusals.length) {
+    try {
+      edited = await applyInputEdits(worktree, plan.edits);
+    } catch (error) {
+      if (!(error instanceof EditRefused)) throw error;
+      const { problem } = error;
+      refusals.push(consoleFinding('console.edit-refused', problem.message, problem.file, problem.path, `Edit ${problem.file} by hand in a pull request; the console only replaces literal values.`, problem));
+    }
+  }
+  const inputHash = hashInputs(edited);
+  let head: WorkingTree | undefined;
+  if (!refusals.length) {
+    const [loaded, waivers] = await Promise.all([loadModel(worktree), loadWaivers(worktree)]);
+    const errors = [...(loaded.errors ?? []), ...waivers.errors];
+    for (const error of errors) refusals.push(consoleFinding('console.input-invalid', error.message, error.file, error.path, 'Change the request so the inputs stay valid; the loader error says what it expects.', error));
+    if (loaded.model && !errors.length) head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
+  }
+  if (head) await writeOutputs(worktree, head.files);
+
+  // What the operator asked for stays visible in the diff even when it does not load.
+  const files = await stagedDiff(worktree);
+  const judged = head ?? (await unchanged(base, worktree));
+  const judgement = await judgeWorkingTree(base.engine, worktree, judged, { base: base.sha, baseRevision: base.revision, now: options.now, health: options.health, evaluateBase: true });
+  const markdown = render(changePlan(base.engine, judged.model, judgement, options.headLabel), 'markdown');
+  return {
+    files,
+    findings: [...judgement.report.findings, ...refusals],
+    blocking: [...blocking(judgement.report), ...refusals],
+    judgement,
+    model: judged.model,
+    markdown,
+    inputHash,
+  };
+}
+
+/** The base as committed, for judging when the change itself cannot be: the worktree is reset to it first. */
+async function unchanged(base: Base, worktree: string): Promise<WorkingTree> {
+  await git(['checkout', '--quiet', '--force', '--detach', base.sha], { cwd: worktree });
+  await git(['clean', '-q', '-f', '-d', '-x'], { cwd: worktree });
+  const { model, sources, waivers, files } = base.revision;
+  return { model, sources, waivers, files };
+}
+
+/** sha-256 over each edited input's path and content, in path order. */
+function hashInputs(edited: ReadonlyMap<string, string>): string {
+  return sha256([...edited].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, content]) => `${file}\0${content}\0`).join(''));
+}
+
+/** Stages the worktree and returns each changed file's diff against the base, inputs first, then generated/. */
+async function stagedDiff(worktree: string): Promise<PreviewFile[]> {
+  await git(['add', '--all'], { cwd: worktree });
+  const [names, patch] = await Promise.all([
+    git(['diff', '--cached', '--no-renames', '--name-status', '-z'], { cwd: worktree }),
+    git(['diff', '--cached', '--no-renames', '--no-color', '--no-ext-diff'], { cwd: worktree }),
+  ]);
+  const parts = names.split('\0').filter(Boolean);
+  // Both listings come from one index in git's path order, so the n-th patch is the n-th name.
+  const patches = patch.split(/^(?=diff --git )/m).filter((chunk) => chunk.startsWith('diff --git '));
+  const files: PreviewFile[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i]!.startsWith('A') ? 'added' : parts[i]!.startsWith('D') ? 'deleted' : 'modified';
+    files.push({ path: parts[i + 1]!, status, diff: patches[i / 2] ?? '' });
+  }
+  const generated = (file: PreviewFile) => (file.path.startsWith('generated/') ? 1 : 0);
+  return files.sort((a, b) => generated(a) - generated(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { commitAll, exampleRepo, removeScratchRepos } from '../../../tests/helpers/example-repo';
+import type { Requester } from './types';
+
+const run = promisify(execFile);
+
+/** Specs' people: an operator asking for changes, and a second one racing them. */
+export const ALICE: Requester = { login: 'alice', name: 'Alice Okafor', email: 'alice@example.com', role: 'operator', handle: '@alice' };
+export const BOB: Requester = { login: 'bob', name: 'Bob Lindqvist', email: 'bob@example.com', role: 'operator', handle: '@bob' };
+
+/**
+ * The repository's own example inputs, outputs and policy bundle committed on `main` of a scratch git
+ * repository (`work`), which specs change and push to the forge like a person would.
+ */
+export class ExampleRepository {
+  private constructor(
+    readonly work: string,
+    private readonly scratch: string[],
+  ) {}
+
+  static async create(): Promise<ExampleRepository> {
+    const work = await exampleRepo();
+    commitAll(work);
+    return new ExampleRepository(work, []);
+  }
+
+  git(...args: string[]): Promise<string> {
+    return run('git', args, { cwd: this.work, maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => stdout.trim());
+  }
+
+  /** Rewrites a file and commits it on main as `author`, with `message`; returns the new commit. */
+  async commit(file: string, change: (text: string) => string, message: string, author = { name: 'Dana Merged', email: 'dana@example.com' }): Promise<string> {
+    const target = path.join(this.work, file);
+    const before = await readFile(target, 'utf8');
+    const after = change(before);
+    if (after === before) throw new Error(`the change to ${file} changes nothing`);
+    await writeFile(target, after);
+    await this.git('add', '--', file);
+    await this.git('-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`, 'commit', '--quiet', '-m', message);
+    return this.git('rev-parse', 'HEAD');
+  }
+
+  /** A scratch directory removed with the repository. */
+  async tempDir(prefix: string): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), prefix));
+    this.scratch.push(dir);
+    return dir;
+  }
+
+  async remove(): Promise<void> {
+    await Promise.all(this.scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    await removeScratchRepos();
+  }
+}

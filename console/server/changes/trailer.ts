@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { changeIntentSchema, changeReason, commitSha, owner, previewId } from '../../../schemas';
+import type { ChangeTrailer } from './types';
+
+const MARKER = 'console-change';
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** The trailer as read back from a body anyone with write access can edit: every field checked again. */
+const trailerSchema = z.strictObject({
+  id: previewId,
+  intent: changeIntentSchema,
+  reason: changeReason,
+  requester: owner,
+  base: commitSha,
+  inputHash: sha256Hex,
+  bundleHash: sha256Hex,
+  class: z.enum(['standard', 'normal', 'cab-required', 'emergency']),
+  findings: z.strictObject({ total: z.number().int().min(0), blocking: z.number().int().min(0) }),
+});
+
+/**
+ * `<!-- console-change {…} -->`: invisible in the rendered pull request, read back by the console. Inside a
+ * JSON string `--` becomes `-\u002d`, so no reason can close the comment early.
+ */
+export function formatTrailer(trailer: ChangeTrailer): string {
+  return `<!-- ${MARKER} ${JSON.stringify(trailer).replace(/--/g, '-\\u002d')} -->`;
+}
+
+/** The last trailer in a body, or undefined when there is none or it does not read as one. */
+export function parseTrailer(body: string): ChangeTrailer | undefined {
+  const matches = [...body.matchAll(new RegExp(`<!-- ${MARKER} (\\{.*?\\}) -->`, 'g'))];
+  const json = matches.at(-1)?.[1];
+  if (json === undefined) return undefined;
+  try {
+    const parsed = trailerSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

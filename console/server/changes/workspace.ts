@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUNDLE_DIR, METADATA_FILE, WASM_FILE } from '../../../policies/engine/bundle';
+import { loadRevision, type Revision } from '../../../policies/engine/change';
+import { loadPolicyEngine, type PolicyEngine } from '../../../policies/engine/engine';
+import type { Forge } from '../forges/forge';
+import { KeyedLock } from './keyed-lock';
+import { Mirror } from './git';
+
+/** Everything about one base commit that no preview changes: loaded once, reused by every preview on it. */
+export interface Base {
+  branch: string;
+  sha: string;
+  revision: Revision;
+  engine: PolicyEngine;
+  /** sha-256 of the base's policy wasm. */
+  bundleHash: string;
+}
+
+/** Worktrees kept at once: the tip, the tip before it (a preview racing a merge), one spare. */
+const KEPT_BASES = 3;
+/** Revisions kept for conflict attribution besides the bases': a few commits merged since a preview. */
+const KEPT_REVISIONS = 16;
+
+/**
+ * The console's git state and what it caches per commit: revisions (model, committed outputs) by sha,
+ * policy engines by bundle hash, one scratch worktree per recent base. `withBase` hands a base's worktree
+ * to one task at a time.
+ */
+export class Workspace {
+  readonly mirror: Mirror;
+  private readonly bases = new Map<string, Promise<Base>>();
+  private readonly revisions = new Map<string, Promise<Revision>>();
+  private readonly engines = new Map<string, Promise<PolicyEngine>>();
+  private readonly worktreeLock = new KeyedLock();
+
+  constructor(stateDir: string, forge: Pick<Forge, 'fetchUrl' | 'gitEnv'>, seedRepo?: string) {
+    this.mirror = new Mirror(stateDir, forge.fetchUrl, seedRepo, forge.gitEnv && (() => forge.gitEnv!()));
+  }
+
+  /** Runs `task` with the base's clean worktree; no other task uses that worktree meanwhile. */
+  async withBase<T>(branch: string, sha: string, task: (base: Base, worktree: string) => Promise<T>): Promise<T> {
+    await this.mirror.ensureCommit(branch, sha);
+    const base = await this.base(branch, sha);
+    return this.worktreeLock.run(sha, async () => task(base, await this.mirror.worktree(sha)));
+  }
+
+  /** A commit's model and committed outputs, loaded once per sha. */
+  revision(sha: string): Promise<Revision> {
+    return remember(this.revisions, sha, KEPT_REVISIONS, () => loadRevision(this.mirror.gitDir, sha));
+  }
+
+  private base(branch: string, sha: string): Promise<Base> {
+    const known = this.bases.get(sha);
+    if (known) return known;
+    const loading = (async (): Promise<Base> => {
+      const revision = { ...(await this.revision(sha)), ref: branch };
+      const worktree = await this.worktreeLock.run(sha, () => this.mirror.worktree(sha));
+      const [wasm, metadata] = await Promise.all([readFile(path.join(worktree, BUNDLE_DIR, WASM_FILE)), readFile(path.join(worktree, BUNDLE_DIR, METADATA_FILE))]);
+      const bundleHash = sha256(wasm);
+      const engineKey = sha256(Buffer.concat([wasm, metadata]));
+      const engine = await remember(this.engines, engineKey, KEPT_BASES, () => loadPolicyEngine(worktree));
+      return { branch, sha, revision, engine, bundleHash };
+    })();
+    this.bases.set(sha, loading);
+    loading.catch(() => this.bases.delete(sha));
+    void this.evictBases();
+    return loading;
+  }
+
+  private async evictBases(): Promise<void> {
+    while (this.bases.size > KEPT_BASES) {
+      const [oldest] = this.bases.keys();
+      this.bases.delete(oldest!);
+      await this.worktreeLock.run(oldest!, () => this.mirror.removeWorktree(oldest!));
+    }
+  }
+
+  async close(): Promise<void> {
+    const shas = [...this.bases.keys()];
+    this.bases.clear();
+    await Promise.all(shas.map((sha) => this.worktreeLock.run(sha, () => this.mirror.removeWorktree(sha))));
+  }
+}
+
+/** Insertion-ordered cache of at most `limit` entries; a failed load is forgotten so the next call retries. */
+function remember<T>(cache: Map<string, Promise<T>>, key: string, limit: number, load: () => Promise<T>): Promise<T> {
+  const known = cache.get(key);
+  if (known) {
+    cache.delete(key);
+    cache.set(key, known);
+    return known;
+  }
+  const loading = load();
+  cache.set(key, loading);
+  loading.catch(() => cache.delete(key));
+  while (cache.size > limit) cache.delete(cache.keys().next().value!);
+  return loading;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
