@@ -6,20 +6,31 @@
 #   bash scripts/install-tools.sh            # every tool
 #   bash scripts/install-tools.sh opa kyverno  # just these
 #   bash scripts/install-tools.sh cdktn        # the official CDK Terrain CLI, for `npm run bench` only
+#   bash scripts/install-tools.sh gitea chromium  # the console's forge and browser, installed on first use
+#
+# gitea and chromium are not in the default set: policies/toolchain/ensure.ts runs this script for them the
+# first time the console's specs, browser tests or `npm run console` need them.
 #
 # Idempotent: a tool whose stamp records the pinned version and the binary as it was installed is skipped.
 # Each tool is built in a scratch directory, moved into place only after its binary has reported the
 # pinned version, and stamped last, so an interrupted run never leaves a half-installed tool. A stamp
-# holds the version, then the binary's size, inode, mtime and ctime (stat -c '%s %i %.9Y %.9Z'), which
+# holds the version, then the binary's size, inode, mtime and ctime (stat -L -c '%s %i %.9Y %.9Z'), which
 # policies/toolchain/resolve.ts compares on every use: a replaced binary fails the gates, and this
 # script reinstalls it. A stamp from before binaries were recorded is only completed, once the binary in
-# place has reported the pinned version.
+# place has reported the pinned version. Runs are serialised by a lock in the tools directory, so two
+# callers wanting the same tool build it once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${MR_TOOLS_DIR:-$root/.tools}
 bin=$tools/bin
 stamps=$tools/stamps
-mkdir -p "$bin" "$stamps" "$tools/tmp"
+mkdir -p "$bin" "$stamps"
+exec 9>"$tools/install.lock"
+if ! flock -n 9; then
+  echo "install-tools: waiting for another install-tools run in $tools to finish" >&2
+  flock 9
+fi
+mkdir -p "$tools/tmp"
 
 # Go's module and build caches are scratch space for one run: Kyverno alone fills ~6 GB of them, and the
 # stamps, not the caches, are what make a second run skip a tool.
@@ -30,6 +41,9 @@ export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLC
 go_quietly() { go "$@" 2> >(grep -v '^go: downloading ' >&2); }
 
 pinned() { node -p "require(process.argv[1])[process.argv[2]].version" "$root/policies/toolchain/versions.json" "$1"; }
+
+# How long a first install takes, where versions.json says (the slow ones), for the line that explains the wait.
+takes() { node -p "require(process.argv[1])[process.argv[2]].installsIn ?? ''" "$root/policies/toolchain/versions.json" "$1"; }
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return 0
@@ -54,10 +68,14 @@ reports_pinned() {
     kyverno) reports_version "$3" "$2" version ;;
     promtool | prometheus) reports_version "$3" "${2%%+*}" --version ;;
     checkov | cdktn) reports_version "$3" "$2" --version ;;
+    gitea) reports_version "$3" "version $2 " --version ;;
+    # Debian's version is the upstream one plus the packaging revision: 156.0.8078.114-1~deb12u1.
+    chromium) reports_version "$3" "Chromium ${2%%-*} " --version ;;
   esac
 }
 
-binary_record() { stat -c '%s %i %.9Y %.9Z' "$bin/$1"; }
+# -L: gitea and chromium are links in bin/ to where they live; the record is of the file they point at.
+binary_record() { stat -L -c '%s %i %.9Y %.9Z' "$bin/$1"; }
 
 stamp() { printf '%s\n%s\n' "$2" "$(binary_record "$1")" >"$stamps/$1"; }
 
@@ -92,6 +110,61 @@ install_kyverno() {
     -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$version" ./cmd/cli/kubectl-kyverno)
   reports_pinned kyverno "$version" "$work/kyverno"
   mv -f "$work/kyverno" "$bin/kyverno"
+  rm -rf "$work"
+}
+
+# Gitea, the console's forge in its specs, browser tests and demo. Like Kyverno its go.mod has replace
+# directives (and names itself gitea.dev), so it is built inside a copy of the downloaded module. SQLite
+# is compiled in by default since 1.27, through the pure-Go modernc driver, so CGO stays off; the old
+# `sqlite sqlite_unlock_notify` tags select nothing any more (`sqlite_mattn` would pick the CGO driver).
+# Without the `bindata` tag Gitea reads options/ (locales, licences, gitignores) and templates/ from
+# STATIC_ROOT_PATH, so they are kept beside the binary in gitea/, which bin/gitea links to.
+install_gitea() {
+  local version=$1 work module
+  need go "gitea" "install Go 1.26.4 or newer"
+  module=$(cd "$tools/tmp" && go mod download -json "code.gitea.io/gitea@v$version" | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})')
+  work=$(scratch gitea)
+  cp -R "$module/." "$work/src"
+  chmod -R u+w "$work/src"
+  mkdir -p "$work/gitea"
+  (cd "$work/src" && go_quietly build -trimpath -o "$work/gitea/gitea" -ldflags "-s -w -X main.Version=$version" .)
+  reports_pinned gitea "$version" "$work/gitea/gitea"
+  cp -R "$work/src/options" "$work/src/templates" "$work/gitea/"
+  rm -rf "$tools/gitea"
+  mv "$work/gitea" "$tools/gitea"
+  ln -s ../gitea/gitea "$work/link"
+  mv -Tf "$work/link" "$bin/gitea"
+  rm -rf "$work"
+}
+
+# Chromium, for the console's browser tests and Lighthouse, is Debian's package (no other build runs
+# here). Installing a Debian package needs root; bin/chromium links to the installed browser.
+install_chromium() {
+  local version=$1 found work
+  need dpkg-query "chromium" "this installer expects a Debian-based machine"
+  found=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' chromium 2>/dev/null || true)
+  if [ "$found" != "ii $version" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "install-tools: chromium $version is not installed${found:+ (found: ${found#ii })} and installing a Debian package needs root; run: sudo apt-get install -y chromium=$version" >&2
+      exit 1
+    fi
+    # Another apt run (the machine's own updates) may hold the dpkg lock: wait for it rather than fail.
+    local apt=(apt-get install -y -q --no-install-recommends --allow-downgrades -o DPkg::Lock::Timeout=600 "chromium=$version")
+    if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" >"$tools/tmp/chromium-apt.log" 2>&1; then
+      # A fresh machine may have empty package lists.
+      apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null
+      DEBIAN_FRONTEND=noninteractive "${apt[@]}" >"$tools/tmp/chromium-apt.log" 2>&1 || {
+        tail -5 "$tools/tmp/chromium-apt.log" >&2
+        echo "install-tools: could not install Debian package chromium=$version; if Debian has replaced that build, pin the new one in policies/toolchain/versions.json" >&2
+        exit 1
+      }
+    fi
+  fi
+  reports_pinned chromium "$version" /usr/bin/chromium
+  work=$(scratch chromium)
+  ln -s /usr/bin/chromium "$work/chromium"
+  mv -Tf "$work/chromium" "$bin/chromium"
   rm -rf "$work"
 }
 
@@ -178,6 +251,9 @@ install() {
     return
   fi
   start=$(date +%s)
+  local estimate
+  estimate=$(takes "$tool")
+  echo "install-tools: installing $tool $version${estimate:+ ($estimate)}"
   "install_$tool" "$version"
   for name in "$tool" "$@"; do stamp "$name" "$version"; done
   echo "install-tools: $tool $version installed in $(($(date +%s) - start))s"
@@ -187,8 +263,8 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov)
 for tool in "${selected[@]}"; do
   case $tool in
-    opa | kyverno | promtool | prometheus | checkov | cdktn) ;;
-    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov, and cdktn for benchmarks)" >&2; exit 1 ;;
+    opa | kyverno | promtool | prometheus | checkov | cdktn | gitea | chromium) ;;
+    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov, gitea and chromium for the console, cdktn for benchmarks)" >&2; exit 1 ;;
   esac
 done
 for tool in "${selected[@]}"; do

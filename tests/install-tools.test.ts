@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -12,8 +12,12 @@ const tools = mkdtempSync(path.join(tmpdir(), 'mr-install-'));
 afterAll(() => rmSync(tools, { recursive: true, force: true }));
 
 function installer(...args: string[]) {
+  return installerWith({}, ...args);
+}
+
+function installerWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const run = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/install-tools.sh'), ...args], {
-    env: { ...process.env, MR_TOOLS_DIR: tools },
+    env: { ...process.env, MR_TOOLS_DIR: tools, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -80,6 +84,23 @@ describe('scripts/install-tools.sh', () => {
     const repaired = installer('promtool');
     expect(repaired.out).toContain(`install-tools: promtool ${version} installed in`);
     expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });
+  });
+
+  it('refuses to install chromium without root, naming the command that installs it', () => {
+    // A machine without the pinned Debian package, seen by a user who is not root.
+    const fakes = mkdtempSync(path.join(tmpdir(), 'mr-install-fakes-'));
+    try {
+      writeFileSync(path.join(fakes, 'dpkg-query'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      writeFileSync(path.join(fakes, 'id'), '#!/bin/sh\n[ "$1" = -u ] && echo 1000 && exit 0\nexec /usr/bin/id "$@"\n', { mode: 0o755 });
+      const refused = installerWith({ PATH: `${fakes}:${process.env.PATH}` }, 'chromium');
+      const version = pinnedVersion('chromium');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain(`install-tools: chromium ${version} is not installed and installing a Debian package needs root; run: sudo apt-get install -y chromium=${version}`);
+      expect(existsSync(path.join(tools, 'bin', 'chromium'))).toBe(false);
+      expect(existsSync(path.join(tools, 'stamps', 'chromium'))).toBe(false);
+    } finally {
+      rmSync(fakes, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown tool name, listing the known ones', () => {

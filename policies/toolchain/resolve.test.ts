@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,14 +17,20 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A binary stamped as scripts/install-tools.sh stamps it: the version, then what GNU stat reports of the binary. */
-function installFake(name: string, stamp: string | undefined, dir = path.join(root, '.tools'), { recorded = true } = {}) {
+/**
+ * A binary stamped as scripts/install-tools.sh stamps it: the version, then what GNU stat reports of the binary
+ * (through the link in bin/ when the tool lives elsewhere, as gitea and chromium do).
+ */
+function installFake(name: string, stamp: string | undefined, dir = path.join(root, '.tools'), { recorded = true, linkedFrom = '' } = {}) {
   mkdirSync(path.join(dir, 'bin'), { recursive: true });
   mkdirSync(path.join(dir, 'stamps'), { recursive: true });
   const binary = path.join(dir, 'bin', name);
-  writeFileSync(binary, '#!/bin/sh\nexit 0\n');
-  chmodSync(binary, 0o755);
-  const record = recorded ? `\n${execFileSync('stat', ['-c', '%s %i %.9Y %.9Z', binary], { encoding: 'utf8' }).trim()}` : '';
+  const file = linkedFrom ? path.join(dir, linkedFrom) : binary;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, '#!/bin/sh\nexit 0\n');
+  chmodSync(file, 0o755);
+  if (linkedFrom) symlinkSync(path.relative(path.dirname(binary), file), binary);
+  const record = recorded ? `\n${execFileSync('stat', ['-L', '-c', '%s %i %.9Y %.9Z', binary], { encoding: 'utf8' }).trim()}` : '';
   if (stamp !== undefined) writeFileSync(path.join(dir, 'stamps', name), `${stamp}${record}\n`);
   return binary;
 }
@@ -85,6 +91,25 @@ describe('resolveTool', () => {
     expect(result.ok ? '' : result.message).toBe(
       `${binary} has no record of the binary it was installed as (an older installer stamped it); run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh promtool\``,
     );
+  });
+
+  it('sends a tool installed on first use to the installer alone, not to npm run setup', () => {
+    const result = resolveTool(root, 'gitea');
+    expect(result).toEqual({
+      ok: false,
+      name: 'gitea',
+      message: `not installed (expected ${pinnedVersion('gitea')} at ${path.join(root, '.tools', 'bin', 'gitea')}); run \`bash scripts/install-tools.sh gitea\` (the console's specs and \`npm run console\` run it on first use)`,
+    });
+  });
+
+  it('finds a tool through its link in bin/ and checks the file the link points at', () => {
+    const binary = installFake('gitea', pinnedVersion('gitea'), undefined, { linkedFrom: 'gitea/gitea' });
+    expect(resolveTool(root, 'gitea')).toEqual({ ok: true, name: 'gitea', path: binary, version: pinnedVersion('gitea') });
+    const target = path.join(root, '.tools', 'gitea', 'gitea');
+    writeFileSync(`${target}.new`, '#!/bin/sh\necho "Gitea version 1.27.3 "\n');
+    chmodSync(`${target}.new`, 0o755);
+    renameSync(`${target}.new`, target);
+    expect(resolveTool(root, 'gitea')).toMatchObject({ ok: false, message: expect.stringContaining(`${binary} changed since it was installed`) });
   });
 
   it('looks in MR_TOOLS_DIR when it is set', () => {

@@ -4,8 +4,11 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import versions from './versions.json' with { type: 'json' };
 
-/** Tools installed by `scripts/install-tools.sh` at the versions in `versions.json` (`cdktn`: benchmarks only, on request). */
-export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn';
+/**
+ * Tools installed by `scripts/install-tools.sh` at the versions in `versions.json` (`cdktn`: benchmarks only,
+ * on request; `gitea` and `chromium`: the console's, installed on first use by `ensureTool`).
+ */
+export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn' | 'gitea' | 'chromium';
 /** Terraform is not in any registry this project's machines reach, so it is found on PATH, never installed. */
 export type ToolName = PinnedTool | 'terraform';
 
@@ -18,8 +21,26 @@ export function toolsDir(root: string): string {
   return process.env.MR_TOOLS_DIR ? path.resolve(process.env.MR_TOOLS_DIR) : path.join(root, '.tools');
 }
 
+/** A tool's entry in `versions.json`. */
+export interface ToolPin {
+  version: string;
+  source: string;
+  /** Left out of `npm run setup`; `ensureTool` installs it when something first needs it. */
+  onFirstUse?: boolean;
+  /** How long a first install takes, for the line that explains the wait. */
+  installsIn?: string;
+}
+
+export function toolPin(name: PinnedTool): ToolPin {
+  return versions[name] as ToolPin;
+}
+
 export function pinnedVersion(name: PinnedTool): string {
-  return versions[name].version;
+  return toolPin(name).version;
+}
+
+export function installedOnFirstUse(name: PinnedTool): boolean {
+  return toolPin(name).onFirstUse === true;
 }
 
 /**
@@ -32,7 +53,9 @@ export function resolveTool(root: string, name: ToolName): ResolvedTool {
   if (name === 'terraform') return resolveTerraform();
   const dir = toolsDir(root);
   const expected = pinnedVersion(name);
-  const install = `run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh ${name}\``;
+  const install = installedOnFirstUse(name)
+    ? `run \`bash scripts/install-tools.sh ${name}\` (the console's specs and \`npm run console\` run it on first use)`
+    : `run \`npm run setup\`, or just this tool: \`bash scripts/install-tools.sh ${name}\``;
   const binary = path.join(dir, 'bin', name);
   if (!isExecutable(binary)) {
     return { ok: false, name, message: `not installed (expected ${expected} at ${binary}); ${install}` };
@@ -47,7 +70,10 @@ export function resolveTool(root: string, name: ToolName): ResolvedTool {
   return { ok: true, name, path: binary, version: expected };
 }
 
-/** What the installer records of a binary, as `stat -c '%s %i %.9Y %.9Z'` prints it: size, inode, mtime and ctime. */
+/**
+ * What the installer records of a binary, as `stat -L -c '%s %i %.9Y %.9Z'` prints it: size, inode, mtime and
+ * ctime of the file itself, through the link in `bin/` for gitea and chromium.
+ */
 function binaryRecord(file: string): string {
   const { size, ino, mtimeNs, ctimeNs } = statSync(file, { bigint: true });
   const seconds = (ns: bigint) => `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
