@@ -15,9 +15,8 @@
  * `sessionFromCookieHeader((await headers()).get('cookie'), authSettings())`.
  * The session is a signed (HMAC-SHA256), HttpOnly, SameSite=Lax cookie that expires after `SESSION_TTL_SECONDS`.
  */
-import type { OidcSettings } from './oidc';
-import { OIDC_REFUSALS } from './oidc';
-import { openSession, readCookie, SESSION_COOKIE, type AuthMode, type Session } from './session';
+import { OIDC_REFUSALS, type OidcSettings } from './oidc';
+import { openSession, readCookie, SESSION_COOKIE, type Session } from './session';
 
 export const AUTH_ROUTES = {
   signIn: '/sign-in',

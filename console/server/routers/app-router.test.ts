@@ -115,7 +115,7 @@ describe('roles', () => {
   it("audits a viewer's forbidden preview, and keeps none of a malformed attempt's free text", async () => {
     const records = await auditedDuring(async () => {
       expect((await refusal(as('vera').changes.preview(readOnlySecondary))).code).toBe('FORBIDDEN');
-      const malformed = { intent: { kind: 'read-only', region: 'us-west-2', readOnly: true }, reason: 'ok\n<script>alert(1)</script>' };
+      const malformed = { intent: { kind: 'read-only' as const, region: 'us-west-2', readOnly: true }, reason: 'ok\n<script>alert(1)</script>' };
       expect((await refusal(as('vera').changes.preview(malformed))).code).toBe('FORBIDDEN');
     });
     expect(records.map((record) => [record.action, record.outcome, record.intent, record.reason])).toEqual([
