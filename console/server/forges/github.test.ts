@@ -393,7 +393,7 @@ describe('GitHub forge as a GitHub App', () => {
     const [header = '', payload = '', signature = ''] = jwt.split('.');
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT' });
     const issuedAt = now.getTime() / 1000 - 60;
-    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ iat: issuedAt, exp: issuedAt + 600, iss: String(app.appId) });
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ iat: issuedAt, exp: issuedAt + 600, iss: app.appId });
     expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
   });
 

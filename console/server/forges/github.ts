@@ -10,6 +10,7 @@ const run = promisify(execFile);
 
 const GITHUB_API = 'https://api.github.com';
 const PAGE = 100;
+const GitHubOctokit = Octokit.plugin(retry, throttling);
 const LABEL_DESCRIPTION = 'Set by the operator console on the change requests it opens';
 
 export type GitHubAuth = { token: string } | { appId: string | number; installationId: string | number; privateKey: string | KeyObject };
@@ -52,7 +53,6 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWaitSeconds;
 
-  const GitHubOctokit = Octokit.plugin(retry, throttling);
   const octokit = new GitHubOctokit({
     baseUrl,
     userAgent: 'multi-region-gitops-console',
@@ -67,7 +67,6 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       write: spacingGroup(options.spacing?.writeMs ?? 1000),
       notifications: spacingGroup(options.spacing?.notifyingMs ?? 3000),
     },
-    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   });
   const repo = { owner, repo: name };
 
@@ -303,7 +302,9 @@ export function createAppJwt(appId: string | number, privateKey: string | KeyObj
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const issuedAt = Math.floor(now.getTime() / 1000) - 60;
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: issuedAt, exp: issuedAt + 600, iss: String(appId) })}`;
+  // GitHub documents the app id as an integer claim; a client id (`Iv1.…`) stays a string.
+  const issuer = /^\d+$/.test(String(appId)) ? Number(appId) : String(appId);
+  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: issuedAt, exp: issuedAt + 600, iss: issuer })}`;
   return `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), key).toString('base64url')}`;
 }
 

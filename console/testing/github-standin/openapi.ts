@@ -57,6 +57,7 @@ const SCHEMAS_ID = 'https://github-standin.invalid/components';
 export class OpenApiSlice {
   readonly routes: Route[];
   private readonly apiWideError: Check;
+  private readonly compilers: Array<() => void> = [];
 
   constructor(document: JsonObject = JSON.parse(readFileSync(SLICE_PATH, 'utf8')) as JsonObject) {
     const components = asObject(document.components, 'components');
@@ -76,9 +77,11 @@ export class OpenApiSlice {
     };
     const compile = (instance: Ajv, schema: Json): Check => {
       let validate: ValidateFunction | undefined;
+      const compiled = () => (validate ??= instance.compile(rewriteRefs(schema) as JsonObject));
+      this.compilers.push(compiled);
       return (data) => {
-        validate ??= instance.compile(rewriteRefs(schema) as JsonObject);
-        return validate(data) ? [] : (validate.errors ?? []);
+        const check = compiled();
+        return check(data) ? [] : (check.errors ?? []);
       };
     };
 
@@ -127,6 +130,12 @@ export class OpenApiSlice {
     // More literal text first, so `/git/refs/{ref}` wins over a shorter template that could also match.
     this.routes.sort((a, b) => b.template.replace(/\{[^}]+\}/g, '').length - a.template.replace(/\{[^}]+\}/g, '').length);
     this.apiWideError = compile(ajv, { $ref: '#/components/schemas/basic-error' });
+  }
+
+  /** Compiles every schema now, which throws on anything ajv's strict mode does not understand. */
+  compileAll(): number {
+    for (const compile of this.compilers) compile();
+    return this.compilers.length;
   }
 
   match(method: string, pathname: string): { route: Route; pathParams: Record<string, string> } | undefined {

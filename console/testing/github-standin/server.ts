@@ -624,9 +624,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', site.web);
     const requestId = randomBytes(8).toString('hex').toUpperCase();
-    const gitPrefix = `/${ownerLogin}/${repoName}.git/`;
-    const work = url.pathname.startsWith(API_PREFIX + '/') || url.pathname === API_PREFIX ? serveApi(request, response, url, requestId) : url.pathname.startsWith(gitPrefix) ? serveGit(request, response, url, root) : Promise.resolve(send(response, { status: 404, body: { message: 'Not Found' } }, requestId));
-    work.catch((error: unknown) => {
+    const serve = async () => {
+      if (url.pathname.startsWith(`${API_PREFIX}/`)) return serveApi(request, response, url, requestId);
+      if (url.pathname.startsWith(`/${ownerLogin}/${repoName}.git/`)) return serveGit(request, response, url, root);
+      send(response, { status: 404, body: { message: 'Not Found' } }, requestId);
+    };
+    serve().catch((error: unknown) => {
       violations.push({ direction: 'response', operation: '(stand-in)', method: request.method ?? '', path: url.pathname, errors: [`the stand-in failed: ${(error as Error).stack ?? String(error)}`] });
       if (!response.headersSent) send(response, { status: 500, body: { message: `github stand-in failed: ${(error as Error).message}` } }, requestId);
       else response.destroy();
