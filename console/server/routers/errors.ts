@@ -17,7 +17,7 @@ function forgeMessage(error: ForgeError): string {
     case 'rate-limited':
       return `The forge is rate-limiting the console${error.retryAfterSeconds === undefined ? '' : `; try again in ${error.retryAfterSeconds} s`} (${error.message}).`;
     case 'unavailable':
-      return `The forge is unavailable, so nothing was submitted (${error.message}). If it stays down, follow the break-glass path in docs/runbooks.md (Region outage: the ARC Region switch plan).`;
+      return `The forge is unavailable (${error.message}). Try again: a repeated submit opens at most one pull request. If it stays down, follow the break-glass path in docs/runbooks.md (Region outage: the ARC Region switch plan).`;
     case 'unauthorized':
       return `The forge refused the console's credentials (${error.message}); an administrator checks MR_CONSOLE_FORGE_TOKEN or the GitHub App variables.`;
     case 'validation':
