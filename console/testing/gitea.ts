@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensureTool } from '../../policies/toolchain/ensure';
+import { freePort, stopProcess } from '../../tests/helpers/processes';
 import { formatLocated, loadModel } from '../../schemas';
 import type { ForgeRepo } from '../server/forges/forge';
 import { gitAuthEnv } from '../server/forges/gitea';
@@ -104,7 +104,7 @@ export async function startGitea(options: StartGiteaOptions): Promise<RunningGit
   const workDir = await mkdtemp(path.join(tmpdir(), 'console-gitea-'));
   let server: ChildProcess | undefined;
   const stop = async () => {
-    if (server) await terminate(server);
+    if (server) await stopProcess(server);
     await rm(workDir, { recursive: true, force: true });
   };
   try {
@@ -311,16 +311,6 @@ function secret(): string {
   return randomBytes(24).toString('hex');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitUntilServing(url: string, server: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -350,14 +340,6 @@ async function untilNotEmpty(api: Api, route: string, token: string): Promise<vo
   throw new Error(`startGitea: ${route} still reads as empty 30 s after the push of main`);
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** `token` is an API token, or `login:password` for the one call that needs a password. */
 type Api = (method: string, route: string, token: string, body?: unknown) => Promise<unknown>;

@@ -1,11 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveTool } from '../../policies/toolchain/resolve';
 import { REPO_ROOT } from './example-repo';
+import { freePort, stopProcess } from './processes';
 
 const run = promisify(execFile);
 
@@ -105,13 +105,6 @@ function openMetricsText(families: readonly MetricFamily[]): string {
   return `${lines.join('\n')}\n# EOF\n`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
   let stderr = '';
@@ -131,13 +124,3 @@ async function waitUntilReady(child: ChildProcess, url: string): Promise<void> {
   throw new Error(`prometheus at ${url} not ready after 15 s:\n${stderr}`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  // A frozen process holds SIGTERM until it runs again.
-  child.kill('SIGCONT');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
