@@ -11,7 +11,7 @@ import { DEMO_USERS, type AuthSettings } from './auth';
 import { sealSession, SESSION_COOKIE } from './auth/session';
 import type { Services } from './context';
 import { createServices } from './services';
-import { handleTrpcRequest } from './trpc-http';
+import { handleTrpcRequest, MAX_BATCH_SIZE } from './trpc-http';
 
 // The procedures over HTTP as the route handler serves them, with the change service on the GitHub API
 // stand-in (which checks every request and response against GitHub's OpenAPI description) and every region's
@@ -110,6 +110,35 @@ describe('the console over HTTP', () => {
     const error = await errorOf(response);
     expect(error.message).toBe('intent.weights.us-east-1: an integer in 0..100; reason: a reason');
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: 'intent.weights.us-east-1', message: 'an integer in 0..100' }, { path: 'reason', message: 'a reason' }] });
+  });
+
+  it('refuses a body larger than any change request before parsing it, declared or streamed, signed in or not', async () => {
+    const huge = JSON.stringify({ ...readOnlySecondary, reason: 'x'.repeat(200_000) });
+    const declared = await handleTrpcRequest(
+      new Request('http://console.test/api/trpc/changes.preview', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(huge.length) }, body: huge }),
+      () => ({ services, auth }),
+    );
+    expect(declared.status).toBe(413);
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(4096)));
+        controller.close();
+      },
+    });
+    const chunked = await handleTrpcRequest(
+      new Request('http://console.test/api/trpc/changes.preview', { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieOf('alice') }, body: streamed, duplex: 'half' } as RequestInit),
+      () => ({ services, auth }),
+    );
+    expect(chunked.status).toBe(400);
+    expect((await errorOf(chunked)).message).toBe('request body past 65536 bytes');
+  });
+
+  it('refuses a batch of more procedures than the browser sends at once', async () => {
+    const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => 'session.me').join(',');
+    const response = await handleTrpcRequest(new Request(`http://console.test/api/trpc/${paths}?batch=1&input={}`), () => ({ services, auth }));
+    expect(response.status).toBe(400);
+    const within = Array.from({ length: MAX_BATCH_SIZE }, () => 'session.me').join(',');
+    expect((await handleTrpcRequest(new Request(`http://console.test/api/trpc/${within}?batch=1&input={}`), () => ({ services, auth }))).status).toBe(200);
   });
 
   it('passes on a forge rate limit as 429 with Retry-After and the seconds to wait', async () => {
