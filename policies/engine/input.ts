@@ -89,16 +89,30 @@ const parsedTrees = new WeakMap<FileTree, Pick<PolicyInput, 'terraform' | 'manif
 export function generatedDocuments(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
   const known = parsedTrees.get(files);
   if (known) return known;
-  const parsed = parseGenerated(files);
+  const terraform: PolicyInput['terraform'] = {};
+  for (const [file, content] of files) {
+    const name = TERRAFORM_STACK.exec(file)?.[1];
+    if (name) terraform[name] = { file, config: parsedOnce(file, content, (text) => parseStack(file, text)) };
+  }
+  const manifests: PolicyInput['manifests'] = {};
+  for (const { region, file, text } of kubernetesManifests(files)) (manifests[region] ??= []).push({ file, object: parsedOnce(file, text, parseYaml) });
+  const parsed = { terraform, manifests };
   parsedTrees.set(files, parsed);
   return parsed;
 }
 
-function parseGenerated(files: FileTree): Pick<PolicyInput, 'terraform' | 'manifests'> {
-  const terraform: PolicyInput['terraform'] = Object.fromEntries(terraformStacks(files).map(({ name, file, config }) => [name, { file, config }]));
-  const manifests: PolicyInput['manifests'] = {};
-  for (const { region, file, text } of kubernetesManifests(files)) (manifests[region] ??= []).push({ file, object: parseYaml(text) });
-  return { terraform, manifests };
+/**
+ * The last parse of each generated file: a change leaves most files as its base has them, and a process that
+ * judges many changes (the console) parses those once. Parsed documents are only read, never modified.
+ */
+const lastParse = new Map<string, { text: string; value: unknown }>();
+
+function parsedOnce<T>(file: string, text: string, parse: (text: string) => T): T {
+  const last = lastParse.get(file);
+  if (last?.text === text) return last.value as T;
+  const value = parse(text);
+  lastParse.set(file, { text, value });
+  return value;
 }
 
 export function policyInput(parts: PolicyInputParts): PolicyInput {

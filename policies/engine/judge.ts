@@ -27,6 +27,11 @@ export interface JudgeOptions {
   health?: Record<string, RegionHealth>;
   /** Also evaluate the base on its own, for before/after figures. */
   evaluateBase?: boolean;
+  /**
+   * The base's own report from an earlier judgement on the same base commit, used instead of evaluating the base
+   * again. Its resilience depends on the base model alone; its findings are as of that earlier judgement.
+   */
+  baseReport?: PolicyReport;
 }
 
 export interface Judgement {
@@ -46,7 +51,7 @@ export async function judgeWorkingTree(engine: PolicyEngine, root: string, head:
   const revision = options.baseRevision ?? (await loadRevision(root, options.base));
   const change = summarizeChange(await changedFiles(root, revision.commit), revision.files, head.files);
   const report = await withPositions(root, engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change })));
-  const baseReport = options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined;
+  const baseReport = options.baseReport ?? (options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined);
   return { report, base: { revision, ...(baseReport ? { report: baseReport } : {}) }, change };
 }
 

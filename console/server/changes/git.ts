@@ -83,11 +83,17 @@ export class Mirror {
     if (!(await this.hasCommit(sha))) throw new GitError(['fetch', this.fetchUrl, branch], `the forge reports ${branch} at ${sha}, which the fetch did not bring`);
   }
 
+  /** Commits known to be here: objects are never removed while the console runs, so each is asked for once. */
+  private readonly present = new Set<string>();
+
   async hasCommit(sha: string): Promise<boolean> {
-    return git(['cat-file', '-e', `${sha}^{commit}`], { cwd: this.gitDir }).then(
+    if (this.present.has(sha)) return true;
+    const found = await git(['cat-file', '-e', `${sha}^{commit}`], { cwd: this.gitDir }).then(
       () => true,
       () => false,
     );
+    if (found && /^[0-9a-f]{40}$/.test(sha)) this.present.add(sha);
+    return found;
   }
 
   /** A clean checkout of exactly `sha`, reused across previews of the same base. */

@@ -1,5 +1,7 @@
-import { writeOutputs } from '../../../modules/generated-dir';
-import { synthOutputs } from '../../../modules/outputs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { GENERATED_DIR, replaceFile } from '../../../modules/generated-dir';
+import { synthOutputs, type RepoFiles } from '../../../modules/outputs';
 import { changePlan } from '../../../policies/engine/change-plan';
 import { blocking, type Finding } from '../../../policies/engine/engine';
 import type { RegionHealth } from '../../../policies/engine/input';
@@ -25,7 +27,7 @@ export interface Built {
 }
 
 /**
- * One change, built in the base's clean worktree: edit the inputs → load → synth → write outputs → judge
+ * One change, built in the base's clean worktree: edit the inputs → load → synth → write the outputs → judge
  * against the base → stage everything and diff it. Leaves the change staged, so a submit commits exactly
  * what was judged. A change refused before the policies can judge it (an edit the console cannot make,
  * inputs that no longer load) is shown with the base judged as it stands, and its refusals block it.
@@ -50,12 +52,21 @@ export async function build(base: Base, worktree: string, plan: IntentPlan, opti
     for (const error of errors) refusals.push(consoleFinding('console.input-invalid', error.message, error.file, error.path, 'Change the request so the inputs stay valid; the loader error says what it expects.', error));
     if (loaded.model && !errors.length) head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
   }
-  if (head) await writeOutputs(worktree, head.files);
+  if (head) await writeChangedOutputs(worktree, head.files, base);
 
   // What the operator asked for stays visible in the diff even when it does not load.
   const files = await stagedDiff(worktree);
   const judged = head ?? (await unchanged(base, worktree));
-  const judgement = await judgeWorkingTree(base.engine, worktree, judged, { base: base.sha, baseRevision: base.revision, now: options.now, health: options.health, evaluateBase: true });
+  const judgement = await judgeWorkingTree(base.engine, worktree, judged, {
+    base: base.sha,
+    baseRevision: base.revision,
+    now: options.now,
+    health: options.health,
+    evaluateBase: true,
+    // Only the base's resilience is shown (before → after), and it depends on the base model alone.
+    ...(base.report ? { baseReport: base.report } : {}),
+  });
+  base.report ??= judgement.base?.report;
   const markdown = render(changePlan(base.engine, judged.model, judgement, options.headLabel), 'markdown');
   return {
     files,
@@ -74,6 +85,26 @@ async function unchanged(base: Base, worktree: string): Promise<WorkingTree> {
   await git(['clean', '-q', '-f', '-d', '-x'], { cwd: worktree });
   const { model, sources, waivers, files } = base.revision;
   return { model, sources, waivers, files };
+}
+
+/**
+ * Writes only the outputs that differ from the base's, each atomically. The worktree starts as the base's
+ * clean checkout, so the rest are already right; leaving them untouched keeps git's stat cache valid, and
+ * staging and resetting then look at the few files a change makes instead of the whole generated tree.
+ */
+async function writeChangedOutputs(worktree: string, outputs: RepoFiles, base: Base): Promise<void> {
+  const committed = base.revision.files;
+  for (const [file, content] of outputs) {
+    if (committed.has(file) ? committed.get(file) === content : await sameOnDisk(worktree, file, content)) continue;
+    await mkdir(path.dirname(path.join(worktree, file)), { recursive: true });
+    await replaceFile(path.join(worktree, file), content);
+  }
+  for (const file of committed.keys()) if (file.startsWith(`${GENERATED_DIR}/`) && !outputs.has(file)) await rm(path.join(worktree, file), { force: true });
+}
+
+/** Outputs outside generated/ and CODEOWNERS (the JSON Schemas) are not in a revision's files: compare with the checkout. */
+async function sameOnDisk(worktree: string, file: string, content: string): Promise<boolean> {
+  return (await readFile(path.join(worktree, file), 'utf8').catch(() => undefined)) === content;
 }
 
 /** sha-256 over each edited input's path and content, in path order. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,10 +32,11 @@ export class ExampleRepository {
     return run('git', args, { cwd: this.work, maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => stdout.trim());
   }
 
-  /** Rewrites a file and commits it on main as `author`, with `message`; returns the new commit. */
+  /** Rewrites (or creates) a file and commits it on main as `author`, with `message`; returns the new commit. */
   async commit(file: string, change: (text: string) => string, message: string, author = { name: 'Dana Merged', email: 'dana@example.com' }): Promise<string> {
     const target = path.join(this.work, file);
-    const before = await readFile(target, 'utf8');
+    const before = await readFile(target, 'utf8').catch(() => '');
+    await mkdir(path.dirname(target), { recursive: true });
     const after = change(before);
     if (after === before) throw new Error(`the change to ${file} changes nothing`);
     await writeFile(target, after);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUNDLE_DIR, METADATA_FILE, WASM_FILE } from '../../../policies/engine/bundle';
 import { loadRevision, type Revision } from '../../../policies/engine/change';
-import { loadPolicyEngine, type PolicyEngine } from '../../../policies/engine/engine';
+import { loadPolicyEngine, type PolicyEngine, type PolicyReport } from '../../../policies/engine/engine';
 import type { Forge } from '../forges/forge';
 import { KeyedLock } from './keyed-lock';
 import { Mirror } from './git';
@@ -16,6 +16,8 @@ export interface Base {
   engine: PolicyEngine;
   /** sha-256 of the base's policy wasm. */
   bundleHash: string;
+  /** The base's own policy report, from the first judgement on it (for the before figures). */
+  report?: PolicyReport;
 }
 
 /** Worktrees kept at once: the tip, the tip before it (a preview racing a merge), one spare. */
@@ -39,11 +41,25 @@ export class Workspace {
     this.mirror = new Mirror(stateDir, forge.fetchUrl, seedRepo, forge.gitEnv && (() => forge.gitEnv!()));
   }
 
-  /** Runs `task` with the base's clean worktree; no other task uses that worktree meanwhile. */
+  /** Worktrees reset since their last use: the next task on them starts at once. */
+  private readonly clean = new Set<string>();
+
+  /**
+   * Runs `task` with the base's clean worktree; no other task uses that worktree meanwhile. The worktree is
+   * reset after the task, before the next one may start, so an operator's next preview finds it clean.
+   */
   async withBase<T>(branch: string, sha: string, task: (base: Base, worktree: string) => Promise<T>): Promise<T> {
     await this.mirror.ensureCommit(branch, sha);
     const base = await this.base(branch, sha);
-    return this.worktreeLock.run(sha, async () => task(base, await this.mirror.worktree(sha)));
+    const result = this.worktreeLock.run(sha, async () => {
+      const worktree = this.clean.delete(sha) ? path.join(this.mirror.worktreesDir, sha) : await this.mirror.worktree(sha);
+      return task(base, worktree);
+    });
+    void this.worktreeLock.run(sha, async () => {
+      await this.mirror.worktree(sha);
+      this.clean.add(sha);
+    }).catch(() => this.clean.delete(sha));
+    return result;
   }
 
   /** A commit's model and committed outputs, loaded once per sha. */
@@ -73,6 +89,7 @@ export class Workspace {
     while (this.bases.size > KEPT_BASES) {
       const [oldest] = this.bases.keys();
       this.bases.delete(oldest!);
+      this.clean.delete(oldest!);
       await this.worktreeLock.run(oldest!, () => this.mirror.removeWorktree(oldest!));
     }
   }
