@@ -307,11 +307,15 @@ describe('GitHub forge', () => {
     expect((await github.defaultBranch()).sha).toBe(await standin.readRef('refs/heads/main'));
   });
 
-  it('makes the repository fetchable at fetchUrl', async () => {
+  it('fetches from fetchUrl with the token gitEnv supplies as git configuration, never in the URL', async () => {
+    const github = forge();
     const clone = path.join(scratch, 'fetched');
     await runGit(['init', '--quiet', '--bare', clone]);
-    await runGit(['fetch', '--quiet', forge().fetchUrl, 'refs/heads/console/weights-1:refs/heads/fetched'], { cwd: clone });
-    expect((await runGit(['rev-parse', 'refs/heads/fetched'], { cwd: clone })).toString().trim()).toBe(await standin.readRef('refs/heads/console/weights-1'));
+    const fetch = ['fetch', '--quiet', github.fetchUrl, 'refs/heads/main:refs/heads/fetched'];
+    expect(github.fetchUrl).not.toContain(TOKEN);
+    await expect(runGit(fetch, { cwd: clone })).rejects.toThrow(/could not read Username|Authentication failed/);
+    await runGit(fetch, { cwd: clone, env: github.gitEnv!() });
+    expect((await runGit(['rev-parse', 'refs/heads/fetched'], { cwd: clone })).toString().trim()).toBe(await standin.readRef('refs/heads/main'));
   });
 });
 
@@ -327,8 +331,9 @@ describe('GitHub forge under failure', () => {
 
   it('waits out a rate limit GitHub reports and retries', async () => {
     standin.rateLimit({ responses: 1, kind: 'primary', status: 403, retryAfterSeconds: 1 });
+    const before = standin.requests().length;
     expect((await forge().defaultBranch()).name).toBe('main');
-    expect(standin.requests().slice(0, 2).map((request) => request.status)).toEqual([403, 200]);
+    expect(standin.requests().slice(before, before + 2).map((request) => request.status)).toEqual([403, 200]);
   });
 
   it('gives up with rate-limited and the wait GitHub asked for once its retries are spent', async () => {
@@ -404,6 +409,11 @@ describe('GitHub forge as a GitHub App', () => {
     const pull = await github.openPullRequest({ branch: 'console/app', title: 'As the app', body: '' });
     expect(pull.author).toBe('mr-console[bot]');
     expect(standin.requests().filter((request) => request.operation === 'apps/create-installation-access-token').map((request) => request.status)).toEqual([201]);
+    // git fetches with the same installation token.
+    const clone = path.join(scratch, 'fetched-by-app');
+    await runGit(['init', '--quiet', '--bare', clone]);
+    await runGit(['fetch', '--quiet', github.fetchUrl, 'refs/heads/console/app:refs/heads/app'], { cwd: clone, env: github.gitEnv!() });
+    expect((await runGit(['rev-parse', 'refs/heads/app'], { cwd: clone })).toString().trim()).toBe(commit);
   });
 
   it('is unauthorized when the app key is not the registered one', async () => {

@@ -53,10 +53,11 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWaitSeconds;
 
+  const app = 'token' in options.auth ? undefined : appAuthentication(options.auth);
   const octokit = new GitHubOctokit({
     baseUrl,
     userAgent: 'multi-region-gitops-console',
-    ...('token' in options.auth ? { auth: options.auth.token } : { authStrategy: appAuthStrategy(options.auth) }),
+    ...(app ? { authStrategy: app.strategy } : { auth: (options.auth as { token: string }).token }),
     request: { fetch: fetchWithTimeout(timeoutMs) },
     // Rate limits (403, 429) are the throttling plugin's to wait for; the retry plugin takes server errors and silence.
     retry: { retries: options.retries ?? 2, retryAfterBaseValue: waitUnitMs, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
@@ -276,10 +277,26 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     };
   }
 
+  /**
+   * GitHub takes a token (personal or an installation's) as the password of HTTP basic auth for git. An App's
+   * installation token is the one the API calls hold; the change service reads the default branch first.
+   */
+  function gitEnv(): Record<string, string> {
+    const token = app ? app.currentToken() : (options.auth as { token: string }).token;
+    if (!token) throw new ForgeError('unauthorized', 'github: no installation token yet to fetch with; read the default branch first');
+    return {
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+    };
+  }
+
   return {
     kind: 'github',
     repo: { owner, name },
     fetchUrl,
+    gitEnv,
     defaultBranch,
     publishCommit,
     openPullRequest,
@@ -320,10 +337,11 @@ type RawRequest = ((options: Endpoint & Record<string, unknown>) => Promise<{ da
  * Octokit auth strategy for a GitHub App installation: `/app/…` requests carry the app's JWT, all others an
  * installation token, created on first use and renewed five minutes before it expires (or after a 401).
  */
-function appAuthStrategy(app: { appId: string | number; installationId: string | number; privateKey: string | KeyObject }) {
+function appAuthentication(app: { appId: string | number; installationId: string | number; privateKey: string | KeyObject }) {
   const key = typeof app.privateKey === 'string' ? createPrivateKey(app.privateKey) : app.privateKey;
   let jwt: { value: string; renewAt: number } | undefined;
-  let installation: Promise<{ token: string; renewAt: number }> | undefined;
+  let installation: Promise<{ token: string; renewAt: number; expiresAt: number }> | undefined;
+  let latest: { token: string; expiresAt: number } | undefined;
 
   const appJwt = () => {
     if (!jwt || Date.now() >= jwt.renewAt) jwt = { value: createAppJwt(app.appId, key), renewAt: Date.now() + 8 * 60_000 };
@@ -343,12 +361,13 @@ function appAuthStrategy(app: { appId: string | number; installationId: string |
       headers: { authorization: `bearer ${appJwt()}` },
     }).then(({ data }) => {
       const { token, expires_at: expiresAt } = data as { token: string; expires_at: string };
-      return { token, renewAt: Date.parse(expiresAt) - 5 * 60_000 };
+      latest = { token, expiresAt: Date.parse(expiresAt) };
+      return { token, renewAt: latest.expiresAt - 5 * 60_000, expiresAt: latest.expiresAt };
     });
     return (await installation).token;
   };
 
-  return () => {
+  const strategy = () => {
     const auth = async () => ({ type: 'app-installation', installationId: app.installationId });
     auth.hook = async (request: RawRequest, route: unknown, parameters?: unknown) => {
       const endpoint = request.endpoint.merge(route, parameters);
@@ -368,6 +387,8 @@ function appAuthStrategy(app: { appId: string | number; installationId: string |
     };
     return auth;
   };
+  const currentToken = () => (latest && Date.now() < latest.expiresAt ? latest.token : undefined);
+  return { strategy, currentToken };
 }
 
 /**

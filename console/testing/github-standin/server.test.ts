@@ -172,11 +172,13 @@ describe('GitHub API stand-in', () => {
     expect((await call('GET', `${repoPath()}/labels?per_page=4&page=3`)).body.length).toBe(1);
   });
 
-  it('serves fetches over smart HTTP and refuses pushes', async () => {
+  it('serves fetches over smart HTTP to a token, and refuses pushes', async () => {
     const clone = path.join(scratch, 'clone');
-    await runGit(['clone', '--quiet', standin.fetchUrl, clone]);
+    await expect(runGit(['clone', '--quiet', standin.fetchUrl, clone])).rejects.toThrow(/could not read Username|Authentication failed/);
+    const credentials = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` };
+    await runGit(['clone', '--quiet', standin.fetchUrl, clone], { env: credentials });
     expect((await runGit(['rev-parse', 'HEAD'], { cwd: clone })).toString().trim()).toBe(await standin.readRef('refs/heads/main'));
-    await expect(runGit(['push', '--quiet', 'origin', 'HEAD:refs/heads/pushed'], { cwd: clone })).rejects.toThrow(/403/);
+    await expect(runGit(['push', '--quiet', 'origin', 'HEAD:refs/heads/pushed'], { cwd: clone, env: credentials })).rejects.toThrow(/403/);
     expect(await standin.readRef('refs/heads/pushed')).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ import type { SliceOperation } from './operations';
  * live in memory. Every request is checked against GitHub's OpenAPI description (the committed slice) before it
  * is served and every response before it is sent: a mismatch is answered with HTTP 500 and recorded, and the
  * specs assert that none was recorded. The API is served under `/api/v3` (GitHub Enterprise Server's layout)
- * and the repository can be fetched read-only over smart HTTP at `/<owner>/<repo>.git`.
+ * and the repository can be fetched read-only over smart HTTP at `/<owner>/<repo>.git`, with a token as on GitHub.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -44,7 +44,7 @@ export interface GitHubStandIn {
   /** The web root; the REST API is at `apiUrl`. */
   readonly url: string;
   readonly apiUrl: string;
-  /** `git fetch` URL of the repository (anonymous, read-only). */
+  /** `git fetch` URL of the repository (read-only; basic auth with a token as the password). */
   readonly fetchUrl: string;
   readonly gitDir: string;
   readonly owner: string;
@@ -192,7 +192,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const simplePullRequest = async (pull: PullState) => render.pullRequestSimple(site, repository, await refreshed(pull), repositoryJson() as Record<string, unknown>) as Json;
 
   function paginate<T>(call: Call, items: T[]): { page: T[]; headers: Record<string, string> } {
-    const perPage = Math.min(Number(call.params.per_page ?? 30), 100);
+    const perPage = Math.min(Math.max(Number(call.params.per_page ?? 30), 1), 100);
     const page = Math.max(Number(call.params.page ?? 1), 1);
     const last = Math.max(Math.ceil(items.length / perPage), 1);
     const link = (target: number) => {
@@ -626,7 +626,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     const serve = async () => {
       if (url.pathname.startsWith(`${API_PREFIX}/`)) return serveApi(request, response, url, requestId);
-      if (url.pathname.startsWith(`/${ownerLogin}/${repoName}.git/`)) return serveGit(request, response, url, root);
+      if (url.pathname.startsWith(`/${ownerLogin}/${repoName}.git/`)) {
+        // A private repository: git authenticates with any user name and a token as the password, as on GitHub.
+        const [scheme, encoded = ''] = (request.headers.authorization ?? '').split(' ');
+        const password = Buffer.from(encoded, 'base64').toString().split(':').slice(1).join(':');
+        const entry = scheme === 'Basic' ? tokens.get(password) : undefined;
+        if (!entry || (entry.expiresAt !== undefined && entry.expiresAt < Date.now())) {
+          response.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' }).end('Invalid username or token.\n');
+          return;
+        }
+        return serveGit(request, response, url, root);
+      }
       send(response, { status: 404, body: { message: 'Not Found' } }, requestId);
     };
     serve().catch((error: unknown) => {
