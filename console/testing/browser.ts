@@ -45,7 +45,7 @@ export interface LighthouseScores {
 }
 
 /** Lighthouse in the same Chromium, desktop preset (the console is an operator's tool on a workstation). */
-export async function lighthouse(url: string, executablePath: string, formFactor: 'desktop' | 'mobile' = 'desktop'): Promise<LighthouseScores> {
+export async function lighthouse(url: string, executablePath: string, formFactor: 'desktop' | 'mobile' = 'desktop', extraHeaders: Record<string, string> = {}): Promise<LighthouseScores> {
   const [{ launch }, { default: run }, { default: desktopConfig }] = await Promise.all([
     import('chrome-launcher'),
     import('lighthouse'),
@@ -55,7 +55,7 @@ export async function lighthouse(url: string, executablePath: string, formFactor
   try {
     const result = await run(
       url,
-      { port: chrome.port, output: 'html', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] },
+      { port: chrome.port, output: 'html', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'], extraHeaders },
       formFactor === 'desktop' ? desktopConfig : undefined,
     );
     if (!result) throw new Error(`lighthouse: no result for ${url}`);

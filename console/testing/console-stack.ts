@@ -9,8 +9,10 @@ import { startGitea, type RunningGitea } from './gitea';
 import { startPrometheusFleet, type FleetOptions, type PrometheusFleet } from './prometheus-fleet';
 
 export interface ConsoleStackOptions {
-  /** The checkout whose code runs and whose HEAD is pushed to the local forge. */
+  /** The checkout whose code, tools and console build run. */
   root: string;
+  /** The repository the console manages: its HEAD is pushed to the local forge as main and its model drives the metrics. Defaults to `root`. */
+  repoDir?: string;
   /** The console's audit log, submissions and scratch worktrees. */
   stateDir: string;
   /** A fixed port for the console (the demo's printed URL); a free loopback port otherwise. */
@@ -38,8 +40,9 @@ export interface ConsoleStack {
  */
 export async function startConsoleStack(options: ConsoleStackOptions): Promise<ConsoleStack> {
   const { root, log } = options;
-  const loaded = await loadModel(root);
-  if (loaded.errors) throw new Error(`the inputs of ${root} do not load; fix them first:\n${loaded.errors.map((error) => `  ${formatLocated(error)}`).join('\n')}`);
+  const repoDir = options.repoDir ?? root;
+  const loaded = await loadModel(repoDir);
+  if (loaded.errors) throw new Error(`the inputs of ${repoDir} do not load; fix them first:\n${loaded.errors.map((error) => `  ${formatLocated(error)}`).join('\n')}`);
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const each of stops.reverse()) await each().catch(() => undefined);
@@ -50,7 +53,7 @@ export async function startConsoleStack(options: ConsoleStackOptions): Promise<C
     const fleetStarting = startPrometheusFleet({ model: loaded.model, toolsRoot: root, ...(options.lagSpike !== undefined ? { lagSpike: options.lagSpike } : {}) });
     void fleetStarting.then((fleet) => stops.push(() => fleet.stopAll())).catch(() => undefined);
     log('starting Gitea with this repository pushed as main (built on first use, about 8 minutes)');
-    const giteaStarting = startGitea({ repoDir: root, root, ...(options.giteaPort ? { port: options.giteaPort } : {}), log });
+    const giteaStarting = startGitea({ repoDir, root, ...(options.giteaPort ? { port: options.giteaPort } : {}), log });
     void giteaStarting.then((gitea) => stops.push(() => gitea.stop())).catch(() => undefined);
     const built = ensureConsoleBuild(root, log);
     const [fleet, gitea] = await Promise.all([fleetStarting, giteaStarting, built]);
@@ -61,7 +64,7 @@ export async function startConsoleStack(options: ConsoleStackOptions): Promise<C
     const bot = gitea.users['console-bot'];
     if (!bot) throw new Error('the seeded Gitea has no console-bot user');
     const env: Record<string, string> = {
-      MR_REPO_ROOT: root,
+      MR_REPO_ROOT: repoDir,
       MR_CONSOLE_STATE_DIR: options.stateDir,
       MR_CONSOLE_AUTH: 'local',
       MR_CONSOLE_FORGE: 'gitea',
