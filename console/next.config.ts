@@ -9,16 +9,22 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  turbopack: { root: repoRoot },
+  turbopack: {
+    root: repoRoot,
+    // The console reads and writes the repository it runs from (MR_REPO_ROOT) at run time: a checkout, never
+    // a traced standalone bundle, so the tracer's warning that such paths pull in the whole project is moot.
+    ignoreIssue: [{ path: /\/(console\/server|modules|schemas|policies)\//, title: /Dynamic filesystem access/ }],
+  },
   outputFileTracingRoot: repoRoot,
   // Node-only packages the loader, synth and policy engine load at run time: esbuild spawns its native
   // binary, the policy engine instantiates a wasm bundle, and the construct libraries are large CommonJS
-  // trees that gain nothing from bundling. They stay plain `require`s on the server.
+  // trees that gain nothing from bundling. They stay plain `require`s on the server. @cdktn/provider-aws is
+  // the exception: it has no `exports` map, so Node's ESM loader cannot resolve the deep `lib/<resource>`
+  // directories synth imports; the bundler takes just those.
   serverExternalPackages: [
     'esbuild',
     'typescript',
     'cdktn',
-    '@cdktn/provider-aws',
     'cdk8s',
     'constructs',
     'kubernetes-models',

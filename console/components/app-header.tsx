@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import Link from 'next/link';
+import { LinkButton } from './link-button';
 import type { Me } from '../lib/types';
 import { NavLinks } from './nav-links';
 import { TEST_IDS } from './test-ids';
@@ -42,9 +43,9 @@ export function AppHeader({ me }: { me: Pick<Me, 'demo' | 'user' | 'signInUrl' |
             </form>
           </Box>
         ) : (
-          <Button component={Link} href={me.signInUrl} color="inherit" variant="outlined" size="small" sx={{ ml: 'auto' }}>
+          <LinkButton href={me.signInUrl} color="inherit" variant="outlined" size="small" sx={{ ml: 'auto' }}>
             Sign in
-          </Button>
+          </LinkButton>
         )}
       </Box>
     </Box>

@@ -18,7 +18,8 @@
  *   declarations-in-force, freezes-in-force, releases-in-flight, grafana-<id> (only with a Grafana URL)
  *
  * Region detail (/regions/<id>)
- *   region-detail, history-chart-<series name>, history-source (freshness of the history query)
+ *   region-detail, history-source (data-fresh = true | false: the region's Prometheus answered the history query)
+ *   history-chart-<series>          p95-latency, error-rate, <dataSet>-lag (the series name, lower case, runs of other characters as -)
  *
  * New change (/changes/new?kind=<intent kind>&region=<id>&from=<id>&to=<id>)
  *   intent-<kind>                   the tab of each intent: weights, read-only, degraded, declare, guided-failover, release

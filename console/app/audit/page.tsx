@@ -1,8 +1,7 @@
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import Link from 'next/link';
+import { LinkButton } from '../../components/link-button';
 import { TEST_IDS } from '../../components/test-ids';
 import { formatUtc, shortSha } from '../../lib/format';
 import { describeIntent } from '../../lib/intent';
@@ -107,14 +106,14 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
       )}
       <Box sx={{ display: 'flex', gap: 1 }}>
         {cursor !== undefined && (
-          <Button component={Link} href="/audit" variant="outlined">
+          <LinkButton href="/audit" variant="outlined">
             Newest
-          </Button>
+          </LinkButton>
         )}
         {page.nextCursor !== undefined && (
-          <Button component={Link} href={`/audit?before=${page.nextCursor}`} variant="outlined">
+          <LinkButton href={`/audit?before=${page.nextCursor}`} variant="outlined">
             Older
-          </Button>
+          </LinkButton>
         )}
       </Box>
     </Box>

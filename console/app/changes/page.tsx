@@ -1,8 +1,8 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import Link from 'next/link';
+import { LinkButton } from '../../components/link-button';
 import { ApprovalsText, ChecksChip, ClassChip, FindingsText } from '../../components/changes/change-chips';
 import { TEST_IDS } from '../../components/test-ids';
 import { formatUtcMinutes } from '../../lib/format';
@@ -35,9 +35,9 @@ export default async function ChangesPage() {
         <Typography variant="h1" sx={{ mr: 'auto' }}>
           Change requests
         </Typography>
-        <Button variant="contained" component={Link} href="/changes/new">
+        <LinkButton variant="contained" href="/changes/new">
           New change
-        </Button>
+        </LinkButton>
       </Box>
       {problem && <Alert severity="error">The forge could not list the change requests: {problem}</Alert>}
       {changes && changes.length === 0 && <Typography>No change request has been opened from the console yet.</Typography>}

@@ -72,6 +72,8 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
   const [acknowledged, setAcknowledged] = useState<string>();
   const [submitted, setSubmitted] = useState<Submitted>();
   const idempotencyKeys = useRef(new Map<string, string>());
+  /** Set between a submit and its answer: a second click arriving before React re-renders sends nothing. */
+  const submitting = useRef(false);
   const latest = useRef(0);
 
   const built = intentOf(kind, drafts);
@@ -111,7 +113,7 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
           : phase === 'error' || !preview
             ? 'The preview failed; fix the change or try again.'
             : preview.blocking.length
-              ? `Blocked by ${preview.blocking.map((finding) => finding.policy).join(', ')}.`
+              ? `Blocked by ${[...new Set(preview.blocking.map((finding) => finding.policy))].join(', ')}.`
               : !preview.submittable
                 ? (preview.notSubmittableBecause ?? 'The change service refuses to submit this change.')
                 : needsAcknowledgement
@@ -123,7 +125,8 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
                       : undefined;
 
   function submit() {
-    if (disabledBecause || !preview || !current) return;
+    if (disabledBecause || !preview || !current || submitting.current) return;
+    submitting.current = true;
     let key = idempotencyKeys.current.get(preview.id);
     if (!key) {
       key = newIdempotencyKey();
@@ -135,9 +138,13 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
     submitMutation.mutate(
       { request, idempotencyKey: key, previewId, ...(acknowledgeConflicts ? { acknowledgeConflicts } : {}) },
       {
+        onSettled: () => {
+          submitting.current = false;
+        },
         onSuccess: (answer) => {
           if (answer.status === 'opened') {
-            setSubmitted({ previewId, result: answer });
+            // A retry's replayed answer never hides that this very submit opened the pull request.
+            setSubmitted((before) => (before && 'result' in before && before.result.status === 'opened' && before.previewId === previewId ? before : { previewId, result: answer }));
             void queryClient.invalidateQueries(trpc.changes.list.queryFilter());
             return;
           }

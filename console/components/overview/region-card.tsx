@@ -1,9 +1,9 @@
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import Link from 'next/link';
+import { LinkButton } from '../link-button';
 import type { ReactNode } from 'react';
 import { formatMs, formatPercent, formatUtc } from '../../lib/format';
 import type { RegionStatus } from '../../lib/types';
@@ -67,7 +67,7 @@ export function RegionCard({ status, generatedAt, otherRegion }: { status: Regio
         data-fresh={source.ok}
         sx={{ color: source.ok ? 'success.main' : 'warning.main', fontWeight: 600 }}
       >
-        {source.ok ? 'live' : source.lastSuccessAt ? `no data since ${formatUtc(source.lastSuccessAt, generatedAt)}` : 'no data yet'}
+        {source.ok ? 'live' : source.lastSuccessAt ? `no data since ${formatUtc(source.lastSuccessAt, generatedAt)}; the figures below are the last known` : 'no data yet'}
         {!source.ok && source.error && (
           <Typography component="span" variant="caption" sx={{ display: 'block', color: 'text.secondary', fontWeight: 400, overflowWrap: 'anywhere' }}>
             {source.error}
@@ -109,16 +109,16 @@ export function RegionCard({ status, generatedAt, otherRegion }: { status: Regio
         )}
       </Box>
       <Box component="nav" aria-label={`Changes for ${region}`} sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, mt: 'auto' }}>
-        <Button size="small" variant="outlined" component={Link} href={`/changes/new?kind=read-only&region=${region}`}>
+        <LinkButton size="small" variant="outlined" href={`/changes/new?kind=read-only&region=${region}`}>
           {readOnly ? 'Make writable' : 'Set read-only'}
-        </Button>
-        <Button size="small" variant="outlined" component={Link} href={`/changes/new?kind=degraded&region=${region}`}>
+        </LinkButton>
+        <LinkButton size="small" variant="outlined" href={`/changes/new?kind=degraded&region=${region}`}>
           Degraded switches
-        </Button>
+        </LinkButton>
         {otherRegion && (
-          <Button size="small" variant="outlined" color="error" component={Link} href={`/changes/new?kind=guided-failover&from=${region}&to=${otherRegion}`}>
+          <LinkButton size="small" variant="outlined" color="error" href={`/changes/new?kind=guided-failover&from=${region}&to=${otherRegion}`}>
             Fail over to {otherRegion}
-          </Button>
+          </LinkButton>
         )}
       </Box>
     </Paper>

@@ -24,8 +24,6 @@ const RANGES = [
   { minutes: 7 * 24 * 60, stepSeconds: 1800, label: 'last 7 days' },
 ] as const;
 
-const SIGNAL_TITLES = { latency: 'p95 latency', errors: 'Error rate', lag: 'Replication lag' } as const;
-
 function formatValue(value: number, unit: Series['unit']): string {
   if (unit === '%') return `${value.toFixed(2)} %`;
   if (unit === 'ms') return `${Math.round(value)} ms`;
@@ -38,10 +36,11 @@ function HistoryChart({ series }: { series: Series }) {
   const peak = values.length ? Math.max(...values) : undefined;
   // The thresholds stay in view even when the data sits far below them: their distance is the point.
   const top = Math.max(peak ?? 0, ...series.thresholds.map((threshold) => threshold.value)) * 1.1 || 1;
-  const title = series.signal === 'lag' ? `${SIGNAL_TITLES.lag}: ${series.name}` : SIGNAL_TITLES[series.signal];
-  const headingId = `history-${series.name}`;
+  const slug = series.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const title = `${series.name.charAt(0).toUpperCase()}${series.name.slice(1)}`;
+  const headingId = `history-${slug}`;
   return (
-    <Paper component="section" variant="outlined" aria-labelledby={headingId} sx={{ p: 2, minWidth: 0 }} data-testid={TEST_IDS.historyChart(series.name)}>
+    <Paper component="section" variant="outlined" aria-labelledby={headingId} sx={{ p: 2, minWidth: 0 }} data-testid={TEST_IDS.historyChart(slug)}>
       <Typography id={headingId} variant="h3" component="h3">
         {title} ({series.unit})
       </Typography>
@@ -56,7 +55,7 @@ function HistoryChart({ series }: { series: Series }) {
           hideLegend
           xAxis={[{ data: series.points.map(([at]) => new Date(at)), scaleType: 'time', valueFormatter: (date: Date) => date.toISOString().slice(11, 16) }]}
           yAxis={[{ min: 0, max: top, width: 56, valueFormatter: (value: number) => formatValue(value, series.unit) }]}
-          series={[{ data: values, label: series.name, showMark: false, valueFormatter: (value) => (value === null ? 'no data' : formatValue(value, series.unit)) }]}
+          series={[{ data: values, label: series.name, color: 'var(--mui-palette-primary-main)', showMark: false, valueFormatter: (value) => (value === null ? 'no data' : formatValue(value, series.unit)) }]}
         >
           {series.thresholds.map((threshold) => (
             <ChartsReferenceLine
