@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { planPromotion } from '../../../modules/promotion';
 import { releasesYaml, RELEASES_FILE } from '../../../schemas';
 import { commitAll, exampleRepo, modelAt, put, removeScratchRepos } from '../../../tests/helpers/example-repo';
 import type { AuditRecord } from '../audit/audit-log';
+import { GATE_CONTEXT } from '../../testing/gitea';
 import { startSpecConsole, type SpecConsole } from './spec-console';
 
 // One real Gitea (the forge) and one real Prometheus per region for the whole file: the procedures run
@@ -27,6 +29,29 @@ async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
   );
   if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
   return error;
+}
+
+/** The forge's branches, as git sees them. */
+function forgeBranches(): string[] {
+  return execFileSync('git', ['ls-remote', '--heads', consoleUnderTest.gitea.fetchUrl], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t')[1]!)
+    .sort();
+}
+
+/** What the CAB does on the forge: approve, let the gate pass, merge. */
+async function mergeAsCab(number: number): Promise<void> {
+  const { gitea } = consoleUnderTest;
+  const repo = `${gitea.url}/api/v1/repos/${gitea.repo.owner}/${gitea.repo.name}`;
+  const call = async (token: string, route: string, body: unknown) => {
+    const response = await fetch(`${repo}${route}`, { method: 'POST', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
+  };
+  const pull = (await (await fetch(`${repo}/pulls/${number}`, { headers: { Authorization: `token ${gitea.admin.token}` } })).json()) as { head: { sha: string } };
+  await call(gitea.tokens.carol!, `/pulls/${number}/reviews`, { event: 'APPROVED', body: 'CAB approves' });
+  await call(gitea.admin.token, `/statuses/${pull.head.sha}`, { state: 'success', context: GATE_CONTEXT });
+  await call(gitea.tokens.carol!, `/pulls/${number}/merge`, { Do: 'merge' });
 }
 
 async function auditRecords(): Promise<AuditRecord[]> {
@@ -90,6 +115,7 @@ describe('roles', () => {
   it('answers a viewer calling changes.submit directly with FORBIDDEN naming the operator role, audits it, and creates nothing on the forge', async () => {
     const { changes } = consoleUnderTest.services;
     const before = await changes.list();
+    const branchesBefore = forgeBranches();
     const key = randomUUID();
     const records = await auditedDuring(async () => {
       const error = await refusal(as('vera').changes.submit({ request: readOnlySecondary, idempotencyKey: key, previewId: 'c'.repeat(64) }));
@@ -110,6 +136,7 @@ describe('roles', () => {
       }),
     ]);
     expect(await changes.list()).toEqual(before);
+    expect(forgeBranches()).toEqual(branchesBefore);
   });
 
   it("audits a viewer's forbidden preview, and keeps none of a malformed attempt's free text", async () => {
@@ -170,21 +197,64 @@ describe('changes', () => {
   it('returns a change with blocking findings as a blocked result listing each policy, never as an error, and audits it', async () => {
     const alice = as('alice');
     const request = { intent: { kind: 'weights' as const, weights: { 'us-east-1': 60, 'us-west-2': 60 } }, reason: 'Weights that do not add up' };
-    const branchesBefore = (await consoleUnderTest.services.changes.list()).length;
+    const branchesBefore = forgeBranches();
+    let policies = '';
     const records = await auditedDuring(async () => {
       const preview = await alice.changes.preview(request);
       expect(preview.submittable).toBe(false);
-      expect(preview.blocking.length).toBeGreaterThan(0);
+      expect(preview.blocking.map((finding) => finding.policy)).toContain('traffic.weights-sum-to-100');
+      policies = [...new Set(preview.blocking.map((finding) => finding.policy))].join(', ');
       const result = await alice.changes.submit({ request: { ...request, base: preview.base.sha }, idempotencyKey: randomUUID(), previewId: preview.id });
       expect(result.status).toBe('blocked');
       expect(result.preview.blocking.map((finding) => finding.policy)).toEqual(preview.blocking.map((finding) => finding.policy));
     });
-    const policies = [...new Set((await alice.changes.preview(request)).blocking.map((finding) => finding.policy))].join(', ');
     expect(records.map((record) => [record.action, record.outcome, record.detail])).toEqual([
       ['preview', 'blocked', `blocked by ${policies}`],
       ['submit', 'blocked', `blocked by ${policies}; nothing submitted`],
     ]);
-    expect((await consoleUnderTest.services.changes.list()).length).toBe(branchesBefore);
+    expect(forgeBranches()).toEqual(branchesBefore);
+  }, 300_000);
+
+  it('shows a change to a value an open pull request already changes as a conflict naming it, and opens it once acknowledged', async () => {
+    const bob = as('bob');
+    const request = { ...readOnlySecondary, reason: 'Second operator, same switch' };
+    const [alicePull] = (await bob.changes.list()).filter((change) => change.requester === '@alice' && change.state === 'open');
+    const records = await auditedDuring(async () => {
+      const preview = await bob.changes.preview(request);
+      expect(preview.conflicts).toEqual([expect.objectContaining({ file: 'regions/us-west-2.ts', by: '@alice', pullRequest: expect.objectContaining({ number: alicePull!.number, state: 'open' }) })]);
+      const submit = { request: { ...request, base: preview.base.sha }, previewId: preview.id };
+      const unacknowledged = await bob.changes.submit({ ...submit, idempotencyKey: randomUUID() });
+      expect(unacknowledged.status).toBe('conflict');
+      const acknowledged = await bob.changes.submit({ ...submit, idempotencyKey: randomUUID(), acknowledgeConflicts: true });
+      expect(acknowledged.status).toBe('opened');
+    });
+    const conflict = `1 conflicting change: regions/us-west-2.ts readOnly by @alice in #${alicePull!.number}`;
+    expect(records.map((record) => [record.who, record.action, record.outcome, record.detail?.replace(/^#\d+ .*/, '#n')])).toEqual([
+      ['bob', 'preview', 'previewed', `class normal; ${conflict}`],
+      ['bob', 'submit', 'conflict', `${conflict}; nothing submitted`],
+      ['bob', 'submit', 'opened', '#n'],
+    ]);
+  }, 300_000);
+
+  it('rebuilds a change whose base moved before it was submitted, shows the re-preview and submits nothing until asked again', async () => {
+    const bob = as('bob');
+    const request = { intent: { kind: 'degraded' as const, region: 'us-east-1', switch: 'serveStaleReads' as const, on: true }, reason: 'Serve stale reads while the cache warms' };
+    const before = await bob.changes.preview(request);
+    const [alicePull] = (await bob.changes.list()).filter((change) => change.requester === '@alice' && change.state === 'open');
+    await mergeAsCab(alicePull!.number);
+    const records = await auditedDuring(async () => {
+      const rebased = await bob.changes.submit({ request: { ...request, base: before.base.sha }, idempotencyKey: randomUUID(), previewId: before.id });
+      expect(rebased.status).toBe('rebased');
+      expect(rebased.preview.base.sha).not.toBe(before.base.sha);
+      expect(rebased.preview.files.map((file) => file.path)).toContain('regions/us-east-1.ts');
+      const opened = await bob.changes.submit({ request: { ...request, base: rebased.preview.base.sha }, idempotencyKey: randomUUID(), previewId: rebased.preview.id });
+      expect(opened).toMatchObject({ status: 'opened', preview: { base: { sha: rebased.preview.base.sha } } });
+    });
+    const moved = records[1]!.baseSha!;
+    expect(records.map((record) => [record.action, record.outcome, record.baseSha, record.detail?.replace(/^#\d+ .*/, '#n')])).toEqual([
+      ['submit', 'rebased', before.base.sha, `the default branch moved from ${before.base.sha} to ${moved}; re-previewed there, nothing submitted`],
+      ['submit', 'opened', moved, '#n'],
+    ]);
   }, 300_000);
 
   it("refuses input the schema refuses with the schema's own message, audited without its free text", async () => {

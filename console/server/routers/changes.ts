@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeRequestSchema, changeSubmitSchema, count } from '../../../schemas';
+import { changeRequestSchema, changeSubmitSchema, count, type ChangeSubmit } from '../../../schemas';
 import { recordAttempt, type Attempt } from '../audit/attempts';
 import type { Session } from '../auth';
 import type { Preview, Requester, SubmitResult } from '../changes';
@@ -28,12 +28,16 @@ function conflictDetail(preview: Preview): string {
   return `${count(preview.conflicts.length, 'conflicting change')}: ${first.join(', ')}${preview.conflicts.length > 3 ? ', …' : ''}`;
 }
 
-function submitOutcome(result: SubmitResult): Pick<Attempt, 'outcome' | 'detail' | 'pullRequestUrl'> {
+function submitOutcome(result: SubmitResult, submitted: ChangeSubmit): Pick<Attempt, 'outcome' | 'detail' | 'pullRequestUrl'> {
   switch (result.status) {
     case 'opened':
       return { outcome: result.replayed ? 'replayed' : 'opened', pullRequestUrl: result.pullRequest.url, detail: `#${result.pullRequest.number} ${result.pullRequest.branch}` };
-    case 'rebased':
-      return { outcome: 'rebased', detail: `the default branch moved to ${result.preview.base.sha}; re-previewed there, nothing submitted` };
+    case 'rebased': {
+      const { base } = submitted.request;
+      const now = result.preview.base.sha;
+      const detail = base && base !== now ? `the default branch moved from ${base} to ${now}; re-previewed there` : `the request is not the one previewed as ${submitted.previewId}; re-previewed on ${now}`;
+      return { outcome: 'rebased', detail: `${detail}, nothing submitted` };
+    }
     case 'conflict':
       return { outcome: 'conflict', detail: `${conflictDetail(result.preview)}; nothing submitted` };
     case 'blocked':
@@ -95,7 +99,7 @@ export const changesRouter = router({
             ...(input.acknowledgeConflicts === undefined ? {} : { acknowledgeConflicts: input.acknowledgeConflicts }),
           }),
         // A rebased attempt keeps the base it was made on; its detail names the one it was re-previewed on.
-        (result) => ({ ...submitOutcome(result), ...(result.status === 'rebased' ? {} : { baseSha: result.preview.base.sha }) }),
+        (result) => ({ ...submitOutcome(result, input), ...(result.status === 'rebased' ? {} : { baseSha: result.preview.base.sha }) }),
       ),
     ),
 
