@@ -19,7 +19,7 @@ const weightsIntent = z.strictObject({
   kind: z.literal('weights'),
   /** Every region's new weight, all at once: a partial set would leave the sum to chance. */
   weights: z
-    .record(slug, intRange(0, 100))
+    .record(slug, intRange(0, 100), { error: (issue) => (issue.code === 'invalid_key' ? 'region ids as keys, like "us-east-1"' : undefined) })
     .refine((weights) => Object.keys(weights).length >= 1, { error: 'at least one region weight' })
     .refine((weights) => Object.keys(weights).length <= AWS_REGIONS.length, { error: `at most ${AWS_REGIONS.length} region weights` }),
 });

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeIntent } from '../../../schemas';
-import { startGitHubStandIn, type GitHubStandIn } from '../../testing/github-standin/server';
+import type { GitHubStandIn } from '../../testing/github-standin/server';
 import type { Forge } from '../forges/forge';
-import { createGitHubForge } from '../forges/github';
 import { createChangeService } from './service';
-import { ALICE, BOB, ExampleRepository } from './test-repository';
+import { ALICE, BOB, ExampleRepository, gitHubStandInForge } from './test-repository';
 import { parseTrailer } from './trailer';
 import type { ChangeService, Requester } from './types';
 
@@ -13,9 +12,7 @@ import type { ChangeService, Requester } from './types';
  * repository and checks every request and response against GitHub's OpenAPI description.
  */
 
-const TOKEN = 'ghp_console-bot-token-0123456789';
 const NOW = new Date('2026-03-01T03:00:00Z');
-const TEAMS = ['platform', 'sre', 'dba', 'orders-team', 'security'];
 
 let repo: ExampleRepository;
 let base: string;
@@ -29,9 +26,7 @@ const setups: Setup[] = [];
 
 /** A forge seeded with the example on main, and a console with its own empty state. */
 async function setup(): Promise<Setup> {
-  const standin = await startGitHubStandIn({ owner: 'example-org', repo: 'orders-gitops', tokens: { [TOKEN]: 'console-bot' }, collaborators: ['alice', 'bob', 'carol', 'console-bot'], teams: TEAMS });
-  await standin.seedFromRepository(repo.work, base);
-  const forge = createGitHubForge({ baseUrl: standin.apiUrl, repo: { owner: standin.owner, name: standin.repo }, auth: { token: TOKEN }, spacing: { writeMs: 0, notifyingMs: 0 }, waitUnitMs: 5, retries: 1 });
+  const { standin, forge } = await gitHubStandInForge(repo.work, base);
   const service = createChangeService({ repoDir: repo.work, stateDir: await repo.tempDir('console-state-'), forge, health: async () => ({}), now: () => NOW });
   const created = { standin, forge, service };
   setups.push(created);

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { commitAll, exampleRepo, removeScratchRepos } from '../../../tests/helpers/example-repo';
+import { startGitHubStandIn, type GitHubStandIn } from '../../testing/github-standin/server';
+import type { Forge } from '../forges/forge';
+import { createGitHubForge } from '../forges/github';
 import type { Requester } from './types';
 
 const run = promisify(execFile);
@@ -11,6 +14,25 @@ const run = promisify(execFile);
 /** Specs' people: an operator asking for changes, and a second one racing them. */
 export const ALICE: Requester = { login: 'alice', name: 'Alice Okafor', email: 'alice@example.com', role: 'operator', handle: '@alice' };
 export const BOB: Requester = { login: 'bob', name: 'Bob Lindqvist', email: 'bob@example.com', role: 'operator', handle: '@bob' };
+
+const TOKEN = 'ghp_console-bot-token-0123456789';
+
+/**
+ * The GitHub stand-in (a real bare repository behind an API checked against GitHub's OpenAPI description)
+ * holding `revision` of `repoDir` on main, with the owners' teams, and the console's GitHub forge on it.
+ */
+export async function gitHubStandInForge(repoDir: string, revision: string): Promise<{ standin: GitHubStandIn; forge: Forge }> {
+  const standin = await startGitHubStandIn({
+    owner: 'example-org',
+    repo: 'orders-gitops',
+    tokens: { [TOKEN]: 'console-bot' },
+    collaborators: ['alice', 'bob', 'carol', 'console-bot'],
+    teams: ['platform', 'sre', 'dba', 'orders-team', 'security'],
+  });
+  await standin.seedFromRepository(repoDir, revision);
+  const forge = createGitHubForge({ baseUrl: standin.apiUrl, repo: { owner: standin.owner, name: standin.repo }, auth: { token: TOKEN }, spacing: { writeMs: 0, notifyingMs: 0 }, waitUnitMs: 5, retries: 1 });
+  return { standin, forge };
+}
 
 /**
  * The repository's own example inputs, outputs and policy bundle committed on `main` of a scratch git
