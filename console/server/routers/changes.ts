@@ -7,7 +7,7 @@ import type { Context } from '../context';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
 import { toTRPCError } from './errors';
 
-export function requesterOf(session: Session): Requester {
+function requesterOf(session: Session): Requester {
   const { login, name, email, role } = session.user;
   return { login, name, email, role, handle: `@${login}` };
 }
