@@ -13,7 +13,7 @@ const nextConfig: NextConfig = {
     root: repoRoot,
     // The console reads and writes the repository it runs from (MR_REPO_ROOT) at run time: a checkout, never
     // a traced standalone bundle, so the tracer's warning that such paths pull in the whole project is moot.
-    ignoreIssue: [{ path: /\/(console\/server|modules|schemas|policies)\//, title: /Dynamic filesystem access/ }],
+    ignoreIssue: ['console/server/**', 'modules/**', 'schemas/**', 'policies/**'].map((glob) => ({ path: `**/${glob}`, title: /Dynamic filesystem access/ })),
   },
   outputFileTracingRoot: repoRoot,
   // Node-only packages the loader, synth and policy engine load at run time: esbuild spawns its native

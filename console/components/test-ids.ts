@@ -25,6 +25,8 @@
  *   intent-<kind>                   the tab of each intent: weights, read-only, degraded, declare, guided-failover, release
  *   weight-slider-<id>, weight-input-<id>, weight-sum (data-valid = true | false)
  *   change-reason                   the reason field (label "Reason")
+ *     weight-input-<id> and change-reason mark the whole field: type into `.locator('input')` inside it.
+ *     acknowledge-conflicts marks the checkbox's input itself (`.check()`).
  *   preview-panel                   data-state = idle | loading | ready | error
  *   preview-verdict                 data-verdict = pass | blocked
  *   blocking-finding                one per blocking finding; data-policy = the policy id

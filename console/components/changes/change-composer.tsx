@@ -186,7 +186,8 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
           value={reason}
           onChange={(event) => setReason(event.target.value.replace(/[\r\n]+/g, ' '))}
           helperText={`Why this change, on one line: it becomes the pull request's reason (${reason.length}/${reasonMaxLength})`}
-          slotProps={{ htmlInput: { maxLength: reasonMaxLength, 'data-testid': TEST_IDS.reason } }}
+          data-testid={TEST_IDS.reason}
+          slotProps={{ htmlInput: { maxLength: reasonMaxLength } }}
         />
       </Paper>
 
@@ -230,20 +231,22 @@ export function ChangeComposer({ regions, apps, switches, initial, canSubmit, re
         )}
         {preview && canSubmit && (
           <Box sx={{ opacity: phase === 'loading' ? 0.6 : 1 }}>
-            <PreviewPanel preview={preview} />
+            <PreviewPanel
+              preview={preview}
+              acknowledgement={
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={acknowledged === preview.id}
+                      onChange={(event) => setAcknowledged(event.target.checked ? preview.id : undefined)}
+                      slotProps={{ input: { 'data-testid': TEST_IDS.acknowledgeConflicts } as InputHTMLAttributes<HTMLInputElement> }}
+                    />
+                  }
+                  label="I have read the other changes to these values and decide again"
+                />
+              }
+            />
           </Box>
-        )}
-        {preview && preview.conflicts.length > 0 && (
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={acknowledged === preview.id}
-                onChange={(event) => setAcknowledged(event.target.checked ? preview.id : undefined)}
-                slotProps={{ input: { 'data-testid': TEST_IDS.acknowledgeConflicts } as InputHTMLAttributes<HTMLInputElement> }}
-              />
-            }
-            label="I have read the other changes to these values and decide again"
-          />
         )}
 
         <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, alignItems: 'flex-start' }}>

@@ -88,7 +88,8 @@ export function WeightsForm({ regions, weights, onChange }: { regions: ComposerR
               size="small"
               value={value}
               onChange={(event) => set(region.id, Number(event.target.value))}
-              slotProps={{ htmlInput: { min: 0, max: 100, step: 1, inputMode: 'numeric', 'data-testid': TEST_IDS.weightInput(region.id) } }}
+              data-testid={TEST_IDS.weightInput(region.id)}
+              slotProps={{ htmlInput: { min: 0, max: 100, step: 1, inputMode: 'numeric' } }}
             />
           </Box>
         );

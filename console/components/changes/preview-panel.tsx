@@ -49,13 +49,15 @@ function seconds(value: number | undefined) {
 }
 
 /** What the change would do and what the policies say about it, before anything is submitted. */
-export function PreviewPanel({ preview }: { preview: Preview }) {
+/** `acknowledgement` sits under the conflicts, where the operator reads them: the control that decides again. */
+export function PreviewPanel({ preview, acknowledgement }: { preview: Preview; acknowledgement?: ReactNode }) {
   const { blocking, findings, classification, resilience, files, conflicts } = preview;
   const waived = findings.filter((finding) => finding.waiver);
   const inputs = files.filter((file) => !file.path.startsWith('generated/'));
   const generated = files.filter((file) => file.path.startsWith('generated/'));
   const { rto, rpo } = resilience.after;
   const before = resilience.before;
+  const reviewers = [...preview.reviewers.teams.map((team) => `team ${team}`), ...preview.reviewers.users.map((user) => `@${user}`)];
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2.5 }}>
       <Typography variant="body2" color="text.secondary">
@@ -109,6 +111,12 @@ export function PreviewPanel({ preview }: { preview: Preview }) {
             ))}
           </Box>
         )}
+      </Section>
+
+      <Section title="Reviewers">
+        <Typography variant="body2">
+          {reviewers.length ? `${reviewers.join(', ')}, requested from CODEOWNERS when the pull request opens.` : 'None: CODEOWNERS names no one for these files other than you.'}
+        </Typography>
       </Section>
 
       <Section title="Predicted RTO and RPO" testId={TEST_IDS.previewResilience}>
@@ -175,6 +183,7 @@ export function PreviewPanel({ preview }: { preview: Preview }) {
               ))}
             </Box>
           </Alert>
+          {acknowledgement}
         </Section>
       )}
 
