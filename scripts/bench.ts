@@ -9,6 +9,7 @@ import { policyInput } from '../policies/engine/input';
 import { listInputFiles, loadModel, loadWaivers } from '../schemas';
 import { resolveTool } from '../policies/toolchain/resolve';
 import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
+import { timeWarmPreviews } from '../console/server/changes/bench';
 
 // Whole-process benchmarks: every figure is a fresh `node` process, as a user or CI runs it, timed from
 // outside. Wall time and peak resident memory come from the OS (getrusage of the waited-for children).
@@ -79,6 +80,9 @@ console.log(`\nin-process policy evaluation, wasm loaded once (median of ${EVALU
 for (const line of evaluations) console.log(line);
 console.log(`\nin-process input loading: every input read, TypeScript ones compiled and evaluated in their own vm context (median of ${EVALUATIONS} loads after one warm-up; input files)`);
 for (const line of loads) console.log(line);
+const previews = await timeWarmPreviews(root, EVALUATIONS);
+console.log(`\nconsole preview of one weight change, in-process (edit by syntax tree, load, synth, judge against the base, diff; forge calls to a real Gitea), warm, ${EVALUATIONS} previews (target p95 <= 300 ms)`);
+console.log(`${'preview: example (2 regions x 1 app)'.padEnd(40)} ${`${Math.round(previews.median)} ms`.padStart(9)} ${`p95 ${Math.round(previews.p95)} ms`.padStart(13)}`);
 console.log('');
 
 bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
