@@ -120,7 +120,7 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
     await git(['commit', '--quiet', '--no-verify', '--allow-empty-message', '-F', '-'], {
       cwd: worktree,
       input: message,
-      env: { GIT_AUTHOR_NAME: person, GIT_AUTHOR_EMAIL: oneLine(requester.email), GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email },
+      env: { GIT_AUTHOR_NAME: person, GIT_AUTHOR_EMAIL: oneLine(requester.email) || committer.email, GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email },
     });
     const commit = (await git(['rev-parse', 'HEAD'], { cwd: worktree })).trim();
     const parents = (await git(['rev-list', '--parents', '-n', '1', commit], { cwd: worktree })).trim().split(' ').slice(1);

@@ -21,14 +21,16 @@ interface Setup {
   standin: GitHubStandIn;
   forge: Forge;
   service: ChangeService;
+  stateDir: string;
 }
 const setups: Setup[] = [];
 
 /** A forge seeded with the example on main, and a console with its own empty state. */
 async function setup(): Promise<Setup> {
   const { standin, forge } = await gitHubStandInForge(repo.work, base);
-  const service = createChangeService({ repoDir: repo.work, stateDir: await repo.tempDir('console-state-'), forge, health: async () => ({}), now: () => NOW });
-  const created = { standin, forge, service };
+  const stateDir = await repo.tempDir('console-state-');
+  const service = createChangeService({ repoDir: repo.work, stateDir, forge, health: async () => ({}), now: () => NOW });
+  const created = { standin, forge, service, stateDir };
   setups.push(created);
   return created;
 }
@@ -124,6 +126,26 @@ describe('submitting a change request as a pull request', () => {
     ]);
     const pulls = standin.requests().filter((request) => request.method === 'POST' && request.operation === 'pulls/create');
     expect(pulls).toHaveLength(1);
+  });
+
+  it('answers a retry after the console restarted with the pull request the first attempt opened', async () => {
+    const { standin, forge, service, stateDir } = await setup();
+    const request = { intent: WEIGHTS_60_40, reason: REASON };
+    const preview = await service.preview({ request, requester: ALICE });
+    const submit = (console: ChangeService) => console.submit({ request: { ...request, base: preview.base.sha }, requester: ALICE, idempotencyKey: 'before-restart', previewId: preview.id });
+    const first = await submit(service);
+    await service.close();
+    const restarted = createChangeService({ repoDir: repo.work, stateDir, forge, health: async () => ({}), now: () => NOW });
+    const retried = await submit(restarted).finally(() => restarted.close());
+    expect(retried).toMatchObject({ status: 'opened', replayed: true, pullRequest: { number: first.status === 'opened' ? first.pullRequest.number : -1 } });
+    expect(standin.requests().filter((request) => request.operation === 'pulls/create')).toHaveLength(1);
+  });
+
+  it('refuses an idempotency key reused for another change', async () => {
+    const { service } = await setup();
+    const { result } = await previewAndSubmit(service, WEIGHTS_60_40, { key: 'reused-key-1' });
+    expect(result.status).toBe('opened');
+    await expect(previewAndSubmit(service, { kind: 'read-only', region: 'us-west-2', readOnly: true }, { key: 'reused-key-1' })).rejects.toThrow(/idempotency key reused-key-1 was already used for another change/);
   });
 
   it('blocks weights of 60/60 with the policy id and creates no branch', async () => {
