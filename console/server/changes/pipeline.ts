@@ -115,18 +115,17 @@ function hashInputs(edited: ReadonlyMap<string, string>): string {
 /** Stages the worktree and returns each changed file's diff against the base, inputs first, then generated/. */
 async function stagedDiff(worktree: string): Promise<PreviewFile[]> {
   await git(['add', '--all'], { cwd: worktree });
-  const [names, patch] = await Promise.all([
-    git(['diff', '--cached', '--no-renames', '--name-status', '-z'], { cwd: worktree }),
-    git(['diff', '--cached', '--no-renames', '--no-color', '--no-ext-diff'], { cwd: worktree }),
-  ]);
-  const parts = names.split('\0').filter(Boolean);
-  // Both listings come from one index in git's path order, so the n-th patch is the n-th name.
-  const patches = patch.split(/^(?=diff --git )/m).filter((chunk) => chunk.startsWith('diff --git '));
-  const files: PreviewFile[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i]!.startsWith('A') ? 'added' : parts[i]!.startsWith('D') ? 'deleted' : 'modified';
-    files.push({ path: parts[i + 1]!, status, diff: patches[i / 2] ?? '' });
-  }
+  const patch = await git(['-c', 'core.quotePath=false', 'diff', '--cached', '--no-renames', '--no-color', '--no-ext-diff'], { cwd: worktree });
+  const files = patch
+    .split(/^(?=diff --git )/m)
+    .filter((chunk) => chunk.startsWith('diff --git '))
+    .map((diff): PreviewFile => {
+      const header = diff.slice(0, diff.indexOf('\n'));
+      // Without renames both sides name the same path: `diff --git a/<path> b/<path>`.
+      const file = header.slice('diff --git a/'.length, 'diff --git a/'.length + (header.length - 'diff --git a/ b/'.length) / 2);
+      const status = /^new file mode /m.test(diff) ? 'added' : /^deleted file mode /m.test(diff) ? 'deleted' : 'modified';
+      return { path: file, status, diff };
+    });
   const generated = (file: PreviewFile) => (file.path.startsWith('generated/') ? 1 : 0);
   return files.sort((a, b) => generated(a) - generated(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
