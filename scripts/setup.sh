@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the pipeline and its gates need, from the pinned lock files only:
-# npm packages (package-lock.json) and the external CLIs (policies/toolchain/versions.json).
+# npm packages (package-lock.json) and the external CLIs (policies/toolchain/versions.json), then builds
+# the console. Gitea and Chromium, which only the console's demo and browser tests need, install on first use.
 # Safe to re-run: each step skips what is already in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,5 @@ else
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/install-tools.sh
+node scripts/run.mjs build-console
 echo "setup: done in $(( $(date +%s) - start ))s"

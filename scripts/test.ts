@@ -6,11 +6,13 @@ import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { baseRefOf } from '../policies/engine/change';
 import { createGateContext } from '../policies/gates/context';
+import { ensureTool } from '../policies/toolchain/ensure';
 import { runGates } from '../policies/gates/registry';
 import { commandLine } from './lib/command-line';
 
-// `npm test`: the unit and end-to-end tests (vitest), then every gate, then one closing line that counts
-// vitest's tests, each gate, and the test cases gates ran themselves (Rego tests).
+// `npm test`: the unit and end-to-end tests (vitest), then the console's browser tests on their own (they
+// time live updates, so they run on a machine the other specs no longer load), then every gate, then one
+// closing line that counts vitest's tests, each gate, and the test cases gates ran themselves (Rego tests).
 const USAGE = 'usage: npm test -- [--gates-only | --tests-only] [--base <git ref>] [vitest filters]';
 const { values, positionals } = commandLine(
   {
@@ -29,12 +31,20 @@ const root = process.env.MR_REPO_ROOT ?? process.cwd();
 const { ref: baseRef, problem } = baseRefOf(values.base, process.env.MR_BASE_REF);
 if (problem) usage(problem);
 const counts = { passed: 0, failed: 0, skipped: 0 };
+const BROWSER_TESTS = 'console/e2e';
 
 if (!values['gates-only']) {
-  const tests = await runVitest(positionals);
-  counts.passed += tests.passed;
-  counts.failed += tests.failed;
-  counts.skipped += tests.skipped;
+  // Gitea and Chromium install on first use (a build of minutes): before any spec's clock starts.
+  const missing = await installConsoleTools();
+  const runs = positionals.length ? [positionals] : [['--exclude', `${BROWSER_TESTS}/**`], [BROWSER_TESTS]];
+  for (const filters of runs) {
+    if (filters[0] === BROWSER_TESTS) console.log('\nBrowser tests (headless Chromium, the console\'s production build, real Prometheus and Gitea)');
+    const tests = await runVitest(filters);
+    counts.passed += tests.passed;
+    counts.failed += tests.failed;
+    counts.skipped += tests.skipped;
+  }
+  counts.failed += missing;
 }
 
 if (!values['tests-only']) {
@@ -52,6 +62,20 @@ if (!values['tests-only']) {
 
 console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exit(counts.failed ? 1 : 0);
+
+/** Installs the tools only the console's specs need; each that cannot be installed counts as one failure, with the installer's words. */
+async function installConsoleTools(): Promise<number> {
+  let failed = 0;
+  for (const tool of ['gitea', 'chromium'] as const) {
+    try {
+      await ensureTool(root, tool, { log: (line) => console.log(`npm test: ${line}`) });
+    } catch (error) {
+      console.error(`npm test: ${(error as Error).message}`);
+      failed += 1;
+    }
+  }
+  return failed;
+}
 
 function usage(problem: string): never {
   console.error(`npm test: ${problem}\n${USAGE}`);
