@@ -17,7 +17,7 @@ export default async function OverviewPage() {
           The inputs at commit {overview.commit.slice(0, 7)} do not load, so configured values may be stale: {overview.modelError}
         </Alert>
       )}
-      <LiveOverview initial={overview} grafana={grafana} />
+      <LiveOverview initial={overview} grafana={grafana} signInUrl={me.signInUrl} />
     </>
   );
 }

@@ -24,7 +24,7 @@ const LIVE_TEXT = {
  * The overview as the server rendered it, then kept current by the `regions.live` subscription. Each region
  * carries its own source freshness, so one silent Prometheus shows as stale while the others keep moving.
  */
-export function LiveOverview({ initial, grafana }: { initial: Overview; grafana: Record<string, string> }) {
+export function LiveOverview({ initial, grafana, signInUrl }: { initial: Overview; grafana: Record<string, string>; signInUrl: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data } = useQuery(trpc.regions.overview.queryOptions(undefined, { initialData: initial }));
@@ -61,7 +61,13 @@ export function LiveOverview({ initial, grafana }: { initial: Overview; grafana:
       </Box>
       {live.status === 'error' && (
         <Alert severity="warning">
-          The figures below stopped updating at {formatUtc(overview.generatedAt)}: {live.error?.message ?? 'the live connection closed'}.
+          The figures below stopped updating at {formatUtc(overview.generatedAt)}: {live.error?.message ?? 'the live connection closed'}
+          {live.error?.data?.code === 'UNAUTHORIZED' && (
+            <>
+              {' '}
+              <a href={`${signInUrl}?next=%2F`}>Sign in again</a>.
+            </>
+          )}
         </Alert>
       )}
 

@@ -48,7 +48,7 @@ function HistoryChart({ series }: { series: Series }) {
         {latest === undefined ? 'No samples in this range.' : `latest ${formatValue(latest, series.unit)}, peak ${formatValue(peak!, series.unit)}`}
         {series.thresholds.length > 0 && ` · ${series.thresholds.map((threshold) => `${threshold.name} ${formatValue(threshold.value, series.unit)}`).join(' · ')}`}
       </Typography>
-      <Box aria-hidden sx={{ height: 240 }}>
+      <Box sx={{ height: 240 }}>
         <LineChart
           height={240}
           margin={{ left: 8, right: 16, top: 16, bottom: 8 }}
