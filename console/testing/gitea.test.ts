@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, modelAt, removeScratchRepos } from '../../tests/helpers/example-repo';
-import { gitAuthEnv } from '../server/forges/gitea';
+import { gitAuthEnv } from '../server/forges/git-auth';
 import { describeGitea, GATE_CONTEXT, pushAs, startGitea, type RunningGitea } from './gitea';
 
 const run = promisify(execFile);

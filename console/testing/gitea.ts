@@ -8,7 +8,7 @@ import { ensureTool } from '../../policies/toolchain/ensure';
 import { freePort, stopProcess } from '../../tests/helpers/processes';
 import { formatLocated, loadModel } from '../../schemas';
 import type { ForgeRepo } from '../server/forges/forge';
-import { gitAuthEnv } from '../server/forges/gitea';
+import { gitAuthEnv } from '../server/forges/git-auth';
 
 const run = promisify(execFile);
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, removeScratchRepos } from '../../../tests/helpers/example-repo';
 import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea';
+import { Mirror } from '../changes/git';
 import { ForgeError, type Forge } from './forge';
 import { createGiteaForge } from './gitea';
 
@@ -193,5 +194,31 @@ describe('Gitea forge', () => {
 
     const gone = createGiteaForge({ url: 'http://127.0.0.1:9', repo: gitea.repo, token, timeoutMs: 2_000 });
     expect((await forgeError(gone.defaultBranch())).code).toBe('unavailable');
+  });
+
+  it('fetches a private repository, as the change service’s mirror does, with the token gitEnv hands git as configuration: never in the URL or the arguments', async () => {
+    const route = `/repos/${gitea.repo.owner}/${gitea.repo.name}`;
+    await asAdmin('PATCH', route, { private: true });
+    try {
+      const token = gitea.tokens['console-bot']!;
+      const { sha } = await forge.defaultBranch();
+      const bare = await mkdtemp(path.join(work, 'private-'));
+      await run('git', ['init', '--quiet', '--bare', bare]);
+      const fetch = ['fetch', '--quiet', forge.fetchUrl, 'refs/heads/main:refs/heads/fetched'];
+      const noPrompt = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+      await expect(run('git', fetch, { cwd: bare, env: noPrompt })).rejects.toThrow(/could not read Username|Authentication failed/);
+
+      const env = forge.gitEnv!();
+      expect(forge.fetchUrl).not.toContain(token);
+      expect(JSON.stringify(env)).not.toContain(token);
+      await run('git', fetch, { cwd: bare, env: { ...noPrompt, ...env } });
+      expect((await run('git', ['rev-parse', 'refs/heads/fetched'], { cwd: bare })).stdout.trim()).toBe(sha);
+
+      const mirror = new Mirror(await mkdtemp(path.join(work, 'state-')), forge.fetchUrl, undefined, () => forge.gitEnv!());
+      await mirror.ensureCommit('main', sha);
+      expect(await mirror.hasCommit(sha)).toBe(true);
+    } finally {
+      await asAdmin('PATCH', route, { private: false });
+    }
   });
 });

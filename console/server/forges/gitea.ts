@@ -2,11 +2,15 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ForgeError, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
+import { gitAuthConfig, gitAuthEnv } from './git-auth';
 
 const run = promisify(execFile);
 
 /** Gitea's default `[api] MAX_RESPONSE_ITEMS`: a bigger `limit` is silently cut to it, so pages are read until one is short. */
 const PAGE = 50;
+
+/** Gitea takes a token as the password of HTTP basic auth under any user name. */
+const GIT_USER = 'console';
 
 /** A pull request opened right after its branch's push can miss the branch for a moment: how long to keep asking. */
 const FRESH_BRANCH_RETRIES_MS = [250, 500, 1_000, 2_000];
@@ -78,7 +82,7 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
    */
   async function sameChange(repoDir: string, branch: string, remoteSha: string, local: { sha: string; tree: string; baseSha: string }): Promise<boolean> {
     if (remoteSha === local.sha) return true;
-    await git(repoDir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', fetchUrl, `refs/heads/${branch}`], gitAuthEnv('console', options.token));
+    await git(repoDir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', fetchUrl, `refs/heads/${branch}`], gitAuthEnv(GIT_USER, options.token));
     const [, ...parents] = (await git(repoDir, ['rev-list', '--parents', '-n', '1', remoteSha])).split(' ');
     return (await git(repoDir, ['rev-parse', `${remoteSha}^{tree}`])) === local.tree && parents.length === 1 && parents[0] === local.baseSha;
   }
@@ -99,7 +103,7 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     }
     try {
       // No --force: a branch created meanwhile by someone else makes the push fail, never disappear.
-      await run('git', ['push', '--porcelain', fetchUrl, `${sha}:refs/heads/${input.branch}`], { cwd: input.repoDir, env: gitAuthEnv('console', options.token), timeout: 120_000 });
+      await run('git', ['push', '--porcelain', fetchUrl, `${sha}:refs/heads/${input.branch}`], { cwd: input.repoDir, env: gitAuthEnv(GIT_USER, options.token), timeout: 120_000 });
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}\n${(error as { stderr?: string }).stderr ?? ''}`;
       const code = pushErrorCode(output);
@@ -226,6 +230,8 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     kind: 'gitea',
     repo: { owner, name },
     fetchUrl,
+    // A private repository is fetched only with the token.
+    gitEnv: () => gitAuthConfig(GIT_USER, options.token),
     defaultBranch,
     publishCommit,
     openPullRequest,
@@ -327,21 +333,4 @@ function lastLines(output: string): string {
 /** A stable colour per label name, so the same class looks the same on every repository. */
 function labelColour(label: string): string {
   return `#${createHash('sha256').update(label).digest('hex').slice(0, 6)}`;
-}
-
-/**
- * Environment for a git command authenticating to a forge over HTTP basic auth (Gitea takes a token as the
- * password under any user name). The header travels in `GIT_CONFIG_*` variables, never in the URL or the
- * arguments, so neither `ps` nor git's error messages can show it. Configuration the caller passed that
- * way is kept.
- */
-export function gitAuthEnv(login: string, token: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
-  return {
-    ...env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_COUNT: String(count + 1),
-    [`GIT_CONFIG_KEY_${count}`]: 'http.extraHeader',
-    [`GIT_CONFIG_VALUE_${count}`]: `Authorization: Basic ${Buffer.from(`${login}:${token}`).toString('base64')}`,
-  };
 }

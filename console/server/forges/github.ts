@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ForgeError, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
+import { gitAuthConfig } from './git-auth';
 
 const run = promisify(execFile);
 
@@ -284,12 +285,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
   function gitEnv(): Record<string, string> {
     const token = app ? app.currentToken() : (options.auth as { token: string }).token;
     if (!token) throw new ForgeError('unauthorized', 'github: no installation token yet to fetch with; read the default branch first');
-    return {
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
-    };
+    return gitAuthConfig('x-access-token', token);
   }
 
   return {
