@@ -30,7 +30,16 @@ export interface ChangeServiceOptions {
 }
 
 /** A request the service refuses outright (a reused idempotency key, a malformed requester): the caller's mistake. */
+/** Marks a ChangeRequestError made by any copy of this module (see ForgeError). */
+const CHANGE_REQUEST_ERROR = Symbol.for('multi-region-gitops.console.change-request-error');
+
 export class ChangeRequestError extends Error {
+  readonly [CHANGE_REQUEST_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [CHANGE_REQUEST_ERROR]?: unknown })[CHANGE_REQUEST_ERROR] === true;
+  }
+
   constructor(message: string) {
     super(message);
     this.name = 'ChangeRequestError';

@@ -38,7 +38,17 @@ export interface ReviewState {
 
 export type ForgeErrorCode = 'conflict' | 'not-found' | 'rate-limited' | 'unauthorized' | 'validation' | 'unavailable';
 
+/** Marks a ForgeError made by any copy of this module: Next.js bundles one per entry (instrumentation, routes, pages). */
+const FORGE_ERROR = Symbol.for('multi-region-gitops.console.forge-error');
+
 export class ForgeError extends Error {
+  readonly [FORGE_ERROR] = true;
+
+  /** `instanceof` by brand, so a ForgeError thrown by the services another bundle built still maps to its status code. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [FORGE_ERROR]?: unknown })[FORGE_ERROR] === true;
+  }
+
   constructor(
     readonly code: ForgeErrorCode,
     message: string,
