@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, modelAt, removeScratchRepos } from '../../tests/helpers/example-repo';
+import { DEMO_USERS } from '../server/auth/local';
 import { gitAuthEnv } from '../server/forges/git-auth';
 import { describeGitea, GATE_CONTEXT, pushAs, startGitea, type RunningGitea } from './gitea';
 
@@ -79,8 +80,8 @@ describe('startGitea', () => {
       ['console-bot', 'bot'],
       ['alice', 'operator'],
       ['bob', 'operator'],
-      ['carol', 'approver'],
       ['vera', 'viewer'],
+      ['carol', 'approver'],
     ]);
     for (const user of Object.values(gitea.users)) {
       const me = await api<{ login: string; is_admin: boolean }>('/user', gitea.tokens[user.login]!);
@@ -94,14 +95,22 @@ describe('startGitea', () => {
     expect(await permissions('vera')).toEqual({ admin: false, push: false, pull: true });
   });
 
+  it('knows every person of the console’s local demo mode under the same login, name, email and role', async () => {
+    for (const person of DEMO_USERS) {
+      expect(gitea.users[person.login], person.login).toMatchObject({ name: person.name, email: person.email, role: person.role });
+      const known = await api<{ login: string; full_name: string; email: string }>(`/users/${person.login}`, gitea.admin.token);
+      expect(known.body, person.login).toMatchObject({ login: person.login, full_name: person.name, email: person.email });
+    }
+  });
+
   it('describes where the forge is and how each person signs in, and the password works', async () => {
     const lines = describeGitea(gitea);
     expect(lines[0]).toBe(`Gitea ${gitea.url}/${gitea.repo.owner}/${gitea.repo.name} (local, seeded; stopped with the console)`);
     expect(lines.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
       ['alice', 'operator'],
       ['bob', 'operator'],
-      ['carol', 'approver'],
       ['vera', 'viewer'],
+      ['carol', 'approver'],
     ]);
     const carol = gitea.users.carol!;
     expect(lines.join('\n')).toContain(`password ${carol.password}`);

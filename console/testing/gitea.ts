@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { ensureTool } from '../../policies/toolchain/ensure';
 import { freePort, stopProcess } from '../../tests/helpers/processes';
 import { formatLocated, loadModel } from '../../schemas';
+import { DEMO_USERS } from '../server/auth/local';
+import type { Role } from '../server/auth/roles';
 import type { ForgeRepo } from '../server/forges/forge';
 import { gitAuthEnv } from '../server/forges/git-auth';
 
@@ -17,11 +19,11 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The commit status context branch protection requires on the default branch: the CI policy gate. */
 export const GATE_CONTEXT = 'gate';
 
-export type SeededRole = 'admin' | 'bot' | 'operator' | 'approver' | 'viewer';
+export type SeededRole = 'admin' | 'bot' | Role;
 
 export interface SeededUser {
   login: string;
-  fullName: string;
+  name: string;
   email: string;
   /** For signing in to Gitea's own pages in the demo; API calls use `token`. */
   password: string;
@@ -31,17 +33,23 @@ export interface SeededUser {
   teams: string[];
 }
 
+/** Each demo person's teams: the owners in `regions/global.yaml` that fit their role. */
+const TEAMS: Record<(typeof DEMO_USERS)[number]['login'], string[]> = {
+  alice: ['sre', 'dba'],
+  bob: ['orders-team'],
+  vera: [],
+  carol: ['platform', 'sre', 'security'],
+};
+
 /**
- * Who the seeded forge knows. The bot is the console's identity: it pushes `console/<id>` branches and opens
- * the pull requests, with write access and no review rights that count. People sign in to the console's demo
- * mode under the same logins; their teams are the owners in `regions/global.yaml` that fit their role.
+ * Who the seeded forge knows: the console's bot and the local demo mode's people, under the same logins,
+ * names and emails, so commits and pull requests name the person who signed in. The bot is the console's
+ * identity: it pushes `console/<id>` branches and opens the pull requests, with write access and no review
+ * rights that count.
  */
-const PEOPLE: ReadonlyArray<Omit<SeededUser, 'password' | 'token' | 'email'>> = [
-  { login: 'console-bot', fullName: 'Operator console', role: 'bot', teams: [] },
-  { login: 'alice', fullName: 'Alice Okafor', role: 'operator', teams: ['sre', 'dba'] },
-  { login: 'bob', fullName: 'Bob Lindqvist', role: 'operator', teams: ['orders-team'] },
-  { login: 'carol', fullName: 'Carol Reyes', role: 'approver', teams: ['platform', 'sre', 'security'] },
-  { login: 'vera', fullName: 'Vera Novak', role: 'viewer', teams: [] },
+const PEOPLE: ReadonlyArray<Omit<SeededUser, 'password' | 'token'>> = [
+  { login: 'console-bot', name: 'Operator console', email: 'console-bot@example.com', role: 'bot', teams: [] },
+  ...DEMO_USERS.map((user) => ({ ...user, teams: TEAMS[user.login] })),
 ];
 
 const ADMIN_LOGIN = 'gitea-admin';
@@ -86,7 +94,7 @@ export interface RunningGitea {
  * Starts a real Gitea (built by `scripts/install-tools.sh gitea`, installed on first use) on a loopback port
  * in a temporary work directory, and seeds it: the model's `global.infrastructure.ciRepository` as a public
  * repository of its organisation, one team per `@org/team` owner with write access to it, the console's bot
- * and four people with tokens, `repoDir`'s HEAD pushed as `main`, and branch protection on `main` (no direct
+ * and the demo people with tokens, `repoDir`'s HEAD pushed as `main`, and branch protection on `main` (no direct
  * push, one approval, the {@link GATE_CONTEXT} status), so merge rules are Gitea's own.
  */
 export async function startGitea(options: StartGiteaOptions): Promise<RunningGitea> {
@@ -122,7 +130,7 @@ export async function startGitea(options: StartGiteaOptions): Promise<RunningGit
     };
     const gitea = (...args: string[]) => run(binary, [...args, '--config', config, '--work-path', workDir], { env, timeout: 60_000 });
     await gitea('migrate');
-    const admin: SeededUser = { login: ADMIN_LOGIN, fullName: 'Forge administrator', email: `${ADMIN_LOGIN}@example.com`, password: secret(), token: '', role: 'admin', teams: [] };
+    const admin: SeededUser = { login: ADMIN_LOGIN, name: 'Forge administrator', email: `${ADMIN_LOGIN}@example.com`, password: secret(), token: '', role: 'admin', teams: [] };
     await gitea('admin', 'user', 'create', '--admin', '--username', admin.login, '--password', admin.password, '--email', admin.email, '--must-change-password=false');
 
     const output: string[] = [];
@@ -145,10 +153,10 @@ export async function startGitea(options: StartGiteaOptions): Promise<RunningGit
     const users = Object.fromEntries(
       await Promise.all(
         PEOPLE.map(async (person) => {
-          const user: SeededUser = { ...person, teams: person.teams.filter((team) => teams.includes(team)), email: `${person.login}@example.com`, password: secret(), token: '' };
+          const user: SeededUser = { ...person, teams: person.teams.filter((team) => teams.includes(team)), password: secret(), token: '' };
           await api('POST', '/admin/users', admin.token, {
             username: user.login,
-            full_name: user.fullName,
+            full_name: user.name,
             email: user.email,
             password: user.password,
             must_change_password: false,

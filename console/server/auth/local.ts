@@ -2,8 +2,8 @@ import type { SessionUser } from './session';
 
 /**
  * The fixed users of the local demo mode (`MR_CONSOLE_AUTH=local`). Anyone who reaches the console can pick
- * any of them, which is why every page says it runs in local demo mode. The demo's Gitea knows the same
- * logins, names and emails, so commits and pull requests name the person who asked.
+ * any of them, which is why every page says it runs in local demo mode. The demo's Gitea is seeded from this
+ * list (`console/testing/gitea.ts`), so commits and pull requests name the person who asked.
  */
 export const DEMO_USERS = [
   { login: 'alice', name: 'Alice Okafor', email: 'alice@example.com', role: 'operator' },
