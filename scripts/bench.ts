@@ -10,6 +10,7 @@ import { listInputFiles, loadModel, loadWaivers } from '../schemas';
 import { resolveTool } from '../policies/toolchain/resolve';
 import { exampleCopy, largeConfigRepo, removeRepo } from './bench/large-config';
 import { timeWarmPreviews } from '../console/server/changes/bench';
+import { consoleFigures } from '../console/testing/console-bench';
 
 // Whole-process benchmarks: every figure is a fresh `node` process, as a user or CI runs it, timed from
 // outside. Wall time and peak resident memory come from the OS (getrusage of the waited-for children).
@@ -83,6 +84,12 @@ for (const line of loads) console.log(line);
 const previews = await timeWarmPreviews(root, EVALUATIONS);
 console.log(`\nconsole preview of one weight change, in-process (edit by syntax tree, load, synth, judge against the base, diff; forge calls to a real Gitea), warm, ${EVALUATIONS} previews (target p95 <= 300 ms)`);
 console.log(`${'preview: example (2 regions x 1 app)'.padEnd(40)} ${`${Math.round(previews.median)} ms`.padStart(9)} ${`p95 ${Math.round(previews.p95)} ms`.padStart(13)}`);
+const figures = await consoleFigures(root, () => undefined);
+const { overview, firstLoadJs } = figures;
+console.log(`\nconsole: production build and the overview under load (demo stack: a real Prometheus per region, real Gitea)`);
+console.log(`${'next build console (clean .next)'.padEnd(40)} ${`${Math.round(figures.buildMs / 1000)} s`.padStart(9)}`);
+console.log(`${`overview read, ${overview.clients} clients x ${overview.seconds} s`.padEnd(40)} ${`${overview.p95.toFixed(1)} ms`.padStart(9)} ${`p50 ${overview.p50.toFixed(1)} ms`.padStart(13)}  p95 (target <= 100 ms), ${overview.requests} reads, ${overview.errors} errors`);
+console.log(`${'first-load JS of the overview'.padEnd(40)} ${`${firstLoadJs.transferredKiB} KiB`.padStart(9)} ${`${firstLoadJs.decodedKiB} KiB raw`.padStart(13)}  ${firstLoadJs.files} scripts, as transferred`);
 console.log('');
 
 bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
