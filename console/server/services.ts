@@ -8,7 +8,7 @@ import type { Services } from './context';
 import type { Forge } from './forges/forge';
 import { createGiteaForge } from './forges/gitea';
 import { createGitHubForge } from './forges/github';
-import { createMetricsService } from './metrics';
+import { createMetricsService, defaultBranchOrigin } from './metrics';
 
 interface ProcessState {
   config?: ConsoleConfig;
@@ -50,8 +50,13 @@ function createForge(forge: ForgeConfig): Forge {
 
 /** The services a configuration describes; the process builds them once, specs for their own repository and forge. */
 export function createServices(config: ConsoleConfig, authMode: AuthMode): Services {
-  const metrics = createMetricsService({ repoDir: config.repoDir, ...(config.prometheusUrls ? { prometheusUrls: config.prometheusUrls } : {}) });
-  const changes = createChangeService({ repoDir: config.repoDir, stateDir: config.stateDir, forge: createForge(config.forge), health: () => metrics.health() });
+  const forge = createForge(config.forge);
+  const changes = createChangeService({ repoDir: config.repoDir, stateDir: config.stateDir, forge, health: () => metrics.health() });
+  // What is configured is what the forge's default branch holds, read through the change service's mirror: a merged change request shows without anyone pulling the checkout.
+  const metrics = createMetricsService({
+    origin: defaultBranchOrigin(changes, `${forge.repo.owner}/${forge.repo.name}`),
+    ...(config.prometheusUrls ? { prometheusUrls: config.prometheusUrls } : {}),
+  });
   return {
     changes,
     metrics,

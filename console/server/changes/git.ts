@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { KeyedLock } from './keyed-lock';
 
 /** A git command failed; the message names the command and git's own words, with credentials in URLs masked. */
 export class GitError extends Error {
@@ -75,11 +76,18 @@ export class Mirror {
     return this.ready;
   }
 
+  /** One fetch at a time: two would race for the same remote-tracking ref. */
+  private readonly fetches = new KeyedLock();
+
   /** Makes `sha` (the forge's `branch` tip) present locally, fetching only when it is not. */
   async ensureCommit(branch: string, sha: string): Promise<void> {
     await this.init();
     if (await this.hasCommit(sha)) return;
-    await git(['fetch', '--quiet', '--no-tags', this.fetchUrl, `+refs/heads/${branch}:refs/remotes/forge/${branch}`], { cwd: this.gitDir, ...(this.fetchEnv ? { env: this.fetchEnv() } : {}) });
+    await this.fetches.run('fetch', async () => {
+      // The fetch this one waited for may have brought it.
+      if (await this.hasCommit(sha)) return;
+      await git(['fetch', '--quiet', '--no-tags', this.fetchUrl, `+refs/heads/${branch}:refs/remotes/forge/${branch}`], { cwd: this.gitDir, ...(this.fetchEnv ? { env: this.fetchEnv() } : {}) });
+    });
     if (!(await this.hasCommit(sha))) throw new GitError(['fetch', this.fetchUrl, branch], `the forge reports ${branch} at ${sha}, which the fetch did not bring`);
   }
 

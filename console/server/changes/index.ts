@@ -1,2 +1,2 @@
 export { ChangeRequestError, createChangeService, type ChangeServiceOptions } from './service';
-export type { ChangeRequestDetail, ChangeRequestSummary, ChangeService, ChangeTrailer, Preview, PreviewFile, Requester, SubmitResult, ValueConflict } from './types';
+export type { ChangeRequestDetail, ChangeRequestSummary, ChangeService, ChangeTrailer, DefaultBranch, Preview, PreviewFile, Requester, SubmitResult, ValueConflict } from './types';

@@ -76,7 +76,7 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
    */
   async function previewOnTip<T>(request: ChangeRequest, requester: Requester, then: (preview: Preview, base: Base, worktree: string) => Promise<T>): Promise<T> {
     const started = performance.now();
-    const tip = await forge.defaultBranch();
+    const tip = await workspace.defaultBranch();
     const at = now();
     const id = previewIdOf(tip.sha, request, requester);
     const branch = branchOf(id);
@@ -221,6 +221,10 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
       const detail: ChangeRequestDetail = { ...summary, body: pullRequest.body, files, headSha: pullRequest.headSha, baseSha: pullRequest.baseSha, author: pullRequest.author };
       return detail;
     },
+
+    defaultBranch: (maxAgeMs) => workspace.defaultBranch(maxAgeMs),
+    revision: (sha) => workspace.revision(sha),
+    onDefaultBranchMoved: (listener) => workspace.onDefaultBranchMoved(listener),
 
     close: () => workspace.close(),
   };

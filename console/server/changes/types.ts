@@ -1,4 +1,5 @@
 import type { ChangeIntent, ChangeRequest } from '../../../schemas';
+import type { Revision } from '../../../policies/engine/change';
 import type { Finding, PolicyReport } from '../../../policies/engine/engine';
 import type { Role } from '../auth/roles';
 import type { CheckState, PullRequest, ReviewState } from '../forges/forge';
@@ -111,12 +112,27 @@ export interface ChangeRequestDetail extends ChangeRequestSummary {
   author: string;
 }
 
+/** The forge's default branch and its tip. */
+export interface DefaultBranch {
+  name: string;
+  sha: string;
+}
+
 export interface ChangeService {
   preview(input: { request: ChangeRequest; requester: Requester }): Promise<Preview>;
   submit(input: { request: ChangeRequest; requester: Requester; idempotencyKey: string; previewId: string; acknowledgeConflicts?: boolean }): Promise<SubmitResult>;
   /** Console-made pull requests (branch prefix `console/`), newest first. */
   list(): Promise<ChangeRequestSummary[]>;
   get(number: number): Promise<ChangeRequestDetail>;
+  /**
+   * The forge's default branch, its tip fetched into the console's mirror. Asked of the forge again only when
+   * the last answer (a preview's included) is older than `maxAgeMs`; by default, always.
+   */
+  defaultBranch(maxAgeMs?: number): Promise<DefaultBranch>;
+  /** The model and committed outputs at a commit of the mirror, loaded once and shared with the previews on it. */
+  revision(sha: string): Promise<Revision>;
+  /** Calls `listener` whenever the service learns that the default branch moved (a preview's read included); returns the unsubscribe function. */
+  onDefaultBranchMoved(listener: (tip: DefaultBranch) => void): () => void;
   /** Removes scratch worktrees; the service is unusable afterwards. */
   close(): Promise<void>;
 }

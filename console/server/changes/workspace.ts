@@ -7,6 +7,7 @@ import { loadPolicyEngine, type PolicyEngine, type PolicyReport } from '../../..
 import type { Forge } from '../forges/forge';
 import { KeyedLock } from './keyed-lock';
 import { Mirror } from './git';
+import type { DefaultBranch } from './types';
 
 /** Everything about one base commit that no preview changes: loaded once, reused by every preview on it. */
 export interface Base {
@@ -37,8 +38,41 @@ export class Workspace {
   private readonly engines = new Map<string, Promise<PolicyEngine>>();
   private readonly worktreeLock = new KeyedLock();
 
-  constructor(stateDir: string, forge: Pick<Forge, 'fetchUrl' | 'gitEnv'>, seedRepo?: string) {
+  /** The default branch's tip as last learned from the forge, and when it was asked for. */
+  private tip?: DefaultBranch & { askedAt: number };
+  private readonly tipListeners = new Set<(tip: DefaultBranch) => void>();
+
+  constructor(
+    stateDir: string,
+    private readonly forge: Pick<Forge, 'fetchUrl' | 'gitEnv' | 'defaultBranch'>,
+    seedRepo?: string,
+  ) {
     this.mirror = new Mirror(stateDir, forge.fetchUrl, seedRepo, forge.gitEnv && (() => forge.gitEnv!()));
+  }
+
+  /**
+   * The forge's default branch, its tip present in the mirror. Asked of the forge again only when the last
+   * answer (a preview's, the overview's) is older than `maxAgeMs`; by default, always.
+   */
+  async defaultBranch(maxAgeMs = 0): Promise<DefaultBranch> {
+    const known = this.tip;
+    if (known && Date.now() - known.askedAt < maxAgeMs) return { name: known.name, sha: known.sha };
+    const askedAt = Date.now();
+    const tip = await this.forge.defaultBranch();
+    await this.mirror.ensureCommit(tip.name, tip.sha);
+    // Answers may arrive out of order: an earlier question's answer never replaces a later one's.
+    if (!this.tip || askedAt >= this.tip.askedAt) {
+      const moved = this.tip?.sha !== tip.sha;
+      this.tip = { ...tip, askedAt };
+      if (moved) for (const listener of this.tipListeners) listener(tip);
+    }
+    return tip;
+  }
+
+  /** Calls `listener` with each new tip of the default branch `defaultBranch` learns; returns the unsubscribe function. */
+  onDefaultBranchMoved(listener: (tip: DefaultBranch) => void): () => void {
+    this.tipListeners.add(listener);
+    return () => void this.tipListeners.delete(listener);
   }
 
   /** Worktrees reset since their last use: the next task on them starts at once. */
@@ -95,6 +129,7 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    this.tipListeners.clear();
     const shas = [...this.bases.keys()];
     this.bases.clear();
     await Promise.all(shas.map((sha) => this.worktreeLock.run(sha, () => this.mirror.removeWorktree(sha))));

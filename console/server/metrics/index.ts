@@ -4,12 +4,13 @@ import type { RegionHealth } from '../../../policies/engine/input';
 import { ERROR_RATE_SLO_MULTIPLE } from '../../../modules/k8s/alerts/service-alerts';
 import { tidy } from '../../../modules/k8s/alerts/alert';
 import { rangeQuery, sampleValue } from '../../../policies/promotion/prometheus-api';
-import { ModelSource, type LoadedModel } from './model-source';
+import { checkoutOrigin, ModelSource, type LoadedModel } from './model-source';
 import { RegionSource, type Readings } from './region-source';
 import { healthState, lagState, regionQueries } from './signals';
 import type { History, HistorySeries, MetricsOptions, MetricsService, Overview, RegionStatus } from './types';
 
 export type * from './types';
+export { checkoutOrigin, defaultBranchOrigin, DEFAULT_BRANCH_MAX_AGE_MS, type DefaultBranchMirror, type ModelOrigin } from './model-source';
 export { lagState, healthState, regionQueries, type LagState, type HealthState } from './signals';
 
 const DEFAULT_REFRESH_MS = 5_000;
@@ -26,18 +27,21 @@ export const historyRangeSchema = z
   .refine((range) => (range.minutes * 60) / range.stepSeconds <= MAX_POINTS, { error: `at most ${MAX_POINTS} points (minutes × 60 / stepSeconds)`, path: ['stepSeconds'] });
 
 /**
- * The console's view of the regions: each region's own Prometheus read on its own timer, the checkout's
- * model for what is configured, both combined on demand from what was last read. Nothing a reader calls
- * waits on a Prometheus after the first read.
+ * The console's view of the regions: each region's own Prometheus read on its own timer, the model (the
+ * forge's default branch, or a checkout's working tree) for what is configured, both combined on demand from
+ * what was last read. Nothing a reader calls waits on a Prometheus after the first read.
  */
 export function createMetricsService(options: MetricsOptions): MetricsService {
   const refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = options.now ?? (() => new Date());
-  const models = new ModelSource(options.repoDir);
+  const origin = 'origin' in options ? options.origin : checkoutOrigin(options.repoDir);
+  const models = new ModelSource(origin);
   const sources = new Map<string, RegionSource>();
   const listeners = new Set<(overview: Overview) => void>();
   let modelTimer: NodeJS.Timeout | undefined;
+  let reading: Promise<void> | undefined;
+  let readAgain = false;
   let closed = false;
 
   const urlOf = (region: Region) => options.prometheusUrls?.[region.id] ?? region.observability.prometheusUrl;
@@ -77,31 +81,47 @@ export function createMetricsService(options: MetricsOptions): MetricsService {
     }
   };
 
-  const watchModel = async () => {
-    if (closed) return;
-    if (await models.refresh()) {
-      reconcile();
-      publish();
+  /**
+   * Reads the model's origin now, one read at a time: asked during a read, it reads once more after it. The
+   * next read is due `refreshMs` after the last.
+   */
+  const readModel = (): Promise<void> => {
+    if (reading) {
+      readAgain = true;
+      return reading;
     }
-    if (closed) return;
-    modelTimer = setTimeout(() => void watchModel(), refreshMs);
-    modelTimer.unref();
+    clearTimeout(modelTimer);
+    reading = (async () => {
+      try {
+        do {
+          readAgain = false;
+          if (await models.refresh()) {
+            reconcile();
+            publish();
+          }
+        } while (readAgain && !closed);
+      } finally {
+        reading = undefined;
+        if (!closed) {
+          modelTimer = setTimeout(() => void readModel(), refreshMs);
+          modelTimer.unref();
+        }
+      }
+    })();
+    return reading;
   };
+  const unwatch = origin.watch?.(() => void readModel());
 
   const ready = (async () => {
-    await models.refresh();
-    reconcile();
+    await readModel();
     await Promise.all([...sources.values()].map((source) => source.firstRead));
-    if (closed) return;
-    modelTimer = setTimeout(() => void watchModel(), refreshMs);
-    modelTimer.unref();
   })();
 
   const loaded = async (): Promise<LoadedModel> => {
     await ready;
     if (!models.current) {
-      // The first load failed: try again now, so a fixed checkout is picked up without a restart.
-      if (await models.refresh()) reconcile();
+      // The first load failed: try again now, so a fixed origin is picked up without a restart.
+      await readModel();
       if (!models.current) throw new Error(`metrics: ${models.error ?? 'the model has not been loaded'}`);
     }
     return models.current;
@@ -133,6 +153,7 @@ export function createMetricsService(options: MetricsOptions): MetricsService {
 
     close() {
       closed = true;
+      unwatch?.();
       clearTimeout(modelTimer);
       for (const source of sources.values()) source.stop();
       listeners.clear();

@@ -1,5 +1,6 @@
 import type { DataSet, Declaration, Global, Release } from '../../../schemas';
 import type { RegionHealth } from '../../../policies/engine/input';
+import type { ModelOrigin } from './model-source';
 import type { HealthState, LagState } from './signals';
 
 /** How fresh one region's Prometheus data is: a source that stopped answering keeps its last values, marked "no data since …". */
@@ -47,9 +48,9 @@ export type ChangeFreeze = Global['changeFreezes'][number];
 
 export interface Overview {
   generatedAt: string;
-  /** The commit of the console's checkout the model (weights, switches, declarations, releases) was read at. */
+  /** The commit the model (weights, switches, declarations, releases) was read at: the forge's default branch's tip (a checkout's HEAD without a forge). */
   commit: string;
-  /** Set when the checkout's HEAD does not load: the overview still shows `commit`. */
+  /** Set when the newest commit could not be read or does not load: the overview still shows `commit`. */
   modelError?: string;
   regions: RegionStatus[];
   /** Declarations and change freezes in force at `generatedAt`. */
@@ -87,14 +88,18 @@ export interface MetricsService {
   close(): void;
 }
 
-export interface MetricsOptions {
-  /** The console's checkout: its model is read from the working tree, again whenever HEAD moves. */
-  repoDir: string;
+export interface MetricsTiming {
   /** Region id → Prometheus base URL, overriding the model's `observability.prometheusUrl`. */
   prometheusUrls?: Record<string, string>;
-  /** How often each region's Prometheus and the checkout's HEAD are read. */
+  /** How often each region's Prometheus and the model's origin are read. */
   refreshMs?: number;
   /** How long one query may take before its region counts as not answering. */
   timeoutMs?: number;
   now?: () => Date;
 }
+
+/**
+ * Where the model comes from: `origin` (the console's: the forge's default branch, see `defaultBranchOrigin`),
+ * or, for a console without a forge, the working tree of the checkout `repoDir`, read again whenever HEAD moves.
+ */
+export type MetricsOptions = MetricsTiming & ({ origin: ModelOrigin } | { repoDir: string });

@@ -6,7 +6,6 @@ import { planPromotion } from '../../../modules/promotion';
 import { releasesYaml, RELEASES_FILE } from '../../../schemas';
 import { commitAll, exampleRepo, modelAt, put, removeScratchRepos } from '../../../tests/helpers/example-repo';
 import type { AuditRecord } from '../audit/audit-log';
-import { GATE_CONTEXT } from '../../testing/gitea';
 import { startSpecConsole, type SpecConsole } from './spec-console';
 
 // One real Gitea (the forge) and one real Prometheus per region for the whole file: the procedures run
@@ -38,20 +37,6 @@ function forgeBranches(): string[] {
     .filter(Boolean)
     .map((line) => line.split('\t')[1]!)
     .sort();
-}
-
-/** What the CAB does on the forge: approve, let the gate pass, merge. */
-async function mergeAsCab(number: number): Promise<void> {
-  const { gitea } = consoleUnderTest;
-  const repo = `${gitea.url}/api/v1/repos/${gitea.repo.owner}/${gitea.repo.name}`;
-  const call = async (token: string, route: string, body: unknown) => {
-    const response = await fetch(`${repo}${route}`, { method: 'POST', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
-  };
-  const pull = (await (await fetch(`${repo}/pulls/${number}`, { headers: { Authorization: `token ${gitea.admin.token}` } })).json()) as { head: { sha: string } };
-  await call(gitea.tokens.carol!, `/pulls/${number}/reviews`, { event: 'APPROVED', body: 'CAB approves' });
-  await call(gitea.admin.token, `/statuses/${pull.head.sha}`, { state: 'success', context: GATE_CONTEXT });
-  await call(gitea.tokens.carol!, `/pulls/${number}/merge`, { Do: 'merge' });
 }
 
 async function auditRecords(): Promise<AuditRecord[]> {
@@ -241,7 +226,7 @@ describe('changes', () => {
     const request = { intent: { kind: 'degraded' as const, region: 'us-east-1', switch: 'serveStaleReads' as const, on: true }, reason: 'Serve stale reads while the cache warms' };
     const before = await bob.changes.preview(request);
     const [alicePull] = (await bob.changes.list()).filter((change) => change.requester === '@alice' && change.state === 'open');
-    await mergeAsCab(alicePull!.number);
+    await consoleUnderTest.mergeAsCab(alicePull!.number);
     const records = await auditedDuring(async () => {
       const rebased = await bob.changes.submit({ request: { ...request, base: before.base.sha }, idempotencyKey: randomUUID(), previewId: before.id });
       expect(rebased.status).toBe('rebased');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commitAll, exampleRepo, modelAt } from '../../../tests/helpers/example-repo';
-import { startGitea, type RunningGitea } from '../../testing/gitea';
+import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea';
 import { startPrometheusFleet, type PrometheusFleet } from '../../testing/prometheus-fleet';
 import { DEMO_USERS } from '../auth';
 import { SESSION_TTL_SECONDS, type Session } from '../auth/session';
@@ -25,6 +25,8 @@ export interface SpecConsole {
   services: Services;
   /** A caller signed in as a demo user, or signed out, on these services or others; `signal` ends its subscriptions. */
   callerAs(login: DemoLogin | undefined, options?: { signal?: AbortSignal; services?: Services }): ReturnType<typeof createCaller>;
+  /** What the CAB does on the forge: approve, let the gate pass, merge. */
+  mergeAsCab(number: number): Promise<void>;
   /** More services on the same forge and Prometheus fleet, for another checkout. */
   servicesFor(repoDir: string): Promise<Services>;
   close(): Promise<void>;
@@ -64,6 +66,17 @@ export async function startSpecConsole(): Promise<SpecConsole> {
       const user = DEMO_USERS.find((candidate) => candidate.login === login);
       const session: Session | undefined = user && { user, mode: 'local', expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000).toISOString() };
       return createCaller(createContext({ session, services: options.services ?? services }), options.signal ? { signal: options.signal } : {});
+    },
+    async mergeAsCab(number) {
+      const repo = `${gitea.url}/api/v1/repos/${gitea.repo.owner}/${gitea.repo.name}`;
+      const call = async (token: string, route: string, body: unknown) => {
+        const response = await fetch(`${repo}${route}`, { method: 'POST', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
+      };
+      const pull = (await (await fetch(`${repo}/pulls/${number}`, { headers: { Authorization: `token ${gitea.admin.token}` } })).json()) as { head: { sha: string } };
+      await call(gitea.tokens.carol!, `/pulls/${number}/reviews`, { event: 'APPROVED', body: 'CAB approves' });
+      await call(gitea.admin.token, `/statuses/${pull.head.sha}`, { state: 'success', context: GATE_CONTEXT });
+      await call(gitea.tokens.carol!, `/pulls/${number}/merge`, { Do: 'merge' });
     },
     async servicesFor(checkout) {
       return build(await configFor(checkout));
