@@ -76,8 +76,23 @@ describe('the overview of a console with a forge', () => {
     const shown = await overviewAt(merged, LOAD_MS);
     expect(weights(shown)).toEqual({ 'us-east-1': 70, 'us-west-2': 30 });
   }, 120_000);
+});
 
-  it('keeps the last model it read, with the reason, while the forge does not answer', async () => {
+describe('the release barrier of a console with a forge', () => {
+  it('asks the Prometheus the overview reads (MR_CONSOLE_PROMETHEUS_URLS), not the model’s own URL', async () => {
+    const digest = `sha256:${'a1'.repeat(32)}`;
+    const merged = await mergedThroughConsole({ kind: 'release', app: 'orders-api', action: 'advance', digest }, 'orders-api 2.14: idempotent order retries');
+    const held = await consoleUnderTest.callerAs('alice').changes.preview({ intent: { kind: 'release', app: 'orders-api', action: 'advance', digest }, reason: 'orders-api 2.14 to us-east-1' });
+    expect(held.base.sha).toBe(merged);
+    const west = consoleUnderTest.fleet.urls['us-west-2']!;
+    // The fleet's pods still run the image the model had: the barrier holds, and says where it looked.
+    expect(held.blocking).toEqual([expect.objectContaining({ policy: 'console.barrier-not-met', message: expect.stringContaining(`orders-api ${digest} is not rolled out healthily in us-west-2 (${west}): `) })]);
+    expect((await overviewAt(merged, LOAD_MS)).releases).toEqual([expect.objectContaining({ app: 'orders-api', digest, regions: ['us-west-2'] })]);
+  }, 120_000);
+});
+
+describe('the overview of a console whose forge stops answering', () => {
+  it('keeps the last model it read, with the reason', async () => {
     const before = await overview();
     await consoleUnderTest.gitea.stop();
     const shown = await vi.waitFor(

@@ -51,12 +51,11 @@ function createForge(forge: ForgeConfig): Forge {
 /** The services a configuration describes; the process builds them once, specs for their own repository and forge. */
 export function createServices(config: ConsoleConfig, authMode: AuthMode): Services {
   const forge = createForge(config.forge);
-  const changes = createChangeService({ repoDir: config.repoDir, stateDir: config.stateDir, forge, health: () => metrics.health() });
+  // The release barrier reads the Prometheus the overview reads.
+  const prometheusUrls = config.prometheusUrls ? { prometheusUrls: config.prometheusUrls } : {};
+  const changes = createChangeService({ repoDir: config.repoDir, stateDir: config.stateDir, forge, health: () => metrics.health(), ...prometheusUrls });
   // What is configured is what the forge's default branch holds, read through the change service's mirror: a merged change request shows without anyone pulling the checkout.
-  const metrics = createMetricsService({
-    origin: defaultBranchOrigin(changes, `${forge.repo.owner}/${forge.repo.name}`),
-    ...(config.prometheusUrls ? { prometheusUrls: config.prometheusUrls } : {}),
-  });
+  const metrics = createMetricsService({ origin: defaultBranchOrigin(changes, `${forge.repo.owner}/${forge.repo.name}`), ...prometheusUrls });
   return {
     changes,
     metrics,
