@@ -8,7 +8,7 @@ export interface Services {
   changes: ChangeService;
   metrics: MetricsService;
   audit: AuditLog;
-  /** The repository the console reads the model from (releases in flight). */
+  /** The console's checkout (MR_REPO_ROOT): it seeds the mirror. What is configured is `metrics.model()`, the forge's default branch. */
   repoDir: string;
   authMode: AuthMode;
   /** A Grafana panel embed URL (`{region}` stands for the region id), when one is configured. */

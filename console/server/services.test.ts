@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChangeIntent } from '../../schemas';
 import { removeScratchRepos } from '../../tests/helpers/example-repo';
@@ -39,16 +38,12 @@ function overviewAt(commit: string, withinMs: number): Promise<Overview> {
   );
 }
 
-/** Alice's change through the console, merged on the forge as the CAB would; returns the default branch's new tip. */
+/** Alice's change through the console, merged on the forge; returns the default branch's new tip. */
 async function mergedThroughConsole(intent: ChangeIntent, reason: string): Promise<string> {
-  const alice = consoleUnderTest.callerAs('alice');
-  const preview = await alice.changes.preview({ intent, reason });
-  const result = await alice.changes.submit({ request: { intent, reason, base: preview.base.sha }, idempotencyKey: randomUUID(), previewId: preview.id });
-  if (result.status !== 'opened') throw new Error(`expected a pull request, got ${result.status}: ${result.preview.notSubmittableBecause ?? ''}`);
   const before = forgeMain();
-  await consoleUnderTest.mergeAsCab(result.pullRequest.number);
-  const after = forgeMain();
+  const after = await consoleUnderTest.mergedChange('alice', { intent, reason });
   expect(after).not.toBe(before);
+  expect(forgeMain()).toBe(after);
   return after;
 }
 

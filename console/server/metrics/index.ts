@@ -10,7 +10,7 @@ import { healthState, lagState, regionQueries } from './signals';
 import type { History, HistorySeries, MetricsOptions, MetricsService, Overview, RegionStatus } from './types';
 
 export type * from './types';
-export { checkoutOrigin, defaultBranchOrigin, DEFAULT_BRANCH_MAX_AGE_MS, type DefaultBranchMirror, type ModelOrigin } from './model-source';
+export { checkoutOrigin, defaultBranchOrigin, DEFAULT_BRANCH_MAX_AGE_MS, type DefaultBranchMirror, type LoadedModel, type ModelOrigin } from './model-source';
 export { lagState, healthState, regionQueries, type LagState, type HealthState } from './signals';
 
 const DEFAULT_REFRESH_MS = 5_000;
@@ -140,6 +140,8 @@ export function createMetricsService(options: MetricsOptions): MetricsService {
       if (!region) throw new Error(`metrics: no region ${JSON.stringify(regionId)} in the model (regions: ${model.regions.map((candidate) => candidate.id).join(', ')})`);
       return history(model, region, urlOf(region), parsed.data, { timeoutMs, now: now(), lastRead: sources.get(region.id) });
     },
+
+    model: loaded,
 
     async health() {
       const overview = assemble(await loaded(), models.error, sources, now(), urlOf);

@@ -1,6 +1,6 @@
 import type { DataSet, Declaration, Global, Release } from '../../../schemas';
 import type { RegionHealth } from '../../../policies/engine/input';
-import type { ModelOrigin } from './model-source';
+import type { LoadedModel, ModelOrigin } from './model-source';
 import type { HealthState, LagState } from './signals';
 
 /** How fresh one region's Prometheus data is: a source that stopped answering keeps its last values, marked "no data since …". */
@@ -80,6 +80,8 @@ export interface MetricsService {
   overview(): Promise<Overview>;
   /** `query_range` of the region's own Prometheus: p95 latency, error rate and each data set's lag. */
   history(region: string, range: { minutes: number; stepSeconds: number }): Promise<History>;
+  /** The model the overview shows (the last one that loaded) and its commit; throws when none has loaded yet. */
+  model(): Promise<LoadedModel>;
   /** Region health for the policies (`judgeWorkingTree`); regions whose health is unknown are left out. */
   health(): Promise<Record<string, RegionHealth>>;
   /** Called with a new overview after every read of any region and every model reload; returns the unsubscribe function. */

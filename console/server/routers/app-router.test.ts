@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planPromotion } from '../../../modules/promotion';
-import { releasesYaml, RELEASES_FILE } from '../../../schemas';
-import { commitAll, exampleRepo, modelAt, put, removeScratchRepos } from '../../../tests/helpers/example-repo';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { removeScratchRepos } from '../../../tests/helpers/example-repo';
 import type { AuditRecord } from '../audit/audit-log';
 import { startSpecConsole, type SpecConsole } from './spec-console';
 
@@ -309,19 +307,15 @@ describe('regions', () => {
 });
 
 describe('releases.list', () => {
-  it('lists each release in flight with its waves and the step advancing it would take', async () => {
-    const repoDir = await exampleRepo();
-    const model = await modelAt(repoDir);
-    const started = planPromotion(model, { app: 'orders-api', digest: `sha256:${'e'.repeat(64)}`, startedBy: '@alice' });
-    if (started.kind !== 'start') throw new Error(`expected to start a release, got ${started.kind}`);
-    await put(repoDir, RELEASES_FILE, releasesYaml([started.release]));
-    commitAll(repoDir);
-    const services = await consoleUnderTest.servicesFor(repoDir);
-    const releases = await as('vera', { services }).releases.list();
-    expect(releases).toEqual([
+  it('lists each release in flight on the default branch, with its waves and the step advancing it would take', async () => {
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const merged = await consoleUnderTest.mergedChange('alice', { intent: { kind: 'release', app: 'orders-api', action: 'advance', digest }, reason: 'orders-api 2.14: idempotent order retries' });
+    // The console's model follows the merge within one read of the forge.
+    await vi.waitFor(async () => expect((await as('vera').regions.overview()).commit).toBe(merged), { timeout: 30_000, interval: 250 });
+    expect(await as('vera').releases.list()).toEqual([
       {
         app: 'orders-api',
-        digest: `sha256:${'e'.repeat(64)}`,
+        digest,
         regions: ['us-west-2'],
         startedBy: '@alice',
         waves: [['us-west-2'], ['us-east-1']],
@@ -329,5 +323,5 @@ describe('releases.list', () => {
         next: { kind: 'advance', wave: 2, regions: ['us-east-1'], barrier: ['us-west-2'] },
       },
     ]);
-  });
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { planPromotion } from '../../../modules/promotion';
-import { count, formatLocated, loadModel, regionsOfApp, wavesOf, type BarrierRecord, type Model, type Release } from '../../../schemas';
+import { regionsOfApp, wavesOf, type BarrierRecord, type Model, type Release } from '../../../schemas';
 import { router, viewerProcedure } from '../trpc';
 
 /** What advancing a release does next, by `npm run promote`'s own plan. */
@@ -48,15 +48,14 @@ function inFlight(model: Model, release: Release): ReleaseInFlight {
 }
 
 export const releasesRouter = router({
-  /** Releases in flight (`apps/releases.yaml`) with the step advancing each would take. */
+  /** Releases in flight (`apps/releases.yaml`) on the model the overview shows, with the step advancing each would take. */
   list: viewerProcedure.query(async ({ ctx }): Promise<ReleaseInFlight[]> => {
-    const loaded = await loadModel(ctx.services.repoDir);
-    if (loaded.errors) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `The inputs do not load (${count(loaded.errors.length, 'error')}), first: ${formatLocated(loaded.errors[0]!)}`,
-      });
+    let model: Model;
+    try {
+      ({ model } = await ctx.services.metrics.model());
+    } catch (error) {
+      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `The releases cannot be read: ${(error as Error).message}`, cause: error });
     }
-    return loaded.model.releases.map((release) => inFlight(loaded.model, release));
+    return model.releases.map((release) => inFlight(model, release));
   }),
 });

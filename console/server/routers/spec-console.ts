@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ChangeIntent } from '../../../schemas';
 import { commitAll, exampleRepo, modelAt } from '../../../tests/helpers/example-repo';
 import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea';
 import { startPrometheusFleet, type PrometheusFleet } from '../../testing/prometheus-fleet';
@@ -23,70 +25,65 @@ export interface SpecConsole {
   fleet: PrometheusFleet;
   config: ConsoleConfig;
   services: Services;
-  /** A caller signed in as a demo user, or signed out, on these services or others; `signal` ends its subscriptions. */
-  callerAs(login: DemoLogin | undefined, options?: { signal?: AbortSignal; services?: Services }): ReturnType<typeof createCaller>;
+  /** A caller signed in as a demo user, or signed out; `signal` ends its subscriptions. */
+  callerAs(login: DemoLogin | undefined, options?: { signal?: AbortSignal }): ReturnType<typeof createCaller>;
   /** What the CAB does on the forge: approve, let the gate pass, merge. */
   mergeAsCab(number: number): Promise<void>;
-  /** More services on the same forge and Prometheus fleet, for another checkout. */
-  servicesFor(repoDir: string): Promise<Services>;
+  /** A change previewed and submitted through the console as `login`, then merged by the CAB; returns the default branch's new tip. */
+  mergedChange(login: DemoLogin, request: { intent: ChangeIntent; reason: string }): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startSpecConsole(): Promise<SpecConsole> {
   const repoDir = await exampleRepo();
   commitAll(repoDir);
-  const [gitea, fleet] = await Promise.all([startGitea({ repoDir }), modelAt(repoDir).then((model) => startPrometheusFleet({ model }))]);
-  const stateDirs: string[] = [];
-  const built: Services[] = [];
-  const configFor = async (checkout: string): Promise<ConsoleConfig> => {
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'console-state-'));
-    stateDirs.push(stateDir);
-    return {
-      repoDir: checkout,
-      stateDir,
-      auth: { mode: 'local' },
-      forge: { kind: 'gitea', url: gitea.url, repo: gitea.repo, token: gitea.tokens['console-bot']! },
-      prometheusUrls: fleet.urls,
-    };
+  const [gitea, fleet, stateDir] = await Promise.all([startGitea({ repoDir }), modelAt(repoDir).then((model) => startPrometheusFleet({ model })), mkdtemp(path.join(tmpdir(), 'console-state-'))]);
+  const config: ConsoleConfig = {
+    repoDir,
+    stateDir,
+    auth: { mode: 'local' },
+    forge: { kind: 'gitea', url: gitea.url, repo: gitea.repo, token: gitea.tokens['console-bot']! },
+    prometheusUrls: fleet.urls,
   };
-  const build = (config: ConsoleConfig) => {
-    const services = createServices(config, 'local');
-    built.push(services);
-    return services;
+  const services = createServices(config, 'local');
+  const api = `${gitea.url}/api/v1/repos/${gitea.repo.owner}/${gitea.repo.name}`;
+  const call = async <T>(method: string, token: string, route: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${api}${route}`, { method, headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
   };
-  const config = await configFor(repoDir);
-  const services = build(config);
+  const callerAs: SpecConsole['callerAs'] = (login, options = {}) => {
+    const user = DEMO_USERS.find((candidate) => candidate.login === login);
+    const session: Session | undefined = user && { user, mode: 'local', expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000).toISOString() };
+    return createCaller(createContext({ session, services }), options.signal ? { signal: options.signal } : {});
+  };
+  const mergeAsCab = async (number: number) => {
+    const pull = await call<{ head: { sha: string } }>('GET', gitea.admin.token, `/pulls/${number}`);
+    await call('POST', gitea.tokens.carol!, `/pulls/${number}/reviews`, { event: 'APPROVED', body: 'CAB approves' });
+    await call('POST', gitea.admin.token, `/statuses/${pull.head.sha}`, { state: 'success', context: GATE_CONTEXT });
+    await call('POST', gitea.tokens.carol!, `/pulls/${number}/merge`, { Do: 'merge' });
+  };
   return {
     repoDir,
     gitea,
     fleet,
     config,
     services,
-    callerAs(login, options = {}) {
-      const user = DEMO_USERS.find((candidate) => candidate.login === login);
-      const session: Session | undefined = user && { user, mode: 'local', expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000).toISOString() };
-      return createCaller(createContext({ session, services: options.services ?? services }), options.signal ? { signal: options.signal } : {});
-    },
-    async mergeAsCab(number) {
-      const repo = `${gitea.url}/api/v1/repos/${gitea.repo.owner}/${gitea.repo.name}`;
-      const call = async (token: string, route: string, body: unknown) => {
-        const response = await fetch(`${repo}${route}`, { method: 'POST', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-        if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
-      };
-      const pull = (await (await fetch(`${repo}/pulls/${number}`, { headers: { Authorization: `token ${gitea.admin.token}` } })).json()) as { head: { sha: string } };
-      await call(gitea.tokens.carol!, `/pulls/${number}/reviews`, { event: 'APPROVED', body: 'CAB approves' });
-      await call(gitea.admin.token, `/statuses/${pull.head.sha}`, { state: 'success', context: GATE_CONTEXT });
-      await call(gitea.tokens.carol!, `/pulls/${number}/merge`, { Do: 'merge' });
-    },
-    async servicesFor(checkout) {
-      return build(await configFor(checkout));
+    callerAs,
+    mergeAsCab,
+    async mergedChange(login, request) {
+      const caller = callerAs(login);
+      const preview = await caller.changes.preview(request);
+      const result = await caller.changes.submit({ request: { ...request, base: preview.base.sha }, idempotencyKey: randomUUID(), previewId: preview.id });
+      if (result.status !== 'opened') throw new Error(`expected a pull request, got ${result.status}: ${result.preview.notSubmittableBecause ?? ''}`);
+      await mergeAsCab(result.pullRequest.number);
+      return (await call<{ commit: { id: string } }>('GET', gitea.admin.token, '/branches/main')).commit.id;
     },
     async close() {
-      for (const each of built) {
-        each.metrics.close();
-        await each.changes.close();
-      }
-      await Promise.all([gitea.stop(), fleet.stopAll(), ...stateDirs.map((dir) => rm(dir, { recursive: true, force: true }))]);
+      services.metrics.close();
+      await services.changes.close();
+      await Promise.all([gitea.stop(), fleet.stopAll(), rm(stateDir, { recursive: true, force: true })]);
     },
   };
 }
