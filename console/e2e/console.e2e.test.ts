@@ -164,6 +164,7 @@ describe('a viewer', () => {
     await expect(page.getByTestId(TEST_IDS.submit).isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId(TEST_IDS.submitDisabledReason).textContent()).resolves.toMatch(/viewer/i);
     const response = await page.request.post('/api/trpc/changes.submit', {
+      headers: { origin: stack.url },
       data: { request: { intent: { kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } }, reason: 'viewer tries anyway' }, idempotencyKey: 'viewer-attempt-1', previewId: '0'.repeat(64) },
     });
     expect(response.status()).toBe(403);
@@ -220,11 +221,23 @@ describe('a weight change 50/50 → 60/40', () => {
     await page.close();
   });
 
-  it('submitting the same preview again returns the same pull request', async () => {
-    const page = await pageAs('alice', '/changes');
-    await page.getByTestId(TEST_IDS.changeRow(weightChange.number)).waitFor();
+  it('two submits of the same preview with one idempotency key, at once over HTTP, return that one pull request', async () => {
+    const context = await signedIn('alice');
+    const request = { intent: { kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } }, reason: 'Shift load off us-west-2 during the lag investigation' };
+    const call = async (procedure: string, input: unknown) => {
+      // As the console's own page sends it: JSON from the console's origin.
+      const response = await context.request.post(`/api/trpc/${procedure}`, { data: input, headers: { origin: stack.url } });
+      expect(response.status(), await response.text()).toBe(200);
+      return ((await response.json()) as { result: { data: Record<string, unknown> } }).result.data;
+    };
+    const preview = await call('changes.preview', request);
+    const submit = { request, previewId: preview.id, idempotencyKey: 'e2e-retry-after-timeout' };
+    const results = await Promise.all([call('changes.submit', submit), call('changes.submit', submit)]);
+    for (const result of results) {
+      expect(result.status).toBe('opened');
+      expect((result.pullRequest as PullRequest).number).toBe(weightChange.number);
+    }
     expect(await consolePullRequests()).toHaveLength(1);
-    await page.close();
   });
 });
 
