@@ -96,16 +96,22 @@ install_opa() {
   rm -rf "$work"
 }
 
-install_kyverno() {
-  local version=$1 work module
-  need go "kyverno" "install Go 1.26 or newer"
-  # `go install module@version` refuses modules whose go.mod has replace directives, which Kyverno's
-  # has; building inside a copy of the downloaded module honours them, as Kyverno's own Makefile does.
-  module=$(cd "$tools/tmp" && go mod download -json "github.com/kyverno/kyverno@v$version" | node -e \
+# module_source <module@version> <dir>: a writable copy of a downloaded Go module, for modules whose go.mod
+# has replace directives, which `go install module@version` refuses; building inside the copy honours them.
+module_source() {
+  local module
+  module=$(cd "$tools/tmp" && go mod download -json "$1" | node -e \
     'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})')
+  cp -R "$module/." "$2"
+  chmod -R u+w "$2"
+}
+
+install_kyverno() {
+  local version=$1 work
+  need go "kyverno" "install Go 1.26 or newer"
+  # Kyverno's go.mod has replace directives: built inside the module, as Kyverno's own Makefile does.
   work=$(scratch kyverno)
-  cp -R "$module/." "$work/src"
-  chmod -R u+w "$work/src"
+  module_source "github.com/kyverno/kyverno@v$version" "$work/src"
   (cd "$work/src" && go_quietly build -trimpath -o "$work/kyverno" \
     -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=v$version" ./cmd/cli/kubectl-kyverno)
   reports_pinned kyverno "$version" "$work/kyverno"
@@ -120,13 +126,10 @@ install_kyverno() {
 # Without the `bindata` tag Gitea reads options/ (locales, licences, gitignores) and templates/ from
 # STATIC_ROOT_PATH, so they are kept beside the binary in gitea/, which bin/gitea links to.
 install_gitea() {
-  local version=$1 work module
+  local version=$1 work
   need go "gitea" "install Go 1.26.4 or newer"
-  module=$(cd "$tools/tmp" && go mod download -json "code.gitea.io/gitea@v$version" | node -e \
-    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})')
   work=$(scratch gitea)
-  cp -R "$module/." "$work/src"
-  chmod -R u+w "$work/src"
+  module_source "code.gitea.io/gitea@v$version" "$work/src"
   mkdir -p "$work/gitea"
   (cd "$work/src" && go_quietly build -trimpath -o "$work/gitea/gitea" -ldflags "-s -w -X main.Version=$version" .)
   reports_pinned gitea "$version" "$work/gitea/gitea"
