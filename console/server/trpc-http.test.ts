@@ -67,14 +67,17 @@ function cookieOf(login: (typeof DEMO_USERS)[number]['login']): string {
   return `${SESSION_COOKIE}=${sealSession(user, 'local', auth.secret, new Date()).value}`;
 }
 
-function call(procedure: string, options: { login?: (typeof DEMO_USERS)[number]['login']; input?: unknown; signal?: AbortSignal; cookie?: string } = {}): Promise<Response> {
+function call(
+  procedure: string,
+  options: { login?: (typeof DEMO_USERS)[number]['login']; input?: unknown; signal?: AbortSignal; cookie?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const mutation = ['changes.preview', 'changes.submit'].includes(procedure);
   const url = new URL(`http://console.test/api/trpc/${procedure}`);
   if (!mutation && options.input !== undefined) url.searchParams.set('input', JSON.stringify(options.input));
   const cookie = options.cookie ?? (options.login ? cookieOf(options.login) : undefined);
   const request = new Request(url, {
     method: mutation ? 'POST' : 'GET',
-    headers: { ...(cookie ? { cookie } : {}), ...(mutation ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(cookie ? { cookie } : {}), ...(mutation ? { 'content-type': 'application/json' } : {}), ...options.headers },
     ...(mutation ? { body: JSON.stringify(options.input) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -111,6 +114,56 @@ describe('the console over HTTP', () => {
     expect(error.message).toBe('intent.weights.us-east-1: an integer in 0..100; reason: a reason');
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: 'intent.weights.us-east-1', message: 'an integer in 0..100' }, { path: 'reason', message: 'a reason' }] });
   });
+
+  it('refuses form data posted from a sibling site with the session cookie before any procedure runs, so nothing is audited as the victim', async () => {
+    const before = (await services.audit.list({ limit: 100 })).records;
+    for (const login of ['alice', 'vera'] as const) {
+      const form = new FormData();
+      form.set('intent', 'read-only');
+      // Another port of the same host is the same site: SameSite=Lax sends the cookie along.
+      const response = await handleTrpcRequest(
+        new Request('http://localhost:3000/api/trpc/changes.submit', { method: 'POST', body: form, headers: { cookie: cookieOf(login), origin: 'http://localhost:8080', 'sec-fetch-site': 'same-site' } }),
+        () => ({ services, auth }),
+      );
+      expect(response.status).toBe(403);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await errorOf(response)).toMatchObject({ message: "Refused: a request posted from another site. Make changes from the console's own pages.", data: { code: 'FORBIDDEN' } });
+    }
+    // A browser that sends neither Sec-Fetch-Site nor Origin can still post a form; the content type gives it away.
+    const text = await call('changes.preview', { login: 'alice', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(403);
+    expect((await errorOf(text)).message).toBe('Refused: the console takes posted requests as application/json only, not text/plain.');
+    expect((await services.audit.list({ limit: 100 })).records).toEqual(before);
+  });
+
+  it('refuses JSON posted from another site, told by Sec-Fetch-Site or, without it, by an Origin that is not the console', async () => {
+    const before = (await services.audit.list({ limit: 100 })).records;
+    const input = { request: readOnlySecondary, idempotencyKey: randomUUID(), previewId: 'd'.repeat(64) };
+    const elsewhere: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://console.test' },
+      { origin: 'https://ops.console.test' },
+      { origin: 'http://console.test:8080' },
+    ];
+    for (const headers of elsewhere) {
+      const response = await call('changes.submit', { login: 'alice', input, headers });
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect((await errorOf(response)).message).toMatch(/^Refused: a request posted from another site/);
+    }
+    expect((await services.audit.list({ limit: 100 })).records).toEqual(before);
+  });
+
+  it("previews JSON posted from the console's own page, told by Sec-Fetch-Site or by its own Origin", async () => {
+    // The browser client's batch link: JSON, same origin, and Origin "null" under the no-referrer policy.
+    const fromPage = await call('changes.preview', { login: 'alice', input: readOnlySecondary, headers: { 'sec-fetch-site': 'same-origin', origin: 'null', 'content-type': 'application/json; charset=utf-8' } });
+    expect(fromPage.status, await fromPage.clone().text()).toBe(200);
+    const preview = ((await fromPage.json()) as { result: { data: { id: string; intent: unknown } } }).result.data;
+    expect(preview.intent).toEqual(readOnlySecondary.intent);
+    const [record] = (await services.audit.list({ limit: 1 })).records;
+    expect(record).toMatchObject({ who: 'alice', action: 'preview', previewId: preview.id });
+    const byOrigin = await call('changes.preview', { login: 'alice', input: readOnlySecondary, headers: { origin: 'http://console.test' } });
+    expect(byOrigin.status).toBe(200);
+  }, 120_000);
 
   it('refuses a body larger than any change request before parsing it, declared or streamed, signed in or not', async () => {
     const huge = JSON.stringify({ ...readOnlySecondary, reason: 'x'.repeat(200_000) });

@@ -1,6 +1,7 @@
 import { AUTH_ROUTES, type AuthSettings, type SignInError } from './index';
 import { demoUser } from './local';
 import { beginSignIn, completeSignIn, OIDC_FLOW_COOKIE, OIDC_FLOW_TTL_SECONDS } from './oidc';
+import { crossSite } from './same-origin';
 import { clearedCookieHeader, cookieHeader, readCookie, sealSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from './session';
 
 /** A sign-in form is a few hundred bytes; anything much larger is not one. */
@@ -29,23 +30,7 @@ function secureCookies(request: Request, auth: AuthSettings): boolean {
   return new URL(request.url).protocol === 'https:' || (auth.mode === 'oidc' && auth.oidc.redirectUrl.protocol === 'https:');
 }
 
-/**
- * A form post from another site must not sign anyone in or out (login CSRF). Browsers say where a request
- * comes from in Sec-Fetch-Site; Origin is the fallback, and is "null" under the console's no-referrer policy.
- */
-function crossSite(request: Request): boolean {
-  const site = request.headers.get('sec-fetch-site');
-  if (site) return site !== 'same-origin' && site !== 'none';
-  const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') return false;
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
+/** A form post from another site must not sign anyone in or out (login CSRF). */
 const refusedCrossSite = () => new Response('Refused: a sign-in or sign-out form posted from another site.', { status: 403 });
 
 /** The URL-encoded form a request carries, read no further than `MAX_FORM_BYTES`; undefined past that. */
