@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expectation, issueToLocated } from '../../schemas';
+import { readCapped } from '../http/read-capped';
 
 /**
  * Prometheus' HTTP API as the release barrier and the console read it: an instant or a range query,
@@ -69,7 +70,7 @@ async function ask<T>(base: string, endpoint: string, params: Record<string, str
     // One signal bounds the whole exchange: a server that sends headers and then stalls the body is as slow as one that sends nothing.
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     status = response.status;
-    text = await readCapped(response);
+    text = await readCapped(response.body, MAX_ANSWER_BYTES);
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') throw new PrometheusError(base, `Prometheus at ${base} did not answer ${promql} within ${timeoutMs} ms`);
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
@@ -87,23 +88,6 @@ async function ask<T>(base: string, endpoint: string, params: Record<string, str
     throw new PrometheusError(base, `Prometheus at ${base} did not answer ${promql}: HTTP ${status}, ${problem}`);
   }
   return answer.data;
-}
-
-/** The body as text, or undefined past MAX_ANSWER_BYTES. */
-async function readCapped(response: Response): Promise<string | undefined> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Prometheus' own error when it sent one, else what is wrong with the body, in one line. */

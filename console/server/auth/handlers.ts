@@ -1,3 +1,4 @@
+import { readCapped } from '../../../policies/http/read-capped';
 import { AUTH_ROUTES, type AuthSettings, type SignInError } from './index';
 import { demoUser } from './local';
 import { beginSignIn, completeSignIn, OIDC_FLOW_COOKIE, OIDC_FLOW_TTL_SECONDS } from './oidc';
@@ -35,19 +36,8 @@ const refusedCrossSite = () => new Response('Refused: a sign-in or sign-out form
 
 /** The URL-encoded form a request carries, read no further than `MAX_FORM_BYTES`; undefined past that. */
 async function boundedForm(request: Request): Promise<URLSearchParams | undefined> {
-  if (!request.body) return new URLSearchParams();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(read.value);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const text = await readCapped(request.body, MAX_FORM_BYTES);
+  return text === undefined ? undefined : new URLSearchParams(text);
 }
 
 /** POST /api/auth/local (form fields `user`, `next`): signs in as one of the demo users. */
