@@ -8,6 +8,7 @@ export * from './global';
 export * from './loader';
 export * from './limits';
 export * from './located';
+export * from './redact';
 export * from './model';
 export * from './region';
 export * from './release';

@@ -1,19 +1,20 @@
 import { z } from 'zod';
-import { expectation, issueToLocated } from '../../schemas';
+import { expectation, issueToLocated, redactUrl, redactUrls } from '../../schemas';
 import { readCapped } from '../http/read-capped';
 
 /**
  * Prometheus' HTTP API as the release barrier and the console read it: an instant or a range query,
  * bounded by a timeout, and only a well-formed answer accepted. Anything else (no connection, a slow
  * server, a proxy's HTML page, a different API, Prometheus' own error) becomes a PrometheusError whose
- * message is one line naming the URL, so callers can show it as it is.
+ * message is one line naming the URL, so callers can show it as it is. A URL may carry credentials
+ * (`https://user:password@host`, sent as basic auth): the error's URL and message name it redacted.
  */
 export class PrometheusError extends Error {
-  constructor(
-    readonly url: string,
-    message: string,
-  ) {
-    super(message);
+  readonly url: string;
+
+  constructor(url: string, message: string) {
+    super(redactUrls(message));
+    this.url = redactUrl(url);
     this.name = 'PrometheusError';
   }
 }
@@ -64,11 +65,18 @@ export function sampleValue(value: string): number | undefined {
 async function ask<T>(base: string, endpoint: string, params: Record<string, string>, promql: string, timeoutMs: number, schema: z.ZodType<T>, expected: string): Promise<T> {
   const url = new URL(endpoint, base.endsWith('/') ? base : `${base}/`);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  // fetch refuses a URL with credentials in it; a Prometheus behind basic auth gets them as a header instead.
+  const headers: Record<string, string> = {};
+  if (url.username || url.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   let status: number;
   let text: string | undefined;
   try {
     // One signal bounds the whole exchange: a server that sends headers and then stalls the body is as slow as one that sends nothing.
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     status = response.status;
     text = await readCapped(response.body, MAX_ANSWER_BYTES);
   } catch (error) {

@@ -23,6 +23,11 @@ let model: Model;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
+    if (request.url!.startsWith('/guarded/')) {
+      const granted = request.headers.authorization === `Basic ${Buffer.from('ops:s3cr@t').toString('base64')}`;
+      response.writeHead(granted ? 200 : 401, { 'content-type': 'application/json' }).end(granted ? ANSWERS['prometheus-error']!.body : '{"status":"error","error":"unauthorized"}');
+      return;
+    }
     const answer = ANSWERS[request.url!.split('/')[1]!]!;
     response.writeHead(200, { 'content-type': answer.type }).end(answer.body);
   });
@@ -32,8 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function verdictFrom(answer: keyof typeof ANSWERS) {
-  const url = `${base}/${answer}`;
+async function verdictFrom(answer: keyof typeof ANSWERS | 'guarded', url = `${base}/${answer}`) {
   const region = model.regions.find((candidate) => candidate.id === 'us-west-2')!;
   const pointed: Model = { ...model, regions: [{ ...region, observability: { ...region.observability, prometheusUrl: url } }] };
   const [verdict] = await checkBarrier(pointed, model.apps[0]!, `sha256:${'a1'.repeat(32)}`, ['us-west-2']);
@@ -57,5 +61,16 @@ describe('the release barrier reads only a Prometheus instant-vector answer', ()
     expect(verdict.details[0]).toMatch(new RegExp(`^Prometheus at ${url} did not answer .*: HTTP 200, `));
     expect(verdict.details[0]!.endsWith(problem)).toBe(true);
     expect(verdict.details[0]).not.toContain('\n');
+  });
+});
+
+describe('a Prometheus behind basic auth', () => {
+  it('is asked with the URL’s credentials as basic auth, and named in the verdict without them', async () => {
+    const { verdict } = await verdictFrom('guarded', `${base.replace('http://', 'http://ops:s3cr%40t@')}/guarded`);
+    const shown = `${base.replace('http://', 'http://***@')}/guarded`;
+    expect(verdict.prometheusUrl).toBe(shown);
+    // "parse error" is the answer a request with the right credentials gets.
+    expect(verdict.details).toEqual([expect.stringMatching(new RegExp(`^Prometheus at ${shown.replace(/[*]/g, '\\*')} did not answer .*: HTTP 200, parse error$`))]);
+    expect(JSON.stringify(verdict)).not.toMatch(/s3cr|ops:/);
   });
 });

@@ -1,9 +1,10 @@
-import type { App, Model, Region } from '../../schemas';
+import { redactUrl, type App, type Model, type Region } from '../../schemas';
 import { instantQuery, type InstantSample as Sample } from './prometheus-api';
 
 /** One region's answer to "has the previous wave's rollout finished healthily on the new digest?". */
 export interface RegionVerdict {
   region: string;
+  /** Redacted: verdicts are shown to people and written into findings. */
   prometheusUrl: string;
   healthy: boolean;
   /** What was seen when healthy; what is missing or wrong when not. */
@@ -42,7 +43,7 @@ const QUERY_TIMEOUT_MS = 10_000;
 
 async function checkRegion(region: Region, app: App, digest: string): Promise<RegionVerdict> {
   const url = region.observability.prometheusUrl;
-  const verdict = (healthy: boolean, details: string[]) => ({ region: region.id, prometheusUrl: url, healthy, details });
+  const verdict = (healthy: boolean, details: string[]) => ({ region: region.id, prometheusUrl: redactUrl(url), healthy, details });
   let rollouts: Sample[];
   let pods: Sample[];
   try {

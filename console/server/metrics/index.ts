@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intRange, regionsOfApp, type Model, type Region } from '../../../schemas';
+import { intRange, redactUrl, regionsOfApp, type Model, type Region } from '../../../schemas';
 import type { RegionHealth } from '../../../policies/engine/input';
 import { ERROR_RATE_SLO_MULTIPLE } from '../../../modules/k8s/alerts/service-alerts';
 import { tidy } from '../../../modules/k8s/alerts/alert';
@@ -181,7 +181,7 @@ function assemble(loaded: LoadedModel, modelError: string | undefined, sources: 
     return {
       region: region.id,
       role: region.role,
-      source: source?.freshness() ?? { url: urlOf(region), ok: false, error: 'not read yet' },
+      source: source?.freshness() ?? { url: redactUrl(urlOf(region)), ok: false, error: 'not read yet' },
       health: { ...(route53 !== undefined ? { route53 } : {}), ...(probe !== undefined ? { probe } : {}), state: healthState(route53, probe) },
       ...(readings?.p95Seconds !== undefined ? { p95LatencyMs: round(readings.p95Seconds * 1000) } : {}),
       ...(readings?.errorRatio !== undefined ? { errorRatePercent: round(readings.errorRatio * 100) } : {}),
@@ -283,10 +283,10 @@ async function history(
         return { ...shown, points };
       }),
     );
-    return { source: { url, ok: true, lastSuccessAt: context.now.toISOString() }, series };
+    return { source: { url: redactUrl(url), ok: true, lastSuccessAt: context.now.toISOString() }, series };
   } catch (error) {
     const last = context.lastRead?.freshness().lastSuccessAt;
-    return { source: { url, ok: false, ...(last ? { lastSuccessAt: last } : {}), error: (error as Error).message }, series: [] };
+    return { source: { url: redactUrl(url), ok: false, ...(last ? { lastSuccessAt: last } : {}), error: (error as Error).message }, series: [] };
   }
 }
 

@@ -220,6 +220,34 @@ describe('a Prometheus that answers with something else', () => {
   });
 });
 
+describe('Prometheus URLs that carry credentials', () => {
+  let guarded: MetricsService;
+  let deadUrl: string;
+  const withCredentials = (url: string) => url.replace('http://', 'http://ops:s3cret@');
+  const redacted = (url: string) => url.replace('http://', 'http://***@');
+
+  beforeAll(async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    guarded = createMetricsService({ repoDir: root, prometheusUrls: { [EAST]: withCredentials(fleet.urls[EAST]!), [WEST]: withCredentials(deadUrl) }, refreshMs: REFRESH_MS, timeoutMs: TIMEOUT_MS });
+  });
+  afterAll(() => guarded?.close());
+
+  it('are read with the credentials and shown to viewers without them, in the overview, its errors and the history', async () => {
+    const overview = await guarded.overview();
+    expect(regionIn(overview, EAST).source).toMatchObject({ url: redacted(fleet.urls[EAST]!), ok: true });
+    expect(regionIn(overview, WEST).source).toMatchObject({ url: redacted(deadUrl), ok: false, error: expect.stringMatching(new RegExp(`^Prometheus at http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+ is unreachable`)) });
+    const histories = await Promise.all([EAST, WEST].map((region) => guarded.history(region, { minutes: 30, stepSeconds: 60 })));
+    expect(histories.map((history) => [history.source.url, history.source.ok])).toEqual([
+      [redacted(fleet.urls[EAST]!), true],
+      [redacted(deadUrl), false],
+    ]);
+    expect(JSON.stringify([overview, histories])).not.toContain('s3cret');
+  });
+});
+
 describe('a region whose Prometheus stops answering mid-session', () => {
   it('notifies subscribers after every read', async () => {
     const seen: Overview[] = [];

@@ -1,4 +1,5 @@
 import { instantQuery, sampleValue } from '../../../policies/promotion/prometheus-api';
+import { redactUrl } from '../../../schemas';
 import type { RegionQueries } from './signals';
 import type { SourceFreshness } from './types';
 
@@ -57,7 +58,7 @@ export class RegionSource {
 
   freshness(): SourceFreshness {
     return {
-      url: this.url,
+      url: redactUrl(this.url),
       ok: this.ok,
       ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt.toISOString() } : {}),
       ...(this.error ? { error: this.error } : {}),
