@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thrown } from '../../tests/helpers/thrown';
 import { ConsoleConfigError, parseConsoleConfig } from './config';
 
 let repo: string;
@@ -30,13 +31,7 @@ const oidc = {
 };
 
 function problemsOf(env: Record<string, string>, cwd = repo): string[] {
-  try {
-    parseConsoleConfig(env, cwd);
-  } catch (error) {
-    if (error instanceof ConsoleConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
+  return thrown(ConsoleConfigError, () => parseConsoleConfig(env, cwd)).problems;
 }
 
 describe('the console configuration', () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../../tests/helpers/thrown';
 import { instantQuery, PrometheusError, rangeQuery } from './prometheus-api';
 
 const RANGE = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z'), stepSeconds: 60 };
@@ -43,13 +44,9 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PrometheusError);
-  expect((error as Error).message).not.toContain('\n');
-  return error as PrometheusError;
+  const error = await rejection(PrometheusError, promise);
+  expect(error.message).not.toContain('\n');
+  return error;
 }
 
 describe('the Prometheus API client', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../../tests/helpers/thrown';
 import { EditRefused } from './edit-refused';
 import { editTypeScriptInput } from './edit-typescript';
 
@@ -6,13 +7,7 @@ const FILE = 'regions/us-west-2.ts';
 
 /** The refusal's one-line message; fails the test when the edit goes through. */
 function refusal(source: string, path: string[], value: number | boolean | string = 60): string {
-  try {
-    editTypeScriptInput(source, FILE, [{ path, value }]);
-  } catch (error) {
-    if (error instanceof EditRefused) return error.message;
-    throw error;
-  }
-  throw new Error('expected the edit to be refused, but it went through');
+  return thrown(EditRefused, () => editTypeScriptInput(source, FILE, [{ path, value }])).message;
 }
 
 describe('refusing TypeScript edits the console cannot make safely', () => {

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../../tests/helpers/thrown';
 import { EditRefused } from './edit-refused';
 import { editYamlInput, type YamlEdit } from './edit-yaml';
 
+/** The refusal's one-line message; fails the test when the edit goes through. */
 function refusal(source: string, edit: YamlEdit): string {
-  try {
-    editYamlInput(source, 'regions/global.yaml', [edit]);
-  } catch (error) {
-    if (error instanceof EditRefused) return error.message;
-    throw error;
-  }
-  throw new Error('expected the edit to be refused, but it went through');
+  return thrown(EditRefused, () => editYamlInput(source, 'regions/global.yaml', [edit])).message;
 }
 
 describe('refusing YAML edits the console cannot make safely', () => {

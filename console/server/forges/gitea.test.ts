@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, removeScratchRepos } from '../../../tests/helpers/example-repo';
+import { rejection } from '../../../tests/helpers/thrown';
 import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea';
 import { Mirror } from '../changes/git';
 import { ForgeError, type Forge } from './forge';
@@ -44,14 +45,7 @@ async function changeCommit(name: string, edits: Record<string, string>, date = 
   return { dir, sha: (await run('git', ['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim() };
 }
 
-async function forgeError(promise: Promise<unknown>): Promise<ForgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ForgeError)) throw new Error(`expected a ForgeError, got ${String(error)}`);
-  return error;
-}
+const forgeError = (promise: Promise<unknown>) => rejection(ForgeError, promise);
 
 async function asAdmin(method: string, route: string, body: unknown): Promise<void> {
   const response = await fetch(`${gitea.url}/api/v1${route}`, {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../../../tests/helpers/thrown';
 import { runGit } from '../../testing/github-standin/git';
 import { startGitHubStandIn, type GitHubStandIn } from '../../testing/github-standin/server';
 import { ForgeError } from './forge';
@@ -60,14 +61,7 @@ function forge(overrides: Partial<GitHubForgeOptions> = {}) {
   });
 }
 
-async function forgeError(promise: Promise<unknown>): Promise<ForgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(ForgeError);
-  return error as ForgeError;
-}
+const forgeError = (promise: Promise<unknown>) => rejection(ForgeError, promise);
 
 const writes = () => standin.requests().filter((request) => request.method !== 'GET');
 

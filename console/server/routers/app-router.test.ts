@@ -2,35 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { removeScratchRepos } from '../../../tests/helpers/example-repo';
+import { rejection } from '../../../tests/helpers/thrown';
 import type { AuditRecord } from '../audit/audit-log';
-import { startSpecConsole, type SpecConsole } from './spec-console';
+import { specConsoleForFile, type SpecConsole } from './spec-console';
 
 // One real Gitea (the forge) and one real Prometheus per region for the whole file: the procedures run
 // through createCaller over the services services.ts builds, with the real change and metrics services.
-let consoleUnderTest: SpecConsole;
-beforeAll(async () => {
-  consoleUnderTest = await startSpecConsole();
-}, 900_000);
-afterAll(async () => {
-  await consoleUnderTest?.close();
-  await removeScratchRepos();
-});
+const consoleUnderTest = specConsoleForFile();
 
-const as = (login: Parameters<SpecConsole['callerAs']>[0], options?: Parameters<SpecConsole['callerAs']>[1]) => consoleUnderTest.callerAs(login, options);
+const as = (login: Parameters<SpecConsole['callerAs']>[0], options?: Parameters<SpecConsole['callerAs']>[1]) => consoleUnderTest().callerAs(login, options);
 
-async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
+const refusal = (promise: Promise<unknown>) => rejection(TRPCError, promise);
 
 /** The forge's branches, as git sees them. */
 function forgeBranches(): string[] {
-  return execFileSync('git', ['ls-remote', '--heads', consoleUnderTest.gitea.fetchUrl], { encoding: 'utf8' })
+  return execFileSync('git', ['ls-remote', '--heads', consoleUnderTest().gitea.fetchUrl], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split('\t')[1]!)
@@ -96,7 +82,7 @@ describe('roles', () => {
   });
 
   it('answers a viewer calling changes.submit directly with FORBIDDEN naming the operator role, audits it, and creates nothing on the forge', async () => {
-    const { changes } = consoleUnderTest.services;
+    const { changes } = consoleUnderTest().services;
     const before = await changes.list();
     const branchesBefore = forgeBranches();
     const key = randomUUID();
@@ -157,7 +143,7 @@ describe('changes', () => {
       const submitted = await alice.changes.submit({ request: { ...readOnlySecondary, base: preview.base.sha }, idempotencyKey: key, previewId: preview.id });
       expect(submitted).toMatchObject({ status: 'opened', replayed: false });
       if (submitted.status !== 'opened') throw new Error('unreachable');
-      expect(submitted.pullRequest.url.startsWith(consoleUnderTest.gitea.url)).toBe(true);
+      expect(submitted.pullRequest.url.startsWith(consoleUnderTest().gitea.url)).toBe(true);
       expect(submitted.pullRequest.branch).toMatch(/^console\//);
 
       const again = await alice.changes.submit({ request: { ...readOnlySecondary, base: preview.base.sha }, idempotencyKey: key, previewId: preview.id });
@@ -173,7 +159,7 @@ describe('changes', () => {
     expect(records).toHaveLength(3);
     expect(previewed).toMatchObject({ who: 'alice', role: 'operator', action: 'preview', outcome: 'previewed', intent: readOnlySecondary.intent, reason: readOnlySecondary.reason, idempotencyKey: null });
     expect(previewed!.baseSha).toMatch(/^[0-9a-f]{40}$/);
-    expect(opened).toMatchObject({ action: 'submit', outcome: 'opened', baseSha: previewed!.baseSha, previewId: previewed!.previewId, pullRequestUrl: expect.stringContaining(consoleUnderTest.gitea.url) });
+    expect(opened).toMatchObject({ action: 'submit', outcome: 'opened', baseSha: previewed!.baseSha, previewId: previewed!.previewId, pullRequestUrl: expect.stringContaining(consoleUnderTest().gitea.url) });
     expect(replayed).toMatchObject({ action: 'submit', outcome: 'replayed', pullRequestUrl: opened!.pullRequestUrl, idempotencyKey: opened!.idempotencyKey });
   }, 300_000);
 
@@ -224,7 +210,7 @@ describe('changes', () => {
     const request = { intent: { kind: 'degraded' as const, region: 'us-east-1', switch: 'serveStaleReads' as const, on: true }, reason: 'Serve stale reads while the cache warms' };
     const before = await bob.changes.preview(request);
     const [alicePull] = (await bob.changes.list()).filter((change) => change.requester === '@alice' && change.state === 'open');
-    await consoleUnderTest.mergeAsCab(alicePull!.number);
+    await consoleUnderTest().mergeAsCab(alicePull!.number);
     const records = await auditedDuring(async () => {
       const rebased = await bob.changes.submit({ request: { ...request, base: before.base.sha }, idempotencyKey: randomUUID(), previewId: before.id });
       expect(rebased.status).toBe('rebased');
@@ -277,7 +263,7 @@ describe('audit.list', () => {
 describe('regions', () => {
   it('reads every region from its own Prometheus', async () => {
     const overview = await as('vera').regions.overview();
-    for (const region of overview.regions) expect(region.source.url).toBe(consoleUnderTest.fleet.urls[region.region]);
+    for (const region of overview.regions) expect(region.source.url).toBe(consoleUnderTest().fleet.urls[region.region]);
     expect(overview.regions.map((region) => region.weight.configured)).toEqual([50, 50]);
   });
 
@@ -309,7 +295,7 @@ describe('regions', () => {
 describe('releases.list', () => {
   it('lists each release in flight on the default branch, with its waves and the step advancing it would take', async () => {
     const digest = `sha256:${'e'.repeat(64)}`;
-    const merged = await consoleUnderTest.mergedChange('alice', { intent: { kind: 'release', app: 'orders-api', action: 'advance', digest }, reason: 'orders-api 2.14: idempotent order retries' });
+    const merged = await consoleUnderTest().mergedChange('alice', { intent: { kind: 'release', app: 'orders-api', action: 'advance', digest }, reason: 'orders-api 2.14: idempotent order retries' });
     // The console's model follows the merge within one read of the forge.
     await vi.waitFor(async () => expect((await as('vera').regions.overview()).commit).toBe(merged), { timeout: 30_000, interval: 250 });
     expect(await as('vera').releases.list()).toEqual([

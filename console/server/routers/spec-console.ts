@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChangeIntent } from '../../../schemas';
-import { commitAll, exampleRepo, modelAt } from '../../../tests/helpers/example-repo';
+import { afterAll, beforeAll } from 'vitest';
+import { commitAll, exampleRepo, modelAt, removeScratchRepos } from '../../../tests/helpers/example-repo';
 import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea';
 import { startPrometheusFleet, type PrometheusFleet } from '../../testing/prometheus-fleet';
 import { DEMO_USERS } from '../auth';
@@ -85,5 +86,24 @@ export async function startSpecConsole(): Promise<SpecConsole> {
       await services.changes.close();
       await Promise.all([gitea.stop(), fleet.stopAll(), rm(stateDir, { recursive: true, force: true })]);
     },
+  };
+}
+
+/**
+ * One spec console for the calling spec file, started before its first spec (a first run on a machine builds
+ * Gitea) and stopped after its last; the function returns it once started.
+ */
+export function specConsoleForFile(): () => SpecConsole {
+  let started: SpecConsole | undefined;
+  beforeAll(async () => {
+    started = await startSpecConsole();
+  }, 900_000);
+  afterAll(async () => {
+    await started?.close();
+    await removeScratchRepos();
+  });
+  return () => {
+    if (!started) throw new Error('the spec console has not started: call specConsoleForFile() at the top of the spec file');
+    return started;
   };
 }
