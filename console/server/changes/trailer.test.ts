@@ -26,4 +26,13 @@ describe('the machine-readable trailer of a console pull request', () => {
     expect(parseTrailer(formatTrailer({ ...trailer, requester: 'not a handle' }))).toBeUndefined();
     expect(parseTrailer('<!-- console-change {"id": -->')).toBeUndefined();
   });
+
+  it('reads a hostile 256 KB body of unclosed markers in linear time', () => {
+    // Every `<!-- console-change {` opens a scan to the end of the line: a lazy regex would be quadratic here (seconds).
+    const hostile = '<!-- console-change {'.repeat(Math.ceil((256 * 1024) / 21));
+    const started = performance.now();
+    expect(parseTrailer(hostile)).toBeUndefined();
+    expect(parseTrailer(`${hostile}\n${formatTrailer(trailer)}`)).toEqual(trailer);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
 });

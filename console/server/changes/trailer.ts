@@ -3,6 +3,8 @@ import { changeIntentSchema, changeReason, commitSha, owner, previewId } from '.
 import type { ChangeTrailer } from './types';
 
 const MARKER = 'console-change';
+const OPEN = `<!-- ${MARKER} `;
+const CLOSE = ' -->';
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** The trailer as read back from a body anyone with write access can edit: every field checked again. */
@@ -28,9 +30,14 @@ export function formatTrailer(trailer: ChangeTrailer): string {
 
 /** The last trailer in a body, or undefined when there is none or it does not read as one. */
 export function parseTrailer(body: string): ChangeTrailer | undefined {
-  const matches = [...body.matchAll(new RegExp(`<!-- ${MARKER} (\\{.*?\\}) -->`, 'g'))];
-  const json = matches.at(-1)?.[1];
-  if (json === undefined) return undefined;
+  // One backward search for the marker and one forward for the end: linear in the body, whatever it holds.
+  // Inside the trailer `--` is always escaped, so the first ` -->` after the marker is its end.
+  const start = body.lastIndexOf(OPEN);
+  if (start < 0) return undefined;
+  const end = body.indexOf(CLOSE, start + OPEN.length);
+  if (end < 0) return undefined;
+  const json = body.slice(start + OPEN.length, end);
+  if (!json.startsWith('{') || !json.endsWith('}') || json.includes('\n')) return undefined;
   try {
     const parsed = trailerSchema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
