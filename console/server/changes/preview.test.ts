@@ -38,6 +38,19 @@ async function push(): Promise<void> {
   await repo.git('push', '--quiet', '--force', forgeDir, 'HEAD:refs/heads/main');
 }
 
+/** Runs `then` with one more commit on the forge's main, changing `file`; main is put back afterwards. */
+async function withCommitOnMain(file: string, change: (text: string) => string, message: string, then: () => Promise<void>): Promise<void> {
+  const before = await repo.git('rev-parse', 'HEAD');
+  try {
+    await repo.commit(file, change, message);
+    await push();
+    await then();
+  } finally {
+    await repo.git('reset', '--quiet', '--hard', before);
+    await push();
+  }
+}
+
 beforeAll(async () => {
   repo = await ExampleRepository.create();
   forgeDir = path.join(await repo.tempDir('forge-'), 'orders-gitops.git');
@@ -111,10 +124,7 @@ describe('previewing a change request on the default branch', () => {
   });
 
   it('refuses a value the source computes, naming the file and the path, and edits nothing', async () => {
-    const before = await repo.git('rev-parse', 'HEAD');
-    try {
-      await repo.commit('regions/us-west-2.ts', (text) => text.replace('weight: 50,', 'weight: 100 - 50,'), 'us-west-2 weight written as a sum');
-      await push();
+    await withCommitOnMain('regions/us-west-2.ts', (text) => text.replace('weight: 50,', 'weight: 100 - 50,'), 'us-west-2 weight written as a sum', async () => {
       const result = await preview({ kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } });
       expect(result.files).toEqual([]);
       expect(result.blocking).toEqual([
@@ -125,38 +135,23 @@ describe('previewing a change request on the default branch', () => {
         }),
       ]);
       expect(result.submittable).toBe(false);
-    } finally {
-      await repo.git('reset', '--quiet', '--hard', before);
-      await push();
-    }
+    });
   });
 
   it('keeps the comments and layout of a region file around the edited weight', async () => {
-    const before = await repo.git('rev-parse', 'HEAD');
-    try {
-      await repo.commit('regions/us-east-1.ts', (text) => text.replace("  traffic: { weight: 50, routing: 'weighted' },", "  // Weights move in steps of at most 25 points.\n  traffic: {   weight: 50 /* half */, routing: 'weighted' },"), 'us-east-1 weight commented');
-      await push();
+    await withCommitOnMain('regions/us-east-1.ts', (text) => text.replace("  traffic: { weight: 50, routing: 'weighted' },", "  // Weights move in steps of at most 25 points.\n  traffic: {   weight: 50 /* half */, routing: 'weighted' },"), 'us-east-1 weight commented', async () => {
       const result = await preview({ kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } });
       expect(changedLines(diffOf(result, 'regions/us-east-1.ts'))).toEqual(["-  traffic: {   weight: 50 /* half */, routing: 'weighted' },", "+  traffic: {   weight: 60 /* half */, routing: 'weighted' },"]);
       expect(diffOf(result, 'regions/us-east-1.ts')).toContain('   // Weights move in steps of at most 25 points.');
-    } finally {
-      await repo.git('reset', '--quiet', '--hard', before);
-      await push();
-    }
+    });
   });
 
   it('blocks making both regions read-only outside a maintenance window', async () => {
-    const before = await repo.git('rev-parse', 'HEAD');
-    try {
-      await repo.commit('regions/us-west-2.ts', (text) => text.replace('readOnly: false', 'readOnly: true'), 'us-west-2 read-only');
-      await push();
+    await withCommitOnMain('regions/us-west-2.ts', (text) => text.replace('readOnly: false', 'readOnly: true'), 'us-west-2 read-only', async () => {
       const result = await preview({ kind: 'read-only', region: 'us-east-1', readOnly: true });
       expect(result.blocking.map((finding) => finding.policy)).toContain('read-only.not-every-region-read-only');
       expect(result.submittable).toBe(false);
-    } finally {
-      await repo.git('reset', '--quiet', '--hard', before);
-      await push();
-    }
+    });
   });
 
   it('guides a failover: traffic to the target, the source read-only, a failover declared by the requester from now for four hours', async () => {
