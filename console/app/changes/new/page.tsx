@@ -1,7 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { count, formatLocated, loadModel, SINGLE_LINE_TEXT_MAX } from '../../../../schemas';
+import { SINGLE_LINE_TEXT_MAX } from '../../../../schemas';
 import { DEGRADED_SWITCHES } from '../../../../schemas/change-request';
 import { ChangeComposer } from '../../../components/changes/change-composer';
 import { INTENT_KINDS, type IntentKind } from '../../../components/changes/drafts';
@@ -22,7 +22,14 @@ export default async function NewChangePage({ searchParams }: PageProps<'/change
     ...Object.fromEntries((['region', 'from', 'to', 'app'] as const).flatMap((name) => (param(query[name]) ? [[name, param(query[name])]] : []))),
   };
   const { caller } = await signedIn(`/changes/new?${new URLSearchParams(Object.entries(initial))}`);
-  const [overview, me, loaded] = await Promise.all([caller.regions.overview(), caller.session.me(), loadModel(services().repoDir)]);
+  // The model the overview shows and previews build on: the forge's default branch, not the console's checkout.
+  const [overview, me, loaded] = await Promise.all([
+    caller.regions.overview(),
+    caller.session.me(),
+    services()
+      .metrics.model()
+      .then(({ model }) => ({ model, problem: undefined }), (error: Error) => ({ model: undefined, problem: error.message })),
+  ]);
   const inFlight = new Map(overview.releases.map((release) => [release.app, release]));
   const apps = (loaded.model?.apps ?? []).map((app) => {
     const release = inFlight.get(app.name);
@@ -38,11 +45,7 @@ export default async function NewChangePage({ searchParams }: PageProps<'/change
           and opens the pull request only when you submit.
         </Typography>
       </Box>
-      {loaded.errors && (
-        <Alert severity="error">
-          The inputs on the console&apos;s checkout do not load ({count(loaded.errors.length, 'error')}), first: {formatLocated(loaded.errors[0]!)}
-        </Alert>
-      )}
+      {loaded.problem && <Alert severity="error">The default branch&apos;s inputs are not available: {loaded.problem}</Alert>}
       <ChangeComposer
         regions={regions}
         apps={apps}
