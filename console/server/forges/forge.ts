@@ -15,6 +15,8 @@ export interface PullRequest {
   body: string;
   state: 'open' | 'closed' | 'merged';
   branch: string;
+  /** `owner/name` of the repository the branch lives in; a fork's differs from the forge's repo, null when the fork is gone. */
+  headRepo: string | null;
   headSha: string;
   base: string;
   baseSha: string;
@@ -69,6 +71,8 @@ export interface Forge {
    * variables so they appear in neither arguments nor messages); absent when fetchUrl is readable without.
    */
   gitEnv?(): Record<string, string>;
+  /** The login the console acts as on the forge (its bot), asked once: pull requests by anyone else are not the console's. */
+  whoami(): Promise<string>;
   defaultBranch(): Promise<{ name: string; sha: string }>;
   /**
    * Publishes `commit`, which exists in the local repository `repoDir` and whose only parent is `baseSha`

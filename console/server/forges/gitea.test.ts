@@ -10,6 +10,7 @@ import { GATE_CONTEXT, startGitea, type RunningGitea } from '../../testing/gitea
 import { Mirror } from '../changes/git';
 import { ForgeError, type Forge } from './forge';
 import { createGiteaForge } from './gitea';
+import { gitAuthEnv } from './git-auth';
 
 const run = promisify(execFile);
 
@@ -57,8 +58,9 @@ async function asAdmin(method: string, route: string, body: unknown): Promise<vo
 }
 
 describe('Gitea forge', () => {
-  it('names the default branch and its head', async () => {
+  it('names the default branch and its head, and the bot it acts as', async () => {
     expect(await forge.defaultBranch()).toEqual({ name: 'main', sha: mainSha });
+    expect(await forge.whoami()).toBe('console-bot');
     expect(forge).toMatchObject({ kind: 'gitea', repo: gitea.repo, fetchUrl: gitea.fetchUrl });
   });
 
@@ -112,6 +114,24 @@ describe('Gitea forge', () => {
     const again = await forge.openPullRequest({ branch, title: 'Read-only us-west-2', body: 'retry' });
     expect(again.number).toBe(first.number);
     expect((await forge.listPullRequests('all')).filter((pull) => pull.branch === branch)).toHaveLength(1);
+  });
+
+  it('finds only pull requests from the repository’s own branches: a fork’s branch of the same name is not the console’s', async () => {
+    const { owner, name } = gitea.repo;
+    const alice = gitea.tokens.alice!;
+    const asAlice = async (method: string, route: string, body: unknown) => {
+      const response = await fetch(`${gitea.url}/api/v1${route}`, { method, headers: { Authorization: `token ${alice}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { full_name?: string; clone_url?: string; number?: number };
+    };
+    const fork = await asAlice('POST', `/repos/${owner}/${name}/forks`, { name: `${name}-fork` });
+    const change = await changeCommit('forked', { 'regions/us-east-1.ts': '// from a fork\n' });
+    const branch = 'console/forked-squat';
+    await run('git', ['push', '--quiet', `${gitea.url}/${fork.full_name}.git`, `${change.sha}:refs/heads/${branch}`], { cwd: change.dir, env: gitAuthEnv('alice', alice) });
+    const pull = await asAlice('POST', `/repos/${owner}/${name}/pulls`, { head: `alice:${branch}`, base: 'main', title: 'from a fork', body: '' });
+    const listed = (await forge.listPullRequests('open')).find((open) => open.number === pull.number);
+    expect(listed).toMatchObject({ branch, headRepo: fork.full_name });
+    expect(await forge.findPullRequest(branch)).toBeUndefined();
   });
 
   it('publishes the same change again as the commit already there, even when rebuilt with another timestamp', async () => {

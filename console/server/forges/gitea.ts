@@ -116,8 +116,18 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     return { sha };
   }
 
+  let identity: Promise<string> | undefined;
+
+  function whoami(): Promise<string> {
+    identity ??= call<{ login: string }>('GET', '/user').then((user) => user.login);
+    identity.catch(() => (identity = undefined));
+    return identity;
+  }
+
   async function findPullRequest(branch: string): Promise<PullRequest | undefined> {
-    const matching = (await listPullRequests('all')).filter((pull) => pull.branch === branch);
+    // A fork's branch of the same name is someone else's: only this repository's branches count.
+    const here = `${owner}/${name}`.toLowerCase();
+    const matching = (await listPullRequests('all')).filter((pull) => pull.branch === branch && pull.headRepo?.toLowerCase() === here);
     return matching.find((pull) => pull.state === 'open') ?? matching[0];
   }
 
@@ -232,6 +242,7 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     fetchUrl,
     // A private repository is fetched only with the token.
     gitEnv: () => gitAuthConfig(GIT_USER, options.token),
+    whoami,
     defaultBranch,
     publishCommit,
     openPullRequest,
@@ -258,7 +269,7 @@ interface GiteaPull {
   merge_base?: string;
   user: { login: string } | null;
   labels: Array<{ name: string }> | null;
-  head: { ref: string; sha: string };
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string; sha: string };
   requested_reviewers?: Array<{ login: string }> | null;
   requested_reviewers_teams?: Array<{ name: string }> | null;
@@ -272,6 +283,7 @@ function toPullRequest(pull: GiteaPull): PullRequest {
     body: pull.body,
     state: pull.merged ? 'merged' : pull.state,
     branch: pull.head.ref,
+    headRepo: pull.head.repo?.full_name ?? null,
     headSha: pull.head.sha,
     base: pull.base.ref,
     // The commit the change was built on; Gitea's base.sha follows the base branch as it moves.

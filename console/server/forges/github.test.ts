@@ -97,6 +97,12 @@ describe('GitHub forge', () => {
     expect(standin.takeViolations()).toEqual([]);
   });
 
+  it('knows whom its token acts as, asking GitHub once', async () => {
+    const github = forge();
+    expect(await Promise.all([github.whoami(), github.whoami()])).toEqual(['console-bot', 'console-bot']);
+    expect(standin.requests().filter((request) => request.operation === 'users/get-authenticated')).toHaveLength(1);
+  });
+
   it('publishes a local commit as the very same commit, opens its pull request, labels it and asks its reviewers', async () => {
     const github = forge();
     const commit = await localCommit({
@@ -394,6 +400,10 @@ describe('GitHub forge as a GitHub App', () => {
     const issuedAt = now.getTime() / 1000 - 60;
     expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ iat: issuedAt, exp: issuedAt + 600, iss: app.appId });
     expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+  });
+
+  it('knows itself as the login its pull requests carry, <app slug>[bot]', async () => {
+    expect(await forge({ auth: app }).whoami()).toBe('mr-console[bot]');
   });
 
   it('works as the installation: one token for many requests, pull requests authored by the app', async () => {

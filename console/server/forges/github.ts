@@ -81,6 +81,17 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     }
   }
 
+  let identity: Promise<string> | undefined;
+
+  /** A token acts as its user; an App's installation as `<slug>[bot]`, the login its pull requests carry. */
+  function whoami(): Promise<string> {
+    identity ??= app
+      ? api('read the app', () => octokit.rest.apps.getAuthenticated()).then(({ data }) => `${data?.slug ?? ''}[bot]`)
+      : api('read the authenticated user', () => octokit.rest.users.getAuthenticated()).then(({ data }) => data.login);
+    identity.catch(() => (identity = undefined));
+    return identity;
+  }
+
   async function defaultBranch(): Promise<{ name: string; sha: string }> {
     const { data: repository } = await api(`read ${owner}/${name}`, () => octokit.rest.repos.get(repo));
     const sha = await branchHead(repository.default_branch);
@@ -181,7 +192,8 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     const pulls = await api(`find the pull request of ${branch}`, () =>
       octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'all', head: `${owner}:${branch}`, per_page: PAGE }),
     );
-    const matching = pulls.filter((pull) => pull.head.ref === branch).map(toPullRequest);
+    const here = `${owner}/${name}`.toLowerCase();
+    const matching = pulls.filter((pull) => pull.head.ref === branch && pull.head.repo?.full_name.toLowerCase() === here).map(toPullRequest);
     return matching.find((pull) => pull.state === 'open') ?? matching[0];
   }
 
@@ -293,6 +305,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     repo: { owner, name },
     fetchUrl,
     gitEnv,
+    whoami,
     defaultBranch,
     publishCommit,
     openPullRequest,
@@ -501,7 +514,7 @@ interface PullJson {
   created_at: string;
   user: { login: string } | null;
   labels: Array<{ name?: string }>;
-  head: { ref: string; sha: string };
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string; sha: string };
 }
 
@@ -513,6 +526,7 @@ function toPullRequest(pull: PullJson): PullRequest {
     body: pull.body ?? '',
     state: pull.merged_at ? 'merged' : pull.state === 'open' ? 'open' : 'closed',
     branch: pull.head.ref,
+    headRepo: pull.head.repo?.full_name ?? null,
     headSha: pull.head.sha,
     base: pull.base.ref,
     // GitHub's record of the base branch's commit for this pull request (it follows the branch while open).

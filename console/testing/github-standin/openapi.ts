@@ -200,7 +200,8 @@ function createAjv(coerce: boolean): Ajv {
   // GitHub's own formats: an `owner/name` repository reference.
   ajv.addFormat('repo.nwo', /^[A-Za-z0-9](?:-?[A-Za-z0-9])*\/[A-Za-z0-9._-]+$/);
   // Annotations of OpenAPI 3.0 and of GitHub's description; they carry no validation.
-  for (const keyword of ['example', 'x-github-breaking-changes']) ajv.addKeyword({ keyword, schemaType: ['string', 'number', 'boolean', 'object', 'array', 'null'] });
+  // `discriminator` names the property that picks a oneOf branch; the oneOf itself still validates.
+  for (const keyword of ['example', 'x-github-breaking-changes', 'discriminator']) ajv.addKeyword({ keyword, schemaType: ['string', 'number', 'boolean', 'object', 'array', 'null'] });
   return ajv;
 }
 

@@ -5,6 +5,7 @@
  */
 export const SLICE_OPERATIONS = [
   'apps/create-installation-access-token',
+  'apps/get-authenticated',
   'checks/list-for-ref',
   'git/create-blob',
   'git/create-commit',
@@ -25,6 +26,7 @@ export const SLICE_OPERATIONS = [
   'pulls/request-reviewers',
   'repos/get',
   'repos/get-combined-status-for-ref',
+  'users/get-authenticated',
 ] as const;
 
 export type SliceOperation = (typeof SLICE_OPERATIONS)[number];

@@ -231,6 +231,27 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
 
     'repos/get': async () => ({ status: 200, body: repositoryJson() }),
+    'apps/get-authenticated': async () => ({
+      status: 200,
+      body: {
+        id: options.app!.id,
+        slug: options.app!.slug,
+        node_id: render.nodeId('Integration', options.app!.id),
+        owner: render.account(site, repository.owner) as Json,
+        name: options.app!.slug,
+        description: null,
+        external_url: site.web,
+        html_url: `${site.web}/apps/${options.app!.slug}`,
+        created_at: startedAt,
+        updated_at: startedAt,
+        permissions: { contents: 'write', pull_requests: 'write', issues: 'write', statuses: 'read', checks: 'read', metadata: 'read', members: 'read' },
+        events: [],
+      },
+    }),
+    'users/get-authenticated': async (call) => ({
+      status: 200,
+      body: { ...(render.account(site, call.actor) as Record<string, Json>), name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: startedAt, updated_at: startedAt },
+    }),
 
     'git/get-ref': async (call) => {
       const ref = `refs/${String(call.params.ref)}`;
