@@ -124,15 +124,15 @@ export class Mirror {
   }
 
   /** Commits (newest first) in `from..to` that touch `file`, with author and message. */
-  async log(from: string, to: string, file: string): Promise<Array<{ sha: string; author: string; email: string; date: string; message: string }>> {
-    const out = await git(['log', '--format=%H%x00%an%x00%ae%x00%aI%x00%B%x1e', `${from}..${to}`, '--', file], { cwd: this.gitDir });
+  async log(from: string, to: string, file: string): Promise<Array<{ sha: string; author: string; email: string; committer: string; committerEmail: string; date: string; message: string }>> {
+    const out = await git(['log', '--format=%H%x00%an%x00%ae%x00%cn%x00%ce%x00%aI%x00%B%x1e', `${from}..${to}`, '--', file], { cwd: this.gitDir });
     return out
       .split('\x1e')
       .map((entry) => entry.replace(/^\n/, ''))
       .filter(Boolean)
       .map((entry) => {
-        const [sha = '', author = '', email = '', date = '', message = ''] = entry.split('\0');
-        return { sha, author, email, date, message };
+        const [sha = '', author = '', email = '', committer = '', committerEmail = '', date = '', message = ''] = entry.split('\0');
+        return { sha, author, email, committer, committerEmail, date, message };
       });
   }
 

@@ -2,16 +2,17 @@ import type { RegionHealth } from '../../../policies/engine/input';
 import { checkBarrier } from '../../../policies/promotion/rollout-barrier';
 import { changeRequestSchema, owner, stableJson, type ChangeRequest } from '../../../schemas';
 import { ForgeError, type Forge, type PullRequest } from '../forges/forge';
-import { BRANCH_PREFIX, mergedConflicts, openPullRequestConflicts } from './conflicts';
+import { mergedConflicts, openPullRequestConflicts } from './conflicts';
 import { git } from './git';
 import { planIntent, touchesOf } from './intents';
 import { KeyedLock } from './keyed-lock';
 import { reviewersFor } from './owners';
 import { build } from './pipeline';
-import { Submissions } from './submissions';
-import { formatTrailer, parseTrailer } from './trailer';
+import { RECORD_RETENTION_MS, Records } from './submissions';
+import { formatTrailer } from './trailer';
+import { branchOf, BRANCH_PREFIX, verifiedTrailer, type ConsoleIdentity } from './trust';
 import type { ChangeRequestDetail, ChangeRequestSummary, ChangeService, Preview, Requester, SubmitResult } from './types';
-import { sha256, Workspace, type Base } from './workspace';
+import { sha256, Workspace } from './workspace';
 
 export interface ChangeServiceOptions {
   /** A local clone of the same repository, used only to seed the mirror's objects (optional). */
@@ -53,6 +54,8 @@ const LIST_CONCURRENCY = 4;
 const TITLE_MAX = 256;
 const BODY_MAX = 65_000;
 const DEFAULT_COMMITTER = { name: 'Operator console', email: 'console@localhost' };
+/** How long a preview's clock holds for its id before a new preview of the same request plans with a new one; a submitted one holds for good. */
+const CLOCK_KEPT_MS = 3600_000;
 
 /**
  * Change requests as pull requests: previews built and judged in a scratch worktree of the forge's default
@@ -61,7 +64,7 @@ const DEFAULT_COMMITTER = { name: 'Operator console', email: 'console@localhost'
 export function createChangeService(options: ChangeServiceOptions): ChangeService {
   const { forge } = options;
   const workspace = new Workspace(options.stateDir, forge, options.repoDir);
-  const submissions = new Submissions(options.stateDir);
+  const records = new Records(options.stateDir);
   const submitLock = new KeyedLock();
   const now = options.now ?? (() => new Date());
   const checkRollouts = options.barrier ?? checkBarrier;
@@ -69,28 +72,55 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
   const barrier: typeof checkBarrier = (model, app, digest, regions) =>
     checkRollouts({ ...model, regions: model.regions.map((region) => (overrides[region.id] ? { ...region, observability: { ...region.observability, prometheusUrl: overrides[region.id]! } } : region)) }, app, digest, regions);
   const committer = options.committer ?? DEFAULT_COMMITTER;
+  // Records and refs of changes long done go when the service starts; requests wait for it, and a failure only leaves them for the next start.
+  const cutoff = new Date(now().getTime() - RECORD_RETENTION_MS);
+  const maintained = Promise.all([records.prune(cutoff), workspace.pruneRefs(cutoff)]).then(
+    () => undefined,
+    (error: unknown) => console.warn(`console changes: could not prune records older than ${cutoff.toISOString()}: ${(error as Error).message}`),
+  );
+
+  /** The clock a preview's intent is planned with, fixed per preview id for as long as a submit may follow it. */
+  const clocks = new KeyedLock();
+  function clockOf(id: string): Promise<Date> {
+    return clocks.run(id, async () => {
+      const fresh = now();
+      const recorded = await records.readPreview(id);
+      if (recorded && (recorded.commit || fresh.getTime() - Date.parse(recorded.at) < CLOCK_KEPT_MS)) return new Date(recorded.at);
+      await records.writePreview({ id, at: fresh.toISOString() });
+      return fresh;
+    });
+  }
+
+  /** The console as its forge knows it, asked once. */
+  const identity = async (): Promise<ConsoleIdentity> => ({ bot: await forge.whoami(), repo: forge.repo });
 
   /**
-   * Builds the preview of `request` on the default branch's current tip, with `then` run on the still-staged
-   * worktree (a submit commits there) before anyone else may use it.
+   * Builds the preview of `request` on the default branch's current tip. Everything that waits on the network
+   * (health, the release barrier, the forge's pull requests) happens before the base's worktree is taken;
+   * the worktree is held only to edit, synth, judge, diff and, through `stage`, commit what was judged.
    */
-  async function previewOnTip<T>(request: ChangeRequest, requester: Requester, then: (preview: Preview, base: Base, worktree: string) => Promise<T>): Promise<T> {
+  async function previewOnTip<T>(request: ChangeRequest, requester: Requester, stage: (preview: Preview, worktree: string) => Promise<T>): Promise<{ preview: Preview; staged: T }> {
     const started = performance.now();
+    await maintained;
     const tip = await workspace.defaultBranch();
-    const at = now();
     const id = previewIdOf(tip.sha, request, requester);
     const branch = branchOf(id);
+    const [base, at] = await Promise.all([workspace.load(tip.name, tip.sha), clockOf(id)]);
+    const current = { model: base.revision.model, sources: base.revision.sources };
+    const touches = touchesOf(request.intent, current.model, current.sources);
+    const [health, plan, conflicts] = await Promise.all([
+      options.health(),
+      planIntent(request.intent, { model: current.model, sources: current.sources, requester, reason: request.reason, now: at, barrier }),
+      identity().then((known) =>
+        Promise.all([
+          openPullRequestConflicts(forge, known, touches, { id, branch }, current),
+          request.base ? mergedConflicts(forge, { ...known, committer }, workspace.mirror, (sha) => workspace.revision(sha), touches, request.base, base.revision) : [],
+        ]).then((lists) => lists.flat()),
+      ),
+    ]);
     return workspace.withBase(tip.name, tip.sha, async (base, worktree) => {
-      const current = { model: base.revision.model, sources: base.revision.sources };
-      const touches = touchesOf(request.intent, current.model, current.sources);
-      // The forge and git answer while the pipeline computes.
-      const conflicts = Promise.all([
-        openPullRequestConflicts(forge, touches, { id, branch }, current),
-        request.base ? mergedConflicts(forge, workspace.mirror, (sha) => workspace.revision(sha), touches, request.base, base.revision) : [],
-      ]).then((lists) => lists.flat());
-      conflicts.catch(() => undefined);
-      const [health, plan] = await Promise.all([options.health(), planIntent(request.intent, { model: current.model, sources: current.sources, requester, reason: request.reason, now: at, barrier })]);
-      const built = await build(base, worktree, plan, { headLabel: branch, now: at, health });
+      // Policies judge the change as of now (a freeze that began since the preview counts); the intent keeps the preview's clock.
+      const built = await build(base, worktree, plan, { headLabel: branch, now: now(), health });
       const { report } = built.judgement;
       const changed = built.files.map((file) => file.path);
       const preview: Preview = {
@@ -107,7 +137,7 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
         markdown: built.markdown,
         inputHash: built.inputHash,
         bundleHash: base.bundleHash,
-        conflicts: await conflicts,
+        conflicts,
         reviewers: reviewersFor(current.model.global.owners, changed, { organisation: forge.repo.owner, requester: requester.login }),
         touches: touches.map(({ file, path }) => ({ file, path })),
         submittable: false,
@@ -117,12 +147,17 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
       preview.submittable = because === undefined;
       if (because) preview.notSubmittableBecause = because;
       preview.durationMs = Math.round(performance.now() - started);
-      return then(preview, base, worktree);
+      return { preview, staged: await stage(preview, worktree) };
     });
   }
 
-  async function open(preview: Preview, worktree: string, title: string): Promise<PullRequest> {
-    const branch = branchOf(preview.id);
+  /**
+   * The commit of `preview`: the one recorded for its id by an earlier attempt (a retry publishes exactly what
+   * the first attempt built), else the staged worktree committed now and recorded before anything is published.
+   */
+  async function commitOf(preview: Preview, worktree: string, title: string): Promise<string> {
+    const recorded = await records.readPreview(preview.id);
+    if (recorded?.commit && (await workspace.mirror.hasCommit(recorded.commit))) return recorded.commit;
     const { requester } = preview;
     const message = `${title}\n\n${preview.reason}\n\nConsole-Change-Request: ${preview.id}\nRequested-By: ${requester.handle}\n`;
     const person = oneLine(requester.name) || requester.login;
@@ -133,13 +168,41 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
     });
     const commit = (await git(['rev-parse', 'HEAD'], { cwd: worktree })).trim();
     const parents = (await git(['rev-list', '--parents', '-n', '1', commit], { cwd: worktree })).trim().split(' ').slice(1);
-    if (parents.length !== 1 || parents[0] !== preview.base.sha) throw new Error(`the commit for ${branch} has parents ${parents.join(', ')}, expected exactly ${preview.base.sha}`);
+    if (parents.length !== 1 || parents[0] !== preview.base.sha) throw new Error(`the commit for ${branchOf(preview.id)} has parents ${parents.join(', ')}, expected exactly ${preview.base.sha}`);
     // A ref keeps the commit from git's garbage collection until the forge has it.
     await git(['update-ref', `refs/console/${preview.id.slice(0, 12)}`, commit], { cwd: workspace.mirror.gitDir });
-    await forge.publishCommit({ repoDir: workspace.mirror.gitDir, commit, baseSha: preview.base.sha, branch });
+    await records.writePreview({ id: preview.id, at: recorded?.at ?? now().toISOString(), commit });
+    return commit;
+  }
+
+  /**
+   * Publishes `commit` as the preview's branch and opens its pull request, or answers with the one already
+   * open for it. A branch or pull request of that name the console did not make, or holding another change,
+   * is never taken for this one: it is a conflict naming both.
+   */
+  async function publish(preview: Preview, commit: string, title: string): Promise<{ pullRequest: PullRequest; replayed: boolean }> {
+    const branch = branchOf(preview.id);
+    let published: { sha: string };
+    try {
+      published = await forge.publishCommit({ repoDir: workspace.mirror.gitDir, commit, baseSha: preview.base.sha, branch });
+    } catch (error) {
+      if (!(error instanceof ForgeError && error.code === 'conflict')) throw error;
+      const squatter = await forge.findPullRequest(branch).catch(() => undefined);
+      throw squatted(branch, squatter, `the branch holds another change than this preview (${error.message})`);
+    }
+    const existing = await forge.findPullRequest(branch);
+    if (existing?.state === 'open') {
+      // The same preview submitted under another key (a second tab, a retry): that pull request is the answer, if the console opened it for exactly this commit.
+      const verified = verifiedTrailer(existing, await identity());
+      if (!('trailer' in verified)) throw squatted(branch, existing, verified.unverified);
+      if (verified.trailer.id !== preview.id || existing.headSha !== published.sha) throw squatted(branch, existing, `it is for change ${verified.trailer.id.slice(0, 12)} at ${existing.headSha}, not this preview's commit ${published.sha}`);
+      // Its labels and reviewers are set again in case the first submit stopped short of them.
+      await decorate(existing.number, preview);
+      return { pullRequest: existing, replayed: true };
+    }
     const pullRequest = await forge.openPullRequest({ branch, title, body: bodyOf(preview) });
     await decorate(pullRequest.number, preview);
-    return pullRequest;
+    return { pullRequest, replayed: false };
   }
 
   async function decorate(number: number, preview: Preview): Promise<void> {
@@ -147,12 +210,13 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
     if (preview.reviewers.users.length || preview.reviewers.teams.length) await forge.requestReviewers(number, preview.reviewers);
   }
 
-  async function summaryOf(pullRequest: PullRequest): Promise<ChangeRequestSummary> {
-    const change = parseTrailer(pullRequest.body);
-    const labelled = pullRequest.labels.find((label) => label.startsWith('change:'))?.slice('change:'.length);
+  async function summaryOf(pullRequest: PullRequest, known: ConsoleIdentity): Promise<ChangeRequestSummary> {
+    const verified = verifiedTrailer(pullRequest, known);
+    const change = 'trailer' in verified ? verified.trailer : undefined;
     const [checks, reviews] = await Promise.all([forge.checks(pullRequest.headSha), forge.reviews(pullRequest.number)]);
-    const known = ['standard', 'normal', 'cab-required', 'emergency'] as const;
-    const cls = known.find((candidate) => candidate === labelled) ?? change?.class;
+    const labelled = change && pullRequest.labels.find((label) => label.startsWith('change:'))?.slice('change:'.length);
+    const classes = ['standard', 'normal', 'cab-required', 'emergency'] as const;
+    const cls = change && (classes.find((candidate) => candidate === labelled) ?? change.class);
     return {
       number: pullRequest.number,
       url: pullRequest.url,
@@ -163,6 +227,7 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
       ...(pullRequest.mergedAt ? { mergedAt: pullRequest.mergedAt } : {}),
       labels: pullRequest.labels,
       ...(change ? { change, requester: change.requester, reason: change.reason, findings: change.findings } : {}),
+      ...('unverified' in verified ? { unverified: verified.unverified } : {}),
       ...(cls ? { class: cls } : {}),
       checks,
       reviews,
@@ -172,52 +237,46 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
   return {
     async preview({ request, requester }) {
       const parsed = checked(request, requester);
-      return previewOnTip(parsed, requester, async (preview) => preview);
+      return (await previewOnTip(parsed, requester, async () => undefined)).preview;
     },
 
     submit(input) {
       const request = checked(input.request, input.requester);
-      return submitLock.run(input.idempotencyKey, async (): Promise<SubmitResult> => {
-        const recorded = await submissions.read(input.idempotencyKey);
+      const { login } = input.requester;
+      return submitLock.run(`${login.toLowerCase()}\0${input.idempotencyKey}`, async (): Promise<SubmitResult> => {
+        await maintained;
+        const recorded = await records.readSubmission(login, input.idempotencyKey);
         if (recorded) {
           if (recorded.previewId !== input.previewId) throw new ChangeRequestError(`idempotency key ${input.idempotencyKey} was already used for another change (${recorded.pullRequest.url}); use a new key for a new change`);
           return { status: 'opened', pullRequest: await forge.getPullRequest(recorded.pullRequest.number), preview: recorded.preview, replayed: true };
         }
-        return previewOnTip(request, input.requester, async (preview, _base, worktree): Promise<SubmitResult> => {
+        const { preview, staged: commit } = await previewOnTip(request, input.requester, async (preview, worktree) => {
           // The id covers the base: a moved default branch (or a request other than the one previewed) shows the new preview instead.
-          if (preview.id !== input.previewId) return { status: 'rebased', preview };
-          if (!preview.submittable) return { status: 'blocked', preview };
-          if (preview.conflicts.length && !input.acknowledgeConflicts) return { status: 'conflict', preview };
-          const branch = branchOf(preview.id);
-          const existing = await forge.findPullRequest(branch);
-          let pullRequest: PullRequest;
-          let replayed = false;
-          if (existing && existing.state === 'open') {
-            // The same preview submitted under another key (a second tab): that pull request is the answer; its labels and reviewers are set again in case the first submit stopped short of them.
-            await decorate(existing.number, preview);
-            pullRequest = existing;
-            replayed = true;
-          } else {
-            pullRequest = await open(preview, worktree, titleOf(preview));
-          }
-          await submissions.write({ idempotencyKey: input.idempotencyKey, previewId: preview.id, branch, pullRequest: { number: pullRequest.number, url: pullRequest.url }, at: now().toISOString(), preview });
-          return { status: 'opened', pullRequest, preview, replayed };
+          if (preview.id !== input.previewId || !preview.submittable || (preview.conflicts.length && !input.acknowledgeConflicts)) return undefined;
+          return commitOf(preview, worktree, titleOf(preview));
         });
+        if (preview.id !== input.previewId) return { status: 'rebased', preview };
+        if (!preview.submittable) return { status: 'blocked', preview };
+        if (!commit) return { status: 'conflict', preview };
+        const { pullRequest, replayed } = await publish(preview, commit, titleOf(preview));
+        await records.writeSubmission({ login, idempotencyKey: input.idempotencyKey, previewId: preview.id, branch: branchOf(preview.id), pullRequest: { number: pullRequest.number, url: pullRequest.url }, at: now().toISOString(), preview });
+        return { status: 'opened', pullRequest, preview, replayed };
       });
     },
 
     async list() {
-      const pullRequests = (await forge.listPullRequests('all'))
+      const [pullRequests, known] = await Promise.all([forge.listPullRequests('all'), identity()]);
+      const listed = pullRequests
         .filter((pullRequest) => pullRequest.branch.startsWith(BRANCH_PREFIX))
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.number - a.number))
         .slice(0, LIST_LIMIT);
-      return mapLimited(pullRequests, LIST_CONCURRENCY, summaryOf);
+      return mapLimited(listed, LIST_CONCURRENCY, (pullRequest) => summaryOf(pullRequest, known));
     },
 
     async get(number) {
-      const pullRequest = await forge.getPullRequest(number);
+      const [pullRequest, known] = await Promise.all([forge.getPullRequest(number), identity()]);
       if (!pullRequest.branch.startsWith(BRANCH_PREFIX)) throw new ForgeError('not-found', `pull request #${number} was not opened by the console (its branch is ${pullRequest.branch})`);
-      const [summary, files] = await Promise.all([summaryOf(pullRequest), forge.pullRequestFiles(number)]);
+      const [summary, files] = await Promise.all([summaryOf(pullRequest, known), forge.pullRequestFiles(number)]);
       const detail: ChangeRequestDetail = { ...summary, body: pullRequest.body, files, headSha: pullRequest.headSha, baseSha: pullRequest.baseSha, author: pullRequest.author };
       return detail;
     },
@@ -226,7 +285,10 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
     revision: (sha) => workspace.revision(sha),
     onDefaultBranchMoved: (listener) => workspace.onDefaultBranchMoved(listener),
 
-    close: () => workspace.close(),
+    close: async () => {
+      await maintained;
+      await workspace.close();
+    },
   };
 }
 
@@ -242,8 +304,12 @@ export function previewIdOf(baseSha: string, request: ChangeRequest, requester: 
   return sha256(stableJson({ base: baseSha, intent: request.intent, reason: request.reason, requester: requester.login.toLowerCase() }));
 }
 
-export function branchOf(previewId: string): string {
-  return `${BRANCH_PREFIX}${previewId.slice(0, 12)}`;
+export { branchOf };
+
+/** A branch or pull request named for a preview that the console did not make for it. */
+function squatted(branch: string, pullRequest: PullRequest | undefined, why: string): ForgeError {
+  const which = pullRequest ? `pull request #${pullRequest.number} (${pullRequest.url}) by ${pullRequest.author || 'an unknown account'}` : 'no pull request';
+  return new ForgeError('conflict', `branch ${branch} on the forge, with ${which}, is not this change: ${why}. Nothing was submitted; close that pull request and delete the branch, then submit again.`);
 }
 
 function notSubmittableBecause(preview: Preview): string | undefined {

@@ -92,9 +92,11 @@ export interface ChangeRequestSummary {
   createdAt: string;
   mergedAt?: string;
   labels: string[];
-  /** From the body's trailer; undefined when the body no longer carries a readable one (edited on the forge). */
+  /** From the body's trailer; undefined when the body no longer carries a readable one, or the console did not open the pull request. */
   change?: ChangeTrailer;
-  /** `change:<class>` label, else the trailer's class. */
+  /** Why the pull request's trailer is not taken as the console's (opened by someone else, from a fork, …); its requester and reason are then unknown. */
+  unverified?: string;
+  /** `change:<class>` label, else the trailer's class; only for pull requests the console opened. */
   class?: ChangeTrailer['class'];
   requester?: string;
   reason?: string;

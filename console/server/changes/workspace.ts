@@ -6,7 +6,7 @@ import { loadRevision, type Revision } from '../../../policies/engine/change';
 import { loadPolicyEngine, type PolicyEngine, type PolicyReport } from '../../../policies/engine/engine';
 import type { Forge } from '../forges/forge';
 import { KeyedLock } from './keyed-lock';
-import { Mirror } from './git';
+import { git, Mirror } from './git';
 import type { DefaultBranch } from './types';
 
 /** Everything about one base commit that no preview changes: loaded once, reused by every preview on it. */
@@ -83,8 +83,7 @@ export class Workspace {
    * reset after the task, before the next one may start, so an operator's next preview finds it clean.
    */
   async withBase<T>(branch: string, sha: string, task: (base: Base, worktree: string) => Promise<T>): Promise<T> {
-    await this.mirror.ensureCommit(branch, sha);
-    const base = await this.base(branch, sha);
+    const base = await this.load(branch, sha);
     const result = this.worktreeLock.run(sha, async () => {
       const worktree = this.clean.delete(sha) ? path.join(this.mirror.worktreesDir, sha) : await this.mirror.worktree(sha);
       return task(base, worktree);
@@ -94,6 +93,22 @@ export class Workspace {
       this.clean.add(sha);
     }).catch(() => this.clean.delete(sha));
     return result;
+  }
+
+  /** The base at the forge's `branch` tip `sha`, fetched and loaded once; reading it needs no worktree of one's own. */
+  async load(branch: string, sha: string): Promise<Base> {
+    await this.mirror.ensureCommit(branch, sha);
+    return this.base(branch, sha);
+  }
+
+  /** Removes the console's refs (`refs/console/*`, which keep commits until the forge has them) to commits older than `cutoff`. */
+  async pruneRefs(cutoff: Date): Promise<void> {
+    await this.mirror.init();
+    const refs = await git(['for-each-ref', '--format=%(refname) %(committerdate:unix)', 'refs/console/'], { cwd: this.mirror.gitDir });
+    for (const line of refs.split('\n').filter(Boolean)) {
+      const [ref = '', seconds = '0'] = line.split(' ');
+      if (Number(seconds) * 1000 < cutoff.getTime()) await git(['update-ref', '-d', ref], { cwd: this.mirror.gitDir });
+    }
   }
 
   /** A commit's model and committed outputs, loaded once per sha. */
