@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChangeIntent } from '../../schemas';
 import { DEFAULT_BRANCH_MAX_AGE_MS, type Overview } from './metrics';
 import { specConsoleForFile } from './routers/spec-console';

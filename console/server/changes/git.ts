@@ -2,19 +2,15 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { redactUrls } from '../../../schemas';
 import { KeyedLock } from './keyed-lock';
 
 /** A git command failed; the message names the command and git's own words, with credentials in URLs masked. */
 export class GitError extends Error {
   constructor(args: readonly string[], stderr: string) {
-    super(redact(`git ${args.join(' ')} failed: ${stderr.trim() || 'no output'}`));
+    super(redactUrls(`git ${args.join(' ')} failed: ${stderr.trim() || 'no output'}`));
     this.name = 'GitError';
   }
-}
-
-/** `https://user:token@host/…` → `https://***@host/…`: a fetch URL may carry a token. */
-export function redact(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
 
 export interface GitOptions {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rejection } from '../../../tests/helpers/thrown';
 import type { AuditRecord } from '../audit/audit-log';
 import { specConsoleForFile, type SpecConsole } from './spec-console';

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type * as ChangeServiceModule from '../changes/service';
+import type * as ForgeModule from '../forges/forge';
 import { ForgeError } from '../forges/forge';
 import { toTRPCError } from './errors';
 
@@ -12,7 +14,7 @@ function anotherCopy(file: string): Promise<unknown> {
 
 describe('toTRPCError across module copies', () => {
   it('maps a ForgeError from another copy of the forge module by its code', async () => {
-    const copy = (await anotherCopy('../forges/forge.ts')) as typeof import('../forges/forge');
+    const copy = (await anotherCopy('../forges/forge.ts')) as typeof ForgeModule;
     expect(copy.ForgeError).not.toBe(ForgeError);
     const error = toTRPCError(new copy.ForgeError('not-found', 'pull request 7 is not on a console/ branch'));
     expect(error.code).toBe('NOT_FOUND');
@@ -20,7 +22,7 @@ describe('toTRPCError across module copies', () => {
   });
 
   it('maps a ChangeRequestError from another copy of the change service to BAD_REQUEST', async () => {
-    const copy = (await anotherCopy('../changes/service.ts')) as typeof import('../changes/service');
+    const copy = (await anotherCopy('../changes/service.ts')) as typeof ChangeServiceModule;
     expect(toTRPCError(new copy.ChangeRequestError('the idempotency key was used for another request')).code).toBe('BAD_REQUEST');
   });
 
