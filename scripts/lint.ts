@@ -1,24 +1,18 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ESLint } from 'eslint';
+import { lintConsole } from '../policies/gates/eslint-gate';
 
 // `npm run lint`: ESLint with Next.js's rules over console/, then the TypeScript compiler over the repository
 // and over the console (two projects: the console adds the DOM and JSX). Every step runs even after one fails,
 // so one run shows every problem; the last line counts them.
 const root = process.env.MR_REPO_ROOT ?? process.cwd();
-const consoleDir = path.join(root, 'console');
 const problems: string[] = [];
 
 console.log('ESLint (console/)');
-const eslint = new ESLint({ cwd: consoleDir, errorOnUnmatchedPattern: true });
-const results = await eslint.lintFiles(['.']);
-const formatter = await eslint.loadFormatter('stylish');
-const formatted = await formatter.format(results);
-if (formatted.trim()) console.log(formatted);
-const errors = results.reduce((sum, result) => sum + result.errorCount + result.fatalErrorCount, 0);
-const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
-console.log(`  ${results.length} files, ${errors} errors, ${warnings} warnings`);
-if (errors || warnings) problems.push(`eslint: ${errors} errors, ${warnings} warnings`);
+const { problems: eslintProblems, files } = await lintConsole(root);
+for (const problem of eslintProblems) console.log(`  ${problem}`);
+console.log(`  ${files} files, ${eslintProblems.length} problems`);
+if (eslintProblems.length) problems.push(`eslint: ${eslintProblems.length} problems`);
 
 for (const project of ['.', 'console']) {
   console.log(`\ntsc --noEmit -p ${project}`);

@@ -1,10 +1,11 @@
-import { cp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { driftGate } from '../policies/gates/drift-gate';
+import { eslintGate } from '../policies/gates/eslint-gate';
 import type { Gate } from '../policies/gates/gate';
 import { jsonSchemaGate } from '../policies/gates/json-schema-gate';
 import { modelGate, synthGate } from '../policies/gates/model-gate';
@@ -108,6 +109,19 @@ describe('the typescript gate', () => {
     const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [typescriptGate]);
     expect(outcome!.ok).toBe(false);
     expect(outcome!.details).toEqual([expect.stringMatching(/^regions\/us-west-2\.ts\(\d+,\d+\): error TS2322: Type '"nearest"' is not assignable/)]);
+  });
+});
+
+describe('the eslint gate', () => {
+  it("fails on a console file that breaks Next.js's rules, naming file, line and rule", async () => {
+    const root = await exampleRepo();
+    await mkdir(path.join(root, 'console'));
+    await cp(path.join(REPO_ROOT, 'console', 'eslint.config.mjs'), path.join(root, 'console', 'eslint.config.mjs'));
+    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    await writeFile(path.join(root, 'console', 'status.tsx'), "const unused = 1;\nexport default function Status() {\n  return <p>live</p>;\n}\n");
+    const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [eslintGate]);
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.details).toEqual([expect.stringMatching(/^console\/status\.tsx:1:7 @typescript-eslint\/no-unused-vars /)]);
   });
 });
 

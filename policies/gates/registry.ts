@@ -1,5 +1,6 @@
 import { checkovGate } from './checkov-gate';
 import { driftGate } from './drift-gate';
+import { eslintGate } from './eslint-gate';
 import type { Gate, GateContext, GateResult } from './gate';
 import { jsonSchemaGate } from './json-schema-gate';
 import { kubernetesSchemaGate } from './kubernetes-schema-gate';
@@ -28,6 +29,7 @@ export const GATES: readonly Gate[] = [
   kyvernoGate,
   promtoolGate,
   typescriptGate,
+  eslintGate,
   toolchainGate,
 ];
 
