@@ -18,10 +18,11 @@ const run = promisify(execFile);
  * is specified against the GitHub stand-in and Gitea (submit.test.ts).
  */
 function bareRepositoryForge(gitDir: string): Forge {
-  const forge: Pick<Forge, 'kind' | 'repo' | 'fetchUrl' | 'defaultBranch' | 'listPullRequests'> = {
+  const forge: Pick<Forge, 'kind' | 'repo' | 'fetchUrl' | 'whoami' | 'defaultBranch' | 'listPullRequests'> = {
     kind: 'gitea',
     repo: { owner: 'example-org', name: 'orders-gitops' },
     fetchUrl: gitDir,
+    whoami: async () => 'console-bot',
     defaultBranch: async () => ({ name: 'main', sha: (await run('git', ['--git-dir', gitDir, 'rev-parse', 'refs/heads/main'])).stdout.trim() }),
     listPullRequests: async () => [],
   };
