@@ -53,7 +53,9 @@ export async function startConsoleStack(options: ConsoleStackOptions): Promise<C
     const fleetStarting = startPrometheusFleet({ model: loaded.model, toolsRoot: root, ...(options.lagSpike !== undefined ? { lagSpike: options.lagSpike } : {}) });
     void fleetStarting.then((fleet) => stops.push(() => fleet.stopAll())).catch(() => undefined);
     log('starting Gitea with this repository pushed as main (built on first use, about 8 minutes)');
-    const giteaStarting = startGitea({ repoDir, root, ...(options.giteaPort ? { port: options.giteaPort } : {}), log });
+    // Gitea's own informational and warning lines would bury the progress; its errors still show.
+    const giteaLog = (line: string) => (/^\d{4}\/\d{2}\/\d{2} .*\[[IW]\]/.test(line) ? undefined : log(line));
+    const giteaStarting = startGitea({ repoDir, root, ...(options.giteaPort ? { port: options.giteaPort } : {}), log: giteaLog });
     void giteaStarting.then((gitea) => stops.push(() => gitea.stop())).catch(() => undefined);
     const built = ensureConsoleBuild(root, log);
     const [fleet, gitea] = await Promise.all([fleetStarting, giteaStarting, built]);
