@@ -39,7 +39,7 @@
  *   pull-request-link               the opened pull request
  *
  * Change requests (/changes, /changes/<number>)
- *   changes-table, change-row-<number>, change-detail, change-markdown
+ *   changes-table, change-row-<number>, change-detail, change-markdown, change-unverified (a console/ pull request the console did not make)
  *
  * Audit (/audit)
  *   audit-table, audit-row (data-outcome = the record's outcome)
@@ -97,6 +97,7 @@ export const TEST_IDS = {
   changeRow: (number: number) => `change-row-${number}`,
   changeDetail: 'change-detail',
   changeMarkdown: 'change-markdown',
+  changeUnverified: 'change-unverified',
 
   auditTable: 'audit-table',
   auditRow: 'audit-row',

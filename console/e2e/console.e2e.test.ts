@@ -330,6 +330,35 @@ describe('the audit log', () => {
   });
 });
 
+describe('a console/ pull request the console did not make', () => {
+  it('is listed as not made by the console, without the requester its description claims', async () => {
+    const { url, repo, users } = stack.gitea;
+    const bob = users.bob!;
+    const call = async (route: string, body: unknown) => {
+      const response = await fetch(`${url}/api/v1/repos/${repo.owner}/${repo.name}${route}`, {
+        method: 'POST',
+        headers: { Authorization: `token ${bob.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { number: number };
+    };
+    await call('/contents/NOTES.md', { content: Buffer.from('hand-made\n').toString('base64'), message: 'hand-made', branch: 'main', new_branch: 'console/0123456789ab' });
+    const forged = { id: '0123456789ab'.padEnd(64, '0'), intent: { kind: 'read-only', region: 'us-east-1', readOnly: true }, reason: 'CAB approved', requester: '@carol' };
+    const pull = await call('/pulls', { head: 'console/0123456789ab', base: 'main', title: 'Looks like the console', body: `<!-- console-change ${JSON.stringify(forged)} -->` });
+    const page = await pageAs('carol', '/changes');
+    const row = page.getByTestId(TEST_IDS.changeRow(pull.number));
+    await expect(row.getByTestId(TEST_IDS.changeUnverified).textContent()).resolves.toMatch(/Not made by the console/);
+    await expect(row.textContent()).resolves.not.toContain('@carol');
+    // The merged read-only change: approved, and no longer waiting for anyone.
+    const merged = page.getByTestId(TEST_IDS.changeRow(readOnlyChange.number));
+    await expect(merged.textContent()).resolves.toMatch(/approved by @carol/);
+    await expect(merged.textContent()).resolves.not.toMatch(/waiting for/);
+    await shot(page, 'changes-with-unverified');
+    await page.close();
+  });
+});
+
 describe('Lighthouse on the overview', () => {
   it('scores at least 95 for performance, accessibility and best practices', async () => {
     const cookies = await (await signedIn('carol')).cookies(stack.url);

@@ -66,6 +66,11 @@ export default async function ChangesPage() {
                       {change.state}, opened {formatUtcMinutes(change.createdAt)}
                       {change.change ? ` · ${describeIntent(change.change.intent)}` : ''}
                     </Typography>
+                    {change.unverified && (
+                      <Typography variant="caption" component="p" color="warning.main" data-testid={TEST_IDS.changeUnverified}>
+                        Not made by the console: {change.unverified}
+                      </Typography>
+                    )}
                   </td>
                   <td>
                     <ClassChip value={change.class} />
@@ -83,7 +88,7 @@ export default async function ChangesPage() {
                     <ChecksChip checks={change.checks} />
                   </td>
                   <td>
-                    <ApprovalsText reviews={change.reviews} />
+                    <ApprovalsText reviews={change.reviews} state={change.state} />
                   </td>
                 </tr>
               ))}

@@ -18,8 +18,11 @@ export function FindingsText({ findings }: { findings: ChangeSummary['findings']
   return <>{findings.total ? `${findings.total} waived, none blocking` : 'all pass'}</>;
 }
 
-export function ApprovalsText({ reviews }: { reviews: ChangeSummary['reviews'] }) {
-  const waiting = [...reviews.requestedUsers.map((user) => `@${user}`), ...reviews.requestedTeams.map((team) => `team ${team}`)];
+export function ApprovalsText({ reviews, state }: { reviews: ChangeSummary['reviews']; state: ChangeSummary['state'] }) {
+  // A forge may keep a reviewer in the requested list after they reviewed; a closed pull request waits for no one.
+  const reviewed = new Set([...reviews.approvedBy, ...reviews.changesRequestedBy]);
+  const waiting =
+    state === 'open' ? [...reviews.requestedUsers.filter((user) => !reviewed.has(user)).map((user) => `@${user}`), ...reviews.requestedTeams.map((team) => `team ${team}`)] : [];
   const parts = [
     reviews.approvedBy.length ? `approved by ${reviews.approvedBy.map((user) => `@${user}`).join(', ')}` : 'no approval yet',
     ...(reviews.changesRequestedBy.length ? [`changes requested by ${reviews.changesRequestedBy.map((user) => `@${user}`).join(', ')}`] : []),

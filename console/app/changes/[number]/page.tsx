@@ -49,6 +49,11 @@ export default async function ChangePage({ params }: PageProps<'/changes/[number
           </a>
         </Typography>
       </Box>
+      {change.unverified && (
+        <Alert severity="warning" data-testid={TEST_IDS.changeUnverified}>
+          Not a change the console made: {change.unverified}. Its description is not trusted: requester, reason, class and policy results are not shown.
+        </Alert>
+      )}
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: { xs: '1fr', sm: 'max-content 1fr' }, columnGap: 2, rowGap: 1, '& dt': { fontWeight: 700 }, '& dd': { m: 0 } }}>
           <dt>Class</dt>
@@ -87,7 +92,7 @@ export default async function ChangePage({ params }: PageProps<'/changes/[number
           </dd>
           <dt>Approvals</dt>
           <dd>
-            <ApprovalsText reviews={change.reviews} />
+            <ApprovalsText reviews={change.reviews} state={change.state} />
           </dd>
           <dt>Files</dt>
           <dd>
