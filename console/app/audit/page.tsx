@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { LinkButton } from '../../components/link-button';
+import { listTableSx } from '../../components/list-table';
 import { TEST_IDS } from '../../components/test-ids';
 import { formatUtc, shortSha } from '../../lib/format';
 import { describeIntent } from '../../lib/intent';
@@ -45,13 +46,7 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
           <Box
             component="table"
             data-testid={TEST_IDS.auditTable}
-            sx={{
-              width: '100%',
-              borderCollapse: 'collapse',
-              fontSize: '0.875rem',
-              '& th, & td': { textAlign: 'left', verticalAlign: 'top', p: 1, borderBottom: 1, borderColor: 'divider' },
-              '& thead th': { whiteSpace: 'nowrap' },
-            }}
+            sx={listTableSx}
           >
             <thead>
               <tr>

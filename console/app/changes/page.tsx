@@ -4,6 +4,7 @@ import Typography from '@mui/material/Typography';
 import Link from 'next/link';
 import { LinkButton } from '../../components/link-button';
 import { ApprovalsText, ChecksChip, ClassChip, FindingsText } from '../../components/changes/change-chips';
+import { listTableSx } from '../../components/list-table';
 import { TEST_IDS } from '../../components/test-ids';
 import { formatUtcMinutes } from '../../lib/format';
 import { describeIntent } from '../../lib/intent';
@@ -11,14 +12,6 @@ import { failureMessage, signedIn } from '../../lib/server';
 import type { ChangeSummary } from '../../lib/types';
 
 export const metadata = { title: 'Change requests' };
-
-const tableSx = {
-  width: '100%',
-  borderCollapse: 'collapse',
-  fontSize: '0.875rem',
-  '& th, & td': { textAlign: 'left', verticalAlign: 'top', p: 1, borderBottom: 1, borderColor: 'divider' },
-  '& thead th': { fontWeight: 700, whiteSpace: 'nowrap' },
-} as const;
 
 export default async function ChangesPage() {
   const { caller } = await signedIn('/changes');
@@ -43,7 +36,7 @@ export default async function ChangesPage() {
       {changes && changes.length === 0 && <Typography>No change request has been opened from the console yet.</Typography>}
       {changes && changes.length > 0 && (
         <Box sx={{ overflowX: 'auto' }}>
-          <Box component="table" sx={tableSx} data-testid={TEST_IDS.changesTable}>
+          <Box component="table" sx={listTableSx} data-testid={TEST_IDS.changesTable}>
             <caption style={{ textAlign: 'left', paddingBottom: 8 }}>Pull requests the console opened, newest first</caption>
             <thead>
               <tr>

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one interface the console's change service talks to a forge through. GitHub (Octokit) and Gitea (REST)
  * implement it; nothing in the console pushes to the default branch — branches it creates are `console/<id>`.
@@ -94,4 +96,9 @@ export interface Forge {
   pullRequestFiles(number: number): Promise<string[]>;
   checks(sha: string): Promise<CheckState>;
   reviews(number: number): Promise<ReviewState>;
+}
+
+/** A stable colour per label name (six hex digits), so the same class looks the same on every repository and forge. */
+export function labelColour(label: string): string {
+  return createHash('sha256').update(label).digest('hex').slice(0, 6);
 }

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { ForgeError, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
+import { ForgeError, labelColour, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
 import { gitAuthConfig, gitAuthEnv } from './git-auth';
 
 const run = promisify(execFile);
@@ -172,7 +171,7 @@ export function createGiteaForge(options: GiteaForgeOptions): Forge {
     for (const label of await organisationLabels()) known.set(label.name, label.id);
     for (const label of await pages<{ id: number; name: string }>(`${repoPath}/labels`)) known.set(label.name, label.id);
     for (const label of wanted.filter((candidate) => !known.has(candidate))) {
-      const created = await call<{ id: number }>('POST', `${repoPath}/labels`, { name: label, color: labelColour(label) });
+      const created = await call<{ id: number }>('POST', `${repoPath}/labels`, { name: label, color: `#${labelColour(label)}` });
       known.set(label, created.id);
     }
     await call('POST', `${repoPath}/issues/${number}/labels`, { labels: wanted.map((label) => known.get(label)) });
@@ -342,7 +341,3 @@ function lastLines(output: string): string {
   return output.trim().split('\n').filter(Boolean).slice(-4).join(' | ').slice(0, 500);
 }
 
-/** A stable colour per label name, so the same class looks the same on every repository. */
-function labelColour(label: string): string {
-  return `#${createHash('sha256').update(label).digest('hex').slice(0, 6)}`;
-}

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { ForgeError, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
+import { ForgeError, labelColour, type CheckState, type Forge, type ForgeErrorCode, type ForgeRepo, type PullRequest, type ReviewState } from './forge';
 import { gitAuthConfig } from './git-auth';
 
 const run = promisify(execFile);
@@ -490,10 +490,6 @@ function describe(error: unknown): string {
   return cause instanceof Error && !text.includes(cause.message) ? `${text}: ${cause.message}` : text;
 }
 
-/** A stable colour per label name, so the same class looks the same on every repository (GitHub takes no `#`). */
-function labelColour(label: string): string {
-  return createHash('sha256').update(label).digest('hex').slice(0, 6);
-}
 
 /** The combined verdict over statuses and check runs, as a pull request's merge box shows it. */
 function overallState(states: string[]): CheckState['state'] {
