@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { drillLogMarkdown, drillMarkdown } from '../modules/drills/render';
+import { drillOutcome, drillRecordSchema } from '../schemas/drill-record';
+import { DRILL_LOG, DrillRecordError, readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
+import { plannedRecord } from './drill-fixtures/record';
+import { rejection } from './helpers/thrown';
+
+const roots: string[] = [];
+async function scratch(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'drill-records-'));
+  roots.push(root);
+  return root;
+}
+afterEach(async () => {
+  await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+});
+
+describe('drill evidence records', () => {
+  it('reads no records from a repository that has never run a drill', async () => {
+    expect(await readDrillRecords(await scratch())).toEqual([]);
+  });
+
+  it('writes the JSON, its markdown and the drill log, and reads the record back unchanged', async () => {
+    const root = await scratch();
+    const record = plannedRecord();
+    const written = await writeDrillRecord(root, record);
+    expect(written).toEqual(['operations/drills/20260301-030000-outage-us-east-1.json', 'operations/drills/20260301-030000-outage-us-east-1.md', DRILL_LOG]);
+    expect(await readDrillRecords(root)).toEqual([record]);
+    expect(await readDrillRecord(root, record.id)).toEqual(record);
+    expect(await readDrillRecord(root, '20990101-000000-outage-nowhere')).toBeUndefined();
+    const log = await readFile(path.join(root, DRILL_LOG), 'utf8');
+    expect(log).toContain('| [20260301-030000-outage-us-east-1](drills/20260301-030000-outage-us-east-1.md) | 2026-03-01T03:00:00.000Z to 2026-03-01T07:00:00.000Z | outage (failover) | us-east-1 → us-west-2 | 270 s |  | planned |  |');
+    // Atomic writes leave no staging siblings behind.
+    expect((await readdir(path.join(root, 'operations/drills'))).sort()).toEqual(['20260301-030000-outage-us-east-1.json', '20260301-030000-outage-us-east-1.md']);
+  });
+
+  it('lists the drill log newest first', async () => {
+    const root = await scratch();
+    await writeDrillRecord(root, plannedRecord());
+    await writeDrillRecord(root, plannedRecord({ id: '20260401-030000-lag-spike-us-west-2', scenario: { ...plannedRecord().scenario, id: 'lag-spike' } }));
+    const log = await readFile(path.join(root, DRILL_LOG), 'utf8');
+    expect(log.indexOf('20260401-030000-lag-spike-us-west-2')).toBeLessThan(log.indexOf('20260301-030000-outage-us-east-1'));
+    expect((await readDrillRecords(root)).map((record) => record.id)).toEqual(['20260301-030000-outage-us-east-1', '20260401-030000-lag-spike-us-west-2']);
+  });
+
+  it('fails closed on a record that does not parse, naming the file and the field', async () => {
+    const root = await scratch();
+    await writeDrillRecord(root, plannedRecord());
+    const file = path.join(root, 'operations/drills/20260301-030000-outage-us-east-1.json');
+    const edited = JSON.parse(await readFile(file, 'utf8'));
+    edited.approver = 'not a handle';
+    await writeFile(file, JSON.stringify(edited));
+    const error = await rejection(DrillRecordError, readDrillRecords(root));
+    expect(error.message).toContain('operations/drills/20260301-030000-outage-us-east-1.json: approver: expected a GitHub handle like @org/platform-team or @user, got "not a handle"');
+    await writeFile(file, '{');
+    expect((await rejection(DrillRecordError, readDrillRecords(root))).message).toMatch(/20260301-030000-outage-us-east-1\.json: expected valid JSON/);
+  });
+
+  it('refuses a record whose id is not the one its file is named for', async () => {
+    const root = await scratch();
+    await mkdir(path.join(root, 'operations/drills'), { recursive: true });
+    await writeFile(path.join(root, 'operations/drills/20260301-030000-outage-us-west-2.json'), JSON.stringify(plannedRecord()));
+    expect((await rejection(DrillRecordError, readDrillRecords(root))).message).toContain('id: expected the id the file is named for (20260301-030000-outage-us-west-2)');
+  });
+
+  it('holds free text to one bounded line and ids to branch- and file-safe names', () => {
+    const base = plannedRecord();
+    const refused = (candidate: unknown) => !drillRecordSchema.safeParse(candidate).success;
+    expect(refused({ ...base, followUps: [{ action: 'fix\nthe alarm', owner: '@example-org/sre', due: '2026-04-01', done: false }] })).toBe(true);
+    expect(refused({ ...base, followUps: [{ action: 'x'.repeat(501), owner: '@example-org/sre', due: '2026-04-01', done: false }] })).toBe(true);
+    expect(refused({ ...base, followUps: [{ action: 'fix the alarm', owner: '@example-org/sre', due: 'tomorrow', done: false }] })).toBe(true);
+    expect(refused({ ...base, signOff: { by: '@sre-lead', at: '2026-03-01T08:00:00Z', statement: 'ok\u202Eevil' } })).toBe(true);
+    expect(refused({ ...base, id: '../../etc/passwd' })).toBe(true);
+    expect(refused({ ...base, id: '20260301-030000-outage-us-east-1/x' })).toBe(true);
+    expect(refused({ ...base, unexpected: true })).toBe(true);
+    expect(refused(base)).toBe(false);
+  });
+
+  it('renders hostile text inert in the markdown: no table cell, link or HTML can be forged', () => {
+    const markdown = drillMarkdown(
+      plannedRecord({ followUps: [{ action: 'see [here](https://evil.example) | <img src=x> **now**', owner: '@example-org/sre', due: '2026-04-01', done: false }] }),
+    );
+    expect(markdown).toContain('| see \\[here\\]\\(https://evil.example\\) \\| \\<img src=x\\> \\*\\*now\\*\\* | @example-org/sre | 2026-04-01 | no |');
+  });
+
+  it('calls a drill blocked, planned, passed or failed from its plan, measurements and deviations', () => {
+    const measured = { source: 'arc-region-switch' as const, id: 'exec-1', state: 'completed', timeline: [], recordedAt: '2026-03-01T05:00:00.000Z' };
+    expect(drillOutcome(plannedRecord())).toBe('planned');
+    expect(drillOutcome(plannedRecord({ change: { ...plannedRecord().change, breaches: ['rto'] } }))).toBe('blocked');
+    expect(drillOutcome(plannedRecord({ measurements: [measured] }))).toBe('passed');
+    expect(drillOutcome(plannedRecord({ measurements: [measured], deviations: [{ term: 'rto', expected: '≤ 900 s', measured: '1200 s', deltaSeconds: 300, breach: true }] }))).toBe('failed');
+    expect(drillLogMarkdown([])).toContain('_no drills yet_');
+  });
+});
