@@ -40,6 +40,10 @@ export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLC
 # Module downloads are listed one per line by go; hundreds of them bury the one line per tool.
 go_quietly() { go "$@" 2> >(grep -v '^go: downloading ' >&2); }
 
+# The PostgreSQL programs bin/ offers, all from one pin (versions.json "postgresql"); the specs that start a
+# real server need these four.
+POSTGRESQL_BINARIES=(initdb pg_ctl postgres psql)
+
 pinned() { node -p "require(process.argv[1])[process.argv[2]].version" "$root/policies/toolchain/versions.json" "$1"; }
 
 # How long a first install takes, where versions.json says (the slow ones), for the line that explains the wait.
@@ -71,6 +75,8 @@ reports_pinned() {
     gitea) reports_version "$3" "version $2 " --version ;;
     # Debian's version is the upstream one plus the packaging revision: 156.0.8078.114-1~deb12u1.
     chromium) reports_version "$3" "Chromium ${2%%-*} " --version ;;
+    # postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)
+    initdb | pg_ctl | postgres | psql) reports_version "$3" "(Debian $2)" --version ;;
   esac
 }
 
@@ -178,20 +184,65 @@ install_promtool() {
   need apt-get "promtool" "this installer expects a Debian-based machine"
   need dpkg "promtool" "this installer expects a Debian-based machine"
   work=$(scratch prometheus)
-  if ! (cd "$work" && apt-get download -q "prometheus=$version" >/dev/null 2>&1); then
-    # A fresh machine may have empty package lists; refreshing them needs root.
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -q >/dev/null; fi
-    (cd "$work" && apt-get download -q "prometheus=$version") || {
-      echo "install-tools: could not download Debian package prometheus=$version; run 'apt-get update' as root and retry" >&2
-      exit 1
-    }
-  fi
+  apt_download "$work" "prometheus=$version"
   dpkg -x "$work"/prometheus_*.deb "$work/root"
   reports_pinned promtool "$version" "$work/root/usr/bin/promtool"
   reports_pinned prometheus "$version" "$work/root/usr/bin/prometheus"
   mv -f "$work/root/usr/bin/promtool" "$bin/promtool"
   mv -f "$work/root/usr/bin/prometheus" "$bin/prometheus"
   rm -rf "$work"
+}
+
+# apt_download <dir> <package=version>...: Debian packages into <dir>, refreshing empty package lists when root.
+apt_download() {
+  local dir=$1
+  shift
+  if ! (cd "$dir" && apt-get download -q "$@" >/dev/null 2>&1); then
+    # A fresh machine may have empty package lists; refreshing them needs root.
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -q >/dev/null; fi
+    (cd "$dir" && apt-get download -q "$@" >/dev/null) || {
+      echo "install-tools: could not download Debian packages $*; run 'apt-get update' as root and retry" >&2
+      exit 1
+    }
+  fi
+}
+
+# PostgreSQL's server and client binaries from Debian's postgresql-15 and postgresql-client-15, with the
+# libpq5 they were built against, unpacked (no root, no cluster, no service) into postgresql/<version>/.
+# The binaries find their share/ and lib/ directories relative to where they run (PostgreSQL computes
+# them from its own path), so the unpacked usr/ tree works anywhere as long as it is kept whole; the
+# wrappers in bin/ put the unpacked libpq first on the library path. The other libraries they link
+# (ICU, OpenSSL, Kerberos, LDAP, libxml2...) are the machine's: when one is missing, this says which.
+install_postgresql() {
+  local version=$1 dir=$tools/postgresql/$1 work name missing
+  need apt-get "postgresql" "this installer expects a Debian-based machine"
+  need dpkg "postgresql" "this installer expects a Debian-based machine"
+  work=$(scratch postgresql)
+  apt_download "$work" "postgresql-15=$version" "postgresql-client-15=$version" "libpq5=$version"
+  for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
+  local libdir
+  libdir=$(dirname "$(find "$work/root/usr/lib" -name libpq.so.5 -print -quit)")
+  missing=$(for name in "${POSTGRESQL_BINARIES[@]}"; do
+    LD_LIBRARY_PATH=$libdir ldd "$work/root/usr/lib/postgresql/15/bin/$name" | awk '/not found/ { print $1 }'
+  done | sort -u | tr '\n' ' ')
+  if [ -n "$missing" ]; then
+    echo "install-tools: the unpacked PostgreSQL cannot run: this machine lacks ${missing% }; install the libraries postgresql-15 depends on: apt-get install --no-install-recommends $(dpkg-deb -f "$work"/postgresql-15_*.deb Depends | tr ',' '\n' | sed -n 's/^ *\(lib[^ |]*\).*/\1/p' | grep -v '^libllvm' | tr '\n' ' ')" >&2
+    exit 1
+  fi
+  rm -rf "$dir"
+  mkdir -p "$tools/postgresql"
+  mv "$work/root" "$dir"
+  libdir=$dir/${libdir#"$work/root/"}
+  for name in "${POSTGRESQL_BINARIES[@]}"; do
+    # exec keeps the real path in argv[0]: pg_ctl and initdb find postgres, share/ and lib/ beside it.
+    printf '#!/bin/sh\nLD_LIBRARY_PATH="%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "%s" "$@"\n' \
+      "$libdir" "$dir/usr/lib/postgresql/15/bin/$name" >"$work/$name"
+    chmod 755 "$work/$name"
+    reports_pinned "$name" "$version" "$work/$name"
+  done
+  for name in "${POSTGRESQL_BINARIES[@]}"; do mv -f "$work/$name" "$bin/$name"; done
+  rm -rf "$work"
+  find "$tools/postgresql" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
 }
 
 install_checkov() {
@@ -230,14 +281,17 @@ install_cdktn() {
   rm -rf "$work"
 }
 
-# install <tool> [<also installed>...]: skips when every one of them is stamped with the pinned version and
-# its binary as installed; completes stamps of an older format when the binaries report the pinned version.
+# install <pin> [<binary>...]: installs the pin's binaries (the pin's own name when none are given) with
+# install_<pin>; skips when every one is stamped with the pinned version and its binary as installed, and
+# completes stamps of an older format when the binaries report the pinned version.
 install() {
   local tool=$1 version start
   shift
+  local names=("$@")
+  [ ${#names[@]} -gt 0 ] || names=("$tool")
   version=$(pinned "$tool")
   local all=1 restamp=1 name
-  for name in "$tool" "$@"; do
+  for name in "${names[@]}"; do
     installed "$name" "$version" || all=0
     installed "$name" "$version" || unrecorded "$name" "$version" || restamp=0
   done
@@ -246,10 +300,10 @@ install() {
     return
   fi
   if [ "$restamp" = 1 ]; then
-    for name in "$tool" "$@"; do reports_pinned "$name" "$version" "$bin/$name" || restamp=0; done
+    for name in "${names[@]}"; do reports_pinned "$name" "$version" "$bin/$name" || restamp=0; done
   fi
   if [ "$restamp" = 1 ]; then
-    for name in "$tool" "$@"; do stamp "$name" "$version"; done
+    for name in "${names[@]}"; do stamp "$name" "$version"; done
     echo "install-tools: $tool $version already installed; its stamp now records the binary"
     return
   fi
@@ -258,21 +312,22 @@ install() {
   estimate=$(takes "$tool")
   echo "install-tools: installing $tool $version${estimate:+ ($estimate)}"
   "install_$tool" "$version"
-  for name in "$tool" "$@"; do stamp "$name" "$version"; done
+  for name in "${names[@]}"; do stamp "$name" "$version"; done
   echo "install-tools: $tool $version installed in $(($(date +%s) - start))s"
 }
 
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov)
+[ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov postgresql)
 for tool in "${selected[@]}"; do
   case $tool in
-    opa | kyverno | promtool | prometheus | checkov | cdktn | gitea | chromium) ;;
-    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov, gitea and chromium for the console, cdktn for benchmarks)" >&2; exit 1 ;;
+    opa | kyverno | promtool | prometheus | checkov | postgresql | initdb | pg_ctl | postgres | psql | cdktn | gitea | chromium) ;;
+    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov postgresql, gitea and chromium for the console, cdktn for benchmarks)" >&2; exit 1 ;;
   esac
 done
 for tool in "${selected[@]}"; do
   case $tool in
-    promtool | prometheus) install promtool prometheus ;;
+    promtool | prometheus) install promtool promtool prometheus ;;
+    postgresql | initdb | pg_ctl | postgres | psql) install postgresql "${POSTGRESQL_BINARIES[@]}" ;;
     *) install "$tool" ;;
   esac
 done

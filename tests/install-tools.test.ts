@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { pinnedVersion, resolveTool } from '../policies/toolchain/resolve';
+import { pinnedVersion, resolvePostgresql, resolveTool } from '../policies/toolchain/resolve';
 import { REPO_ROOT } from './helpers/example-repo';
 
 // The real installer against a scratch tools directory. promtool is the tool used here because it installs
@@ -24,13 +24,24 @@ function installerWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
-function resolvedHere(name: 'promtool' | 'prometheus') {
+function here<T>(resolve: () => T): T {
   vi.stubEnv('MR_TOOLS_DIR', tools);
   try {
-    return resolveTool(REPO_ROOT, name);
+    return resolve();
   } finally {
     vi.unstubAllEnvs();
   }
+}
+
+const resolvedHere = (name: 'promtool' | 'prometheus') => here(() => resolveTool(REPO_ROOT, name));
+
+// initdb and postgres refuse to run as root; CI runs as root, so the server runs as nobody.
+const asServerUser = (command: string[]) => (process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command] : command);
+
+function runAsServerUser(command: string[]) {
+  const [file, ...args] = asServerUser(command);
+  const run = spawnSync(file!, args, { encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
 describe('scripts/install-tools.sh', () => {
@@ -86,6 +97,43 @@ describe('scripts/install-tools.sh', () => {
     expect(resolvedHere('promtool')).toMatchObject({ ok: true, version });
   });
 
+  it('installs PostgreSQL from the unpacked Debian packages, and a real server starts, answers psql on loopback and stops', { timeout: 120_000 }, () => {
+    const version = pinnedVersion('postgres');
+    const installed = installer('postgresql');
+    expect(installed.code, installed.err).toBe(0);
+    expect(installed.out).toMatch(new RegExp(`^install-tools: postgresql ${version.replace(/[+.]/g, '\\$&')} installed in \\d+s$`, 'm'));
+    const postgresql = here(() => resolvePostgresql(REPO_ROOT));
+    if (!postgresql.ok) throw new Error(postgresql.message);
+    expect(postgresql.binDir).toBe(path.join(tools, 'bin'));
+
+    const work = mkdtempSync(path.join(tmpdir(), 'mr-postgres-'));
+    if (process.getuid?.() === 0) {
+      // mkdtemp's mode lets no other user in; a project's .tools/ is world-readable as created.
+      chmodSync(tools, 0o755);
+      chownSync(work, 65534, 65534);
+    }
+    const data = path.join(work, 'data');
+    const port = String(20_000 + (process.pid % 20_000));
+    try {
+      const init = runAsServerUser([postgresql.initdb, '-D', data, '-U', 'postgres', '--auth=trust', '--locale=C', '-E', 'UTF8', '--no-sync']);
+      expect(init.code, init.out).toBe(0);
+      // The share directory initdb read is the unpacked one, not a system installation's.
+      expect(runAsServerUser([postgresql.initdb, '--show', '-D', data]).out).toContain(`share_path=${path.join(tools, 'postgresql', version, 'usr/share/postgresql/15')}`);
+      const start = runAsServerUser([postgresql.pg_ctl, '-D', data, '-l', path.join(work, 'log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${work}`, 'start']);
+      expect(start.code, start.out).toBe(0);
+      try {
+        const query = runAsServerUser([postgresql.psql, '-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-Atc', 'select version()']);
+        expect(query.code, query.out).toBe(0);
+        expect(query.out).toContain(`PostgreSQL 15.${version.split('-')[0]!.split('.')[1]} (Debian ${version})`);
+      } finally {
+        const stop = runAsServerUser([postgresql.pg_ctl, '-D', data, '-m', 'fast', '-w', 'stop']);
+        expect(stop.code, stop.out).toBe(0);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to install chromium without root, naming the command that installs it', () => {
     // A machine without the pinned Debian package, seen by a user who is not root.
     const fakes = mkdtempSync(path.join(tmpdir(), 'mr-install-fakes-'));
@@ -106,6 +154,6 @@ describe('scripts/install-tools.sh', () => {
   it('refuses an unknown tool name, listing the known ones', () => {
     const unknown = installer('terraform');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain("unknown tool 'terraform' (known: opa kyverno promtool prometheus checkov");
+    expect(unknown.err).toContain("unknown tool 'terraform' (known: opa kyverno promtool prometheus checkov postgresql");
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pinnedVersion, resolveTool } from './resolve';
+import { pinnedVersion, resolvePostgresql, resolveTool } from './resolve';
 
 let root: string;
 
@@ -124,5 +124,33 @@ describe('resolveTool', () => {
     const result = resolveTool(root, 'terraform');
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.message).toContain('terraform is not on PATH');
+  });
+});
+
+describe('resolvePostgresql', () => {
+  it('finds the four PostgreSQL programs in one directory, each at the version of the one postgresql pin', () => {
+    const version = pinnedVersion('postgres');
+    const paths = ['initdb', 'pg_ctl', 'postgres', 'psql'].map((name) => installFake(name, version));
+    expect(resolvePostgresql(root)).toEqual({
+      ok: true,
+      version,
+      binDir: path.join(root, '.tools', 'bin'),
+      initdb: paths[0],
+      pg_ctl: paths[1],
+      postgres: paths[2],
+      psql: paths[3],
+    });
+  });
+
+  it('names each missing program and the command that installs them', () => {
+    installFake('initdb', pinnedVersion('initdb'));
+    installFake('postgres', pinnedVersion('postgres'));
+    const result = resolvePostgresql(root);
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.message;
+    expect(message).toContain(`pg_ctl: not installed (expected ${pinnedVersion('pg_ctl')}`);
+    expect(message).toContain('psql: not installed');
+    expect(message).toContain('bash scripts/install-tools.sh psql');
+    expect(message).not.toContain('initdb:');
   });
 });

