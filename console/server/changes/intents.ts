@@ -2,16 +2,9 @@ import { modelAfter, planPromotion, withBarrierRecord, type Change } from '../..
 import type { Finding } from '../../../policies/engine/engine';
 import type { checkBarrier } from '../../../policies/promotion/rollout-barrier';
 import { digestOf, RELEASES_FILE, type ChangeIntent, type Declaration, type Model, type ModelSources } from '../../../schemas';
-import type { LiteralValue } from './edit-refused';
+import type { InputEdit } from '../../../modules/edits/apply-edits';
+import type { LiteralValue } from '../../../modules/edits/edit-refused';
 import type { Requester } from './types';
-
-/** One edit of one input file; `set` works in TypeScript and YAML inputs, the others in YAML (or, for `digest`, any text). */
-export type InputEdit =
-  | { op: 'set'; path: readonly string[]; value: LiteralValue }
-  | { op: 'append'; path: readonly string[]; item: unknown }
-  | { op: 'replace'; path: readonly string[]; value: unknown }
-  /** `npm run promote`'s finishing step: the app's image moves to the release digest (modules/promotion replaceDigest). */
-  | { op: 'digest'; from: string; to: string };
 
 /** A value a change sets: where, what to, and how to read it from any revision's model (to compare changes). */
 export interface Touch {

@@ -1,5 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { applyInputEdits } from '../../../modules/edits/apply-edits';
+import { EditRefused } from '../../../modules/edits/edit-refused';
 import { GENERATED_DIR, replaceFile } from '../../../modules/generated-dir';
 import { synthOutputs, type RepoFiles } from '../../../modules/outputs';
 import { changePlan } from '../../../policies/engine/change-plan';
@@ -8,8 +10,6 @@ import type { RegionHealth } from '../../../policies/engine/input';
 import { judgeWorkingTree, type Judgement, type WorkingTree } from '../../../policies/engine/judge';
 import { render } from '../../../policies/engine/report-format';
 import { loadModel, loadWaivers, type Model } from '../../../schemas';
-import { applyInputEdits } from './apply-edits';
-import { EditRefused } from './edit-refused';
 import { git } from './git';
 import { consoleFinding, type IntentPlan } from './intents';
 import type { PreviewFile } from './types';

@@ -132,7 +132,7 @@ describe('previewing a change request on the default branch', () => {
         expect.objectContaining({
           policy: 'console.edit-refused',
           location: expect.objectContaining({ file: 'regions/us-west-2.ts', path: 'traffic.weight' }),
-          message: 'expected a literal value the console can replace (40), got a computed value (100 - 50); edit regions/us-west-2.ts by hand',
+          message: 'expected a literal value that can be replaced (40), got a computed value (100 - 50); edit regions/us-west-2.ts by hand',
         }),
       ]);
       expect(result.submittable).toBe(false);

@@ -1,11 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { replaceFile } from '../../../modules/generated-dir';
-import { replaceDigest } from '../../../modules/promotion';
-import { EditRefused } from './edit-refused';
+import { replaceFile } from '../generated-dir';
+import { replaceDigest } from '../promotion';
+import { EditRefused, type LiteralValue } from './edit-refused';
 import { editTypeScriptInput } from './edit-typescript';
 import { editYamlInput, type YamlEdit } from './edit-yaml';
-import type { InputEdit } from './intents';
+
+/**
+ * One edit of one input file; `set` works in TypeScript and YAML inputs, the others in YAML (or, for `digest`, any text).
+ * The console's intents and `npm run drill -- --branch` both write their changes as these, so both make the same minimal diff.
+ */
+export type InputEdit =
+  | { op: 'set'; path: readonly string[]; value: LiteralValue }
+  | { op: 'append'; path: readonly string[]; item: unknown }
+  | { op: 'replace'; path: readonly string[]; value: unknown }
+  /** `npm run promote`'s finishing step: the app's image moves to the release digest (modules/promotion replaceDigest). */
+  | { op: 'digest'; from: string; to: string };
 
 /**
  * Applies each file's edits in `root` and returns the files' new contents. Every edit is made in memory
@@ -30,6 +40,6 @@ function applyOne(text: string, file: string, edit: InputEdit): string {
     return replaced.text;
   }
   if (/\.ya?ml$/.test(file)) return editYamlInput(text, file, [edit as YamlEdit]);
-  if (edit.op !== 'set') throw new Error(`${file}: the console only sets single values in TypeScript inputs, not ${edit.op}`);
+  if (edit.op !== 'set') throw new Error(`${file}: only single values are set in TypeScript inputs, not ${edit.op}`);
   return editTypeScriptInput(text, file, [edit]);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editYamlInput } from './edit-yaml';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+const REPO = path.resolve(import.meta.dirname, '..', '..');
 const input = (file: string) => readFile(path.join(REPO, file), 'utf8');
 
 describe('editing a YAML input through the yaml Document API', () => {

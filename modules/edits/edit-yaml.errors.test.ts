@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../../../tests/helpers/thrown';
+import { thrown } from '../../tests/helpers/thrown';
 import { EditRefused } from './edit-refused';
 import { editYamlInput, type YamlEdit } from './edit-yaml';
 
@@ -8,7 +8,7 @@ function refusal(source: string, edit: YamlEdit): string {
   return thrown(EditRefused, () => editYamlInput(source, 'regions/global.yaml', [edit])).message;
 }
 
-describe('refusing YAML edits the console cannot make safely', () => {
+describe('refusing YAML edits that cannot be made safely', () => {
   it('refuses a file that does not parse, with the line of the problem', () => {
     expect(refusal('name: orders\nname: again\n', { op: 'append', path: ['declarations'], item: {} })).toMatch(/^regions\/global\.yaml:2:1: expected YAML that parses, got DUPLICATE_KEY: /);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editTypeScriptInput } from './edit-typescript';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+const REPO = path.resolve(import.meta.dirname, '..', '..');
 const region = (id: string) => readFile(path.join(REPO, 'regions', `${id}.ts`), 'utf8');
 
 /** The lines that differ between two texts of equal line count, as [before, after] pairs. */

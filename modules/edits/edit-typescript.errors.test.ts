@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../../../tests/helpers/thrown';
+import { thrown } from '../../tests/helpers/thrown';
 import { EditRefused } from './edit-refused';
 import { editTypeScriptInput } from './edit-typescript';
 
@@ -10,11 +10,11 @@ function refusal(source: string, path: string[], value: number | boolean | strin
   return thrown(EditRefused, () => editTypeScriptInput(source, FILE, [{ path, value }])).message;
 }
 
-describe('refusing TypeScript edits the console cannot make safely', () => {
+describe('refusing TypeScript edits that cannot be made safely', () => {
   it('refuses a computed weight, naming the file, the path and the expression', () => {
     const source = "const HALF = 50;\nexport default {\n  traffic: { weight: 100 - HALF, routing: 'weighted' },\n};\n";
     expect(refusal(source, ['traffic', 'weight'])).toBe(
-      'regions/us-west-2.ts:3:22: traffic.weight: expected a literal value the console can replace (60), got a computed value (100 - HALF); edit regions/us-west-2.ts by hand',
+      'regions/us-west-2.ts:3:22: traffic.weight: expected a literal value that can be replaced (60), got a computed value (100 - HALF); edit regions/us-west-2.ts by hand',
     );
   });
 

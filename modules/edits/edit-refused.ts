@@ -1,8 +1,8 @@
-import { formatLocated, located, type Located } from '../../../schemas';
+import { formatLocated, located, type Located } from '../../schemas';
 
 /**
- * An input the console cannot edit safely (a computed value, a file that does not parse, a spread that may
- * override the value): the operator sees where and why, and a person edits that file by hand.
+ * An input that cannot be edited safely (a computed value, a file that does not parse, a spread that may
+ * override the value): the operator (console or `npm run drill`) sees where and why, and a person edits that file by hand.
  */
 export class EditRefused extends Error {
   constructor(readonly problem: Located) {

@@ -55,7 +55,7 @@ function spansFor(sourceFile: ts.SourceFile, file: string, { path, value }: Valu
     if (!found) return insertion(sourceFile, object, path.slice(depth), value);
     const initializer = unwrap(found.initializer);
     if (depth === path.length - 1) {
-      if (!isLiteral(initializer)) throw refuse(at, `a literal value the console can replace (${JSON.stringify(value)})`, `a computed value (${describe(sourceFile, initializer)}); edit ${file} by hand`, initializer);
+      if (!isLiteral(initializer)) throw refuse(at, `a literal value that can be replaced (${JSON.stringify(value)})`, `a computed value (${describe(sourceFile, initializer)}); edit ${file} by hand`, initializer);
       return [{ start: initializer.getStart(sourceFile), end: initializer.getEnd(), text: literalText(value, initializer) }];
     }
     if (!ts.isObjectLiteralExpression(initializer)) throw refuse(at, 'an object literal', `a computed value (${describe(sourceFile, initializer)}); edit ${file} by hand`, initializer);
