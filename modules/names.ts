@@ -58,6 +58,16 @@ export function dataSetResourceName(global: Global, dataSet: DataSet, region: Re
   return `${global.name}-${dataSet.name}-${region.id}`;
 }
 
+/** The ARC Region switch plan that activates a region: approval, EKS scale-up, Aurora writer move, traffic shift. */
+export function regionSwitchPlanName(global: Pick<Global, 'name'>): string {
+  return `${global.name}-global-failover`;
+}
+
+/** The Aurora global database of an `aurora` data set, spanning its regional clusters. */
+export function auroraGlobalClusterId(global: Pick<Global, 'name'>, dataSet: Pick<DataSet, 'name'>): string {
+  return `${global.name}-${dataSet.name}`;
+}
+
 /** The MSK Replicator that mirrors topics from `source` into `target`. */
 export function kafkaReplicatorName(global: Global, source: Region, target: Region): string {
   return `${global.name}-${source.id}-to-${target.id}`;

@@ -16,7 +16,7 @@ import { REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { TrafficRouting } from './traffic-routing';
 import { callerIdentity, partitionOf } from './aws-context';
-import { REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRolePath } from '../names';
+import { auroraGlobalClusterId, REGION_SWITCH_SCALING_POLICY, regionSwitchPlanName, stackRoleBoundaryArn, stackRolePath } from '../names';
 import { confineStackRoles, stackRoleConfig } from './stack-roles';
 import { defaultTags } from './default-tags';
 
@@ -80,7 +80,7 @@ export class GlobalStack extends TerraformStack {
 
     const zone = new DataAwsRoute53Zone(this, 'zone', { name: global.dns.zone, privateZone: false });
     const arn = (service: string, region: Region, resource: string) => `arn:${partition.partition}:${service}:${region.awsRegion}:${account.accountId}:${resource}`;
-    const planName = `${global.name}-global-failover`;
+    const planName = regionSwitchPlanName(global);
     const approver = new IamRole(this, 'failover-approver', {
       name: `${planName}-approver`,
       ...stackRoleConfig(this),
@@ -108,7 +108,7 @@ export class GlobalStack extends TerraformStack {
       auroraGlobalDatabases: model.replication.dataSets
         .filter((dataSet) => dataSet.store === 'aurora')
         .map((dataSet) => ({
-          globalClusterIdentifier: `${global.name}-${dataSet.name}`,
+          globalClusterIdentifier: auroraGlobalClusterId(global, dataSet),
           clusters: model.regions.map((region) => ({ region: region.awsRegion, clusterArn: arn('rds', region, `cluster:${global.name}-${dataSet.name}-${region.id}`) })),
         })),
       trafficShift: {
