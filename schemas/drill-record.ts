@@ -34,8 +34,8 @@ export const SLO_TERMS = ['rto', 'rpo'] as const;
 
 const finding = z.strictObject({ policy: z.string().max(200), message: engineText, file: z.string().max(1000), path: z.string().max(1000) });
 
-/** One step of the response, in order: what is done, by whom or through what, and the exact command if there is one. */
-const step = z.strictObject({ order: z.number().int().min(1).max(100), action: engineText, actor: engineText, command: engineText.optional() });
+/** One step of the response, in order (modules/failover.ts): what is done, who acts, and the command, plan or screen it happens in. */
+const step = z.strictObject({ order: z.number().int().min(1).max(100), what: engineText, who: engineText, where: engineText, channel: z.string().regex(/^[a-z][a-z-]{0,39}$/) });
 
 /** A measured step: from an ARC plan execution's step states or a FIS experiment's actions. */
 const measuredStep = z.strictObject({

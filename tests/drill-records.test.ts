@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { drillLogMarkdown, drillMarkdown } from '../modules/drills/render';
+import { drillLogMarkdown, drillMarkdown, inline } from '../modules/drills/render';
 import { drillOutcome, drillRecordSchema } from '../schemas/drill-record';
 import { DRILL_LOG, DrillRecordError, readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
 import { plannedRecord } from './drill-fixtures/record';
@@ -84,6 +84,8 @@ describe('drill evidence records', () => {
       plannedRecord({ followUps: [{ action: 'see [here](https://evil.example) | <img src=x> **now**', owner: '@example-org/sre', due: '2026-04-01', done: false }] }),
     );
     expect(markdown).toContain('| see \\[here\\]\\(https://evil.example\\) \\| \\<img src=x\\> \\*\\*now\\*\\* | @example-org/sre | 2026-04-01 | no |');
+    // A code span stays one, but cannot end the table cell; a lone backtick opens nothing.
+    expect(inline('run `a | b` then ` <b>')).toBe('run `a \\| b` then \\` \\<b\\>');
   });
 
   it('calls a drill blocked, planned, passed or failed from its plan, measurements and deviations', () => {

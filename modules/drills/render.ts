@@ -6,9 +6,16 @@ import { drillOutcome, type DrillRecord } from '../../schemas/drill-record';
  * cannot add a table column, a link or HTML to the evidence.
  */
 
-/** Backslash-escapes markdown's punctuation and HTML's angle brackets; the schema already keeps values on one line. */
+/**
+ * Backslash-escapes markdown's punctuation and HTML's angle brackets; the schema already keeps values on one
+ * line. A `code span` stays one (markdown shows its content literally), with only `|` escaped, which GitHub
+ * reads as a table cell's end even there.
+ */
 export function inline(value: string): string {
-  return value.replace(/[\\`*_{}[\]()<>#+!|~]/g, (character) => `\\${character}`);
+  return value
+    .split(/(`[^`]+`)/)
+    .map((part, index) => (index % 2 ? part.replaceAll('|', '\\|') : part.replace(/[\\`*_{}[\]()<>#+!|~]/g, (character) => `\\${character}`)))
+    .join('');
 }
 
 const OUTCOME_LABEL = { planned: 'planned, not yet measured', blocked: 'blocked: the plan does not pass', passed: 'passed', failed: 'failed: a deviation breaches' } as const;
@@ -52,8 +59,8 @@ export function drillMarkdown(record: DrillRecord): string {
   if (change.blocking.length) lines.push('');
   if (change.files.length) lines.push('Inputs edited: ' + change.files.map((file) => `\`${inline(file)}\``).join(', ') + '.', '');
 
-  lines.push('## Timeline', '', '| # | step | who / where | command |', '|---|---|---|---|');
-  for (const step of record.steps) lines.push(`| ${step.order} | ${inline(step.action)} | ${inline(step.actor)} | ${step.command ? `\`${inline(step.command)}\`` : ''} |`);
+  lines.push('## Timeline', '', '| # | step | who | where |', '|---|---|---|---|');
+  for (const step of record.steps) lines.push(`| ${step.order} | ${inline(step.what)} | ${inline(step.who)} | ${inline(step.where)} |`);
   lines.push('');
 
   lines.push('## Measured results', '');

@@ -24,7 +24,7 @@ export function plannedRecord(overrides: Partial<DrillRecord> = {}): DrillRecord
       rpo: [{ dataSet: 'orders-db', boundSeconds: 90, targetSeconds: 120, arithmetic: 'orders-db (aurora, active-passive): 30 s lag alert threshold + 60 s alert delay = 90 s' }],
     },
     change: { summary: 'failover us-east-1 → us-west-2', files: ['regions/us-east-1.ts', 'regions/global.yaml'], class: 'cab-required', passed: true, breaches: [], blocking: [], branch: null },
-    steps: [{ order: 1, action: 'Merge the failover pull request', actor: 'on-call engineer, GitHub', command: 'npm run drill -- --from us-east-1 --branch' }],
+    steps: [{ order: 1, what: 'Propose the change with a failover declaration', who: 'on-call engineer', where: '`npm run drill -- --from us-east-1 --to us-west-2 --scenario outage --branch`', channel: 'pull-request' }],
     measurements: [],
     deviations: [],
     followUps: [],
