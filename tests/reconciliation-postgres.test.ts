@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECONCILIATION_SCRIPTS_DIR } from '../modules/k8s/reconciliation-scripts';
+import { REPO_ROOT } from './helpers/example-repo';
+import { postgresql, startPostgres, type PostgresServer } from './helpers/postgres';
+
+// Two real PostgreSQL servers stand in for the regions' copies of a data set; the script under test is
+// the file the reconciliation ConfigMap carries, run by bash with the pinned psql on PATH.
+
+const SCRIPT = path.join(REPO_ROOT, RECONCILIATION_SCRIPTS_DIR, 'postgres.sh');
+const LEFT = 'us-east-1';
+const RIGHT = 'us-west-2';
+
+const SCHEMA = `
+  CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(12, 2) NOT NULL, placed_at timestamptz NOT NULL);
+  CREATE TABLE order_lines (order_id bigint REFERENCES orders, line_no int, sku text NOT NULL, quantity int NOT NULL, PRIMARY KEY (order_id, line_no));
+  CREATE TABLE audit_log (entry text NOT NULL);
+  INSERT INTO orders SELECT g, 'customer-' || g, g * 10.5, timestamptz '2025-03-01 12:00:00+00' + g * interval '1 hour' FROM generate_series(1, 40) g;
+  INSERT INTO order_lines SELECT o, l, 'sku-' || l, l FROM generate_series(1, 40) o, generate_series(1, 3) l;
+  INSERT INTO audit_log VALUES ('created'), ('settled');
+`;
+
+let left: PostgresServer;
+let right: PostgresServer;
+let databases = 0;
+
+beforeAll(async () => {
+  // The regions' servers print times in different zones; equal data must still compare equal.
+  [left, right] = await Promise.all([startPostgres({ TimeZone: 'America/New_York' }), startPostgres({ TimeZone: 'Asia/Tokyo' })]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([left?.stop(), right?.stop()]);
+});
+
+/** A fresh database with the same `setup` in both regions, then `rightOnly` applied in the right region alone. */
+async function dataSet(setup: string, rightOnly = ''): Promise<{ leftDsn: string; rightDsn: string }> {
+  const name = `orders_${++databases}`;
+  await Promise.all([left, right].map(async (server) => {
+    await server.sql(`CREATE DATABASE ${name}`);
+    await server.sql(setup, name);
+  }));
+  if (rightOnly) await right.sql(rightOnly, name);
+  return { leftDsn: left.dsn(name), rightDsn: right.dsn(name) };
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function reconcile(dsns: { leftDsn: string; rightDsn: string }, env: Record<string, string> = {}): Promise<Outcome> {
+  const pg = postgresql();
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      [SCRIPT],
+      {
+        env: {
+          PATH: `${pg.binDir}:${process.env.PATH ?? ''}`,
+          TMPDIR: process.env.TMPDIR ?? '/tmp',
+          RECON_DATA_SET: 'orders-db',
+          RECON_LEFT_REGION: LEFT,
+          RECON_RIGHT_REGION: RIGHT,
+          RECON_LEFT_DSN: dsns.leftDsn,
+          RECON_RIGHT_DSN: dsns.rightDsn,
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the PostgreSQL reconciliation script', () => {
+  it('reports equal data as clean and exits 0, table by table', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA));
+    expect(outcome.stderr).toBe('');
+    expect(outcome.stdout.split('\n')).toEqual([
+      `reconciliation of orders-db: ${LEFT} against ${RIGHT}`,
+      'same    public.audit_log: 2 rows, equal checksums',
+      'same    public.order_lines: 120 rows, equal checksums',
+      'same    public.orders: 40 rows, equal checksums',
+      `result: clean, 3 tables equal in ${LEFT} and ${RIGHT}`,
+      '',
+    ]);
+    expect(outcome.code).toBe(0);
+  });
+
+  it('reports a missing row and a changed row with table and key, and exits 1', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA, `DELETE FROM order_lines WHERE order_id = 7 AND line_no = 2; UPDATE orders SET total = 0 WHERE id = 12;`));
+    expect(outcome.stdout).toContain(`DIFFERS public.order_lines: 120 rows in ${LEFT}, 119 in ${RIGHT}, checksums differ\n  public.order_lines {"order_id" : 7, "line_no" : 2}: missing in ${RIGHT}\n`);
+    expect(outcome.stdout).toContain(`DIFFERS public.orders: 40 rows in ${LEFT}, 40 in ${RIGHT}, checksums differ\n  public.orders {"id" : 12}: changed (the row differs between ${LEFT} and ${RIGHT})\n`);
+    expect(outcome.stdout).toContain('same    public.audit_log: 2 rows, equal checksums');
+    expect(outcome.stdout).toMatch(new RegExp(`result: 2 of 3 tables differ \\(1 rows missing in ${RIGHT}, 0 missing in ${LEFT}, 1 changed\\)\\n$`));
+    expect(outcome.code).toBe(1);
+  });
+
+  it('reports rows written only in the region that took over as missing in the other', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA, `INSERT INTO orders VALUES (41, 'late', 1, now()), (42, 'later', 2, now());`));
+    expect(outcome.stdout).toContain(`  public.orders {"id" : 41}: missing in ${LEFT}\n  public.orders {"id" : 42}: missing in ${LEFT}\n`);
+    expect(outcome.code).toBe(1);
+  });
+
+  it('reports a table present in one region only, and a keyless table by its count alone', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA, `CREATE TABLE refunds (id int PRIMARY KEY); INSERT INTO refunds VALUES (1); DELETE FROM audit_log WHERE entry = 'settled';`));
+    expect(outcome.stdout).toContain(`DIFFERS public.refunds: table missing in ${LEFT} (1 rows in ${RIGHT})\n`);
+    expect(outcome.stdout).toContain(`DIFFERS public.audit_log: 2 rows in ${LEFT}, 1 in ${RIGHT}, checksums differ\n  public.audit_log: no primary key, so its rows cannot be matched one by one\n`);
+    expect(outcome.code).toBe(1);
+  });
+
+  it('keeps one line per finding whatever the names and keys hold', async () => {
+    const hostile = `CREATE TABLE "odd ""name"", really" (k text PRIMARY KEY, v int); INSERT INTO "odd ""name"", really" VALUES (E'tab\\there', 1), (E'line\\nbreak', 2);`;
+    const outcome = await reconcile(await dataSet(hostile, `UPDATE "odd ""name"", really" SET v = 3; `));
+    expect(outcome.stdout).toContain(`  public.\\"odd \\"\\"name\\"\\", really\\" {"k" : "line\\nbreak"}: changed`);
+    expect(outcome.stdout).toContain(`  public.\\"odd \\"\\"name\\"\\", really\\" {"k" : "tab\\there"}: changed`);
+    expect(outcome.code).toBe(1);
+  });
+
+  it('itemises at most RECON_MAX_ROWS_REPORTED rows of a kind and counts the rest', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA, 'DELETE FROM order_lines WHERE order_id > 37; DELETE FROM orders WHERE id > 37;'), {
+      RECON_MAX_ROWS_REPORTED: '1',
+    });
+    expect(outcome.stdout).toContain(`  public.orders {"id" : 38}: missing in ${RIGHT}\n  public.orders: 2 more rows missing in ${RIGHT}\n`);
+    expect(outcome.stdout).not.toContain('{"id" : 39}');
+    expect(outcome.stdout).toContain(`(12 rows missing in ${RIGHT}, 0 missing in ${LEFT}, 0 changed)`);
+    expect(outcome.code).toBe(1);
+  });
+
+  it('exits 2 naming the region it cannot reach, without printing the connection string', async () => {
+    const { leftDsn } = await dataSet(SCHEMA);
+    const outcome = await reconcile({ leftDsn, rightDsn: 'host=127.0.0.1 port=1 user=reconciliation password=token-that-must-not-leak' });
+    expect(outcome.stderr).toContain(`reconciliation error: psql failed against ${RIGHT}`);
+    expect(`${outcome.stdout}${outcome.stderr}`).not.toContain('token-that-must-not-leak');
+    expect(outcome.code).toBe(2);
+  });
+
+  it('refuses to start without both regions named', async () => {
+    const outcome = await reconcile({ leftDsn: left.dsn(), rightDsn: right.dsn() }, { RECON_RIGHT_REGION: '' });
+    expect(outcome.stderr).toBe('reconciliation error: RECON_RIGHT_REGION is not set\n');
+    expect(outcome.code).toBe(2);
+  });
+});
