@@ -48,38 +48,8 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
   const { owner, name } = options.repo;
   const baseUrl = (options.baseUrl ?? GITHUB_API).replace(/\/+$/, '');
   const fetchUrl = options.fetchUrl ?? deriveFetchUrl(baseUrl, options.repo);
-  const rateRetries = options.rateLimit?.retries ?? 2;
-  const maxWaitSeconds = options.rateLimit?.maxWaitSeconds ?? 30;
-  const waitUnitMs = options.waitUnitMs ?? 1000;
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWaitSeconds;
-
-  const app = 'token' in options.auth ? undefined : appAuthentication(options.auth);
-  const octokit = new GitHubOctokit({
-    baseUrl,
-    userAgent: 'multi-region-gitops-console',
-    ...(app ? { authStrategy: app.strategy } : { auth: (options.auth as { token: string }).token }),
-    request: { fetch: fetchWithTimeout(timeoutMs) },
-    // Rate limits (403, 429) are the throttling plugin's to wait for; the retry plugin takes server errors and silence.
-    retry: { retries: options.retries ?? 2, retryAfterBaseValue: waitUnitMs, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
-    throttle: {
-      onRateLimit: wantRetry,
-      onSecondaryRateLimit: wantRetry,
-      retryAfterBaseValue: waitUnitMs,
-      write: spacingGroup(options.spacing?.writeMs ?? 1000),
-      notifications: spacingGroup(options.spacing?.notifyingMs ?? 3000),
-    },
-  });
+  const { octokit, app, api } = createGitHubClient(options);
   const repo = { owner, repo: name };
-
-  /** Runs one API exchange; every failure leaves as a ForgeError naming what was attempted. */
-  async function api<T>(action: string, exchange: () => Promise<T>): Promise<T> {
-    try {
-      return await exchange();
-    } catch (error) {
-      throw toForgeError(error, action);
-    }
-  }
 
   let identity: Promise<string> | undefined;
 
@@ -318,6 +288,51 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     checks,
     reviews,
   };
+}
+
+/** What {@link createGitHubClient} needs: the forge's options without the repository. */
+export type GitHubClientOptions = Omit<GitHubForgeOptions, 'repo' | 'fetchUrl'>;
+
+/**
+ * The one Octokit construction for GitHub: retry and throttling plugins, request timeout, write spacing, token or
+ * App authentication. The console's forge and CI's pull-request comment (`scripts/pr-comment.ts`) both use it;
+ * `api` runs one exchange and turns any failure into a ForgeError naming what was attempted.
+ */
+export function createGitHubClient(options: GitHubClientOptions) {
+  const baseUrl = (options.baseUrl ?? GITHUB_API).replace(/\/+$/, '');
+  const rateRetries = options.rateLimit?.retries ?? 2;
+  const maxWaitSeconds = options.rateLimit?.maxWaitSeconds ?? 30;
+  const waitUnitMs = options.waitUnitMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < rateRetries && retryAfter <= maxWaitSeconds;
+
+  const app = 'token' in options.auth ? undefined : appAuthentication(options.auth);
+  const octokit = new GitHubOctokit({
+    baseUrl,
+    userAgent: 'multi-region-gitops-console',
+    ...(app ? { authStrategy: app.strategy } : { auth: (options.auth as { token: string }).token }),
+    request: { fetch: fetchWithTimeout(timeoutMs) },
+    // Rate limits (403, 429) are the throttling plugin's to wait for; the retry plugin takes server errors and silence.
+    retry: { retries: options.retries ?? 2, retryAfterBaseValue: waitUnitMs, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    throttle: {
+      onRateLimit: wantRetry,
+      onSecondaryRateLimit: wantRetry,
+      retryAfterBaseValue: waitUnitMs,
+      write: spacingGroup(options.spacing?.writeMs ?? 1000),
+      notifications: spacingGroup(options.spacing?.notifyingMs ?? 3000),
+    },
+  });
+
+  /** Runs one API exchange; every failure leaves as a ForgeError naming what was attempted. */
+  async function api<T>(action: string, exchange: () => Promise<T>): Promise<T> {
+    try {
+      return await exchange();
+    } catch (error) {
+      throw toForgeError(error, action);
+    }
+  }
+
+  return { octokit, app, api };
 }
 
 /**
