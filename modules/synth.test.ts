@@ -28,10 +28,12 @@ describe('synth', () => {
       'k8s/us-east-1/argocd',
       'k8s/us-east-1/monitoring',
       'k8s/us-east-1/orders-api',
+      'k8s/us-east-1/reconciliation',
       'k8s/us-west-2/_cluster',
       'k8s/us-west-2/argocd',
       'k8s/us-west-2/monitoring',
       'k8s/us-west-2/orders-api',
+      'k8s/us-west-2/reconciliation',
     ]);
   });
 

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataSet } from '../../schemas';
 
 /** Repository folder of the scripts the reconciliation ConfigMaps carry, byte for byte. */
@@ -18,6 +19,19 @@ export const STORE_SCRIPTS: Readonly<Record<DataSet['store'], { entry: string; f
 
 /** The store's script files by name, as committed; read when a chart is built, so importing this costs nothing. */
 export function storeScripts(store: DataSet['store']): Record<string, string> {
-  const dir = path.join(import.meta.dirname, 'reconciliation');
+  const dir = scriptsDir();
   return Object.fromEntries(STORE_SCRIPTS[store].files.map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
+}
+
+/**
+ * The scripts beside this module: next to it when run from source, and in the checkout above the bundle
+ * when bundled (`scripts/run.mjs` writes bundles under the checkout's `node_modules/.cache/`).
+ */
+function scriptsDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const ancestors = here.split(path.sep).map((_, index, parts) => parts.slice(0, parts.length - index).join(path.sep) || path.sep);
+  const candidates = [path.join(here, 'reconciliation'), ...ancestors.map((dir) => path.join(dir, RECONCILIATION_SCRIPTS_DIR))];
+  const found = candidates.find((dir) => existsSync(path.join(dir, 'common.sh')));
+  if (!found) throw new Error(`the reconciliation scripts (${RECONCILIATION_SCRIPTS_DIR}/) are not beside ${here} nor in any folder above it`);
+  return found;
 }

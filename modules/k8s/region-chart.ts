@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { imageOf, regionsOfApp, type Model, type Region } from '../../schemas';
 import { AppWorkload } from './app-workload';
 import { ClusterPolicies } from './cluster-policies';
+import { Reconciliation } from './reconciliation';
 import { RegionAlerts } from './region-alerts';
 import { RegionArgoCd } from './region-argo-cd';
 import { RegionDashboard } from './region-dashboard';
@@ -16,7 +17,8 @@ export interface RegionChartProps {
 /**
  * Everything one region's Argo CD syncs into its cluster: the Argo CD projects and Applications
  * themselves, the Kyverno ClusterPolicies, the region's alerts, probes and dashboard, and per app its
- * workload (Rollout, Services, flags, scaling, network policies, IRSA ServiceAccount).
+ * workload (Rollout, Services, flags, scaling, network policies, IRSA ServiceAccount); and the
+ * reconciliation Jobs an operator runs by hand after a failover or failback.
  */
 export class RegionChart extends Chart {
   constructor(scope: Construct, id: string, props: RegionChartProps) {
@@ -28,6 +30,7 @@ export class RegionChart extends Chart {
     new RegionAlerts(this, 'alerts', { model, region });
     new RegionProbes(this, 'probes', { model, region });
     new RegionDashboard(this, 'dashboard', { model, region });
+    new Reconciliation(this, 'reconciliation', { model, region });
     for (const app of apps) new AppWorkload(this, app.name, { model, region, app, image: imageOf(model, app, region) });
   }
 }
