@@ -82,3 +82,10 @@ export function routedHealthCheckName(record: string, zone: string, endpointId: 
 export function healthCheckName(global: Global, region: Region): string {
   return routedHealthCheckName(global.dns.record, global.dns.zone, region.id);
 }
+
+/**
+ * The service account FIS runs its fault pod as in the app's namespace (`kubernetesServiceAccount` of the
+ * `aws:eks:pod-*` actions). A Role and RoleBinding in that namespace must let it create pods and
+ * ephemeral containers, and bind the Kubernetes user the FIS experiment role is mapped to.
+ */
+export const FIS_SERVICE_ACCOUNT = 'fis-experiment';

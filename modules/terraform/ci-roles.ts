@@ -88,6 +88,11 @@ const REGIONAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:AddListenerCertificates', 'elasticloadbalancing:RemoveListenerCertificates',
   ],
   acm: ['acm:Describe*', 'acm:List*', 'acm:Get*', 'acm:RequestCertificate', 'acm:DeleteCertificate', 'acm:UpdateCertificateOptions', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'],
+  fis: ['fis:Get*', 'fis:List*', 'fis:CreateExperimentTemplate', 'fis:UpdateExperimentTemplate', 'fis:DeleteExperimentTemplate', 'fis:TagResource', 'fis:UntagResource'],
+  ssm: [
+    'ssm:DescribeDocument', 'ssm:DescribeDocumentPermission', 'ssm:GetDocument', 'ssm:ListDocumentVersions', 'ssm:ListTagsForResource', 'ssm:CreateDocument', 'ssm:UpdateDocument',
+    'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource',
+  ],
   backup: ['backup:Describe*', 'backup:List*', 'backup:Get*', 'backup:Create*', 'backup:Update*', 'backup:Delete*', 'backup:Put*', 'backup:TagResource', 'backup:UntagResource', 'backup-storage:MountCapsule'],
 };
 
@@ -113,6 +118,7 @@ const BOUNDED_ROLE_ACTIONS = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:Delete
 /** Services each stack passes its roles to. */
 const REGIONAL_PASSED_TO = [
   'eks.amazonaws.com', 'ec2.amazonaws.com', 'rds.amazonaws.com', 'monitoring.rds.amazonaws.com', 'backup.amazonaws.com', 'kafka.amazonaws.com', 's3.amazonaws.com', 'vpc-flow-logs.amazonaws.com',
+  'fis.amazonaws.com',
 ];
 const GLOBAL_PASSED_TO = ['arc-region-switch.amazonaws.com'];
 

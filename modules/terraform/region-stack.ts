@@ -9,6 +9,7 @@ import { AuroraGlobalDatabase } from './aurora-global-database';
 import { BackupPlan } from './backup-plan';
 import { CacheGlobalDatastore } from './cache-global-datastore';
 import { EksCluster } from './eks-cluster';
+import { FisExperiments } from './fis-experiments';
 import { KafkaCluster } from './kafka-cluster';
 import { KafkaReplicator } from './kafka-replicator';
 import { PublicLoadBalancer } from './public-load-balancer';
@@ -16,14 +17,16 @@ import { RegionalAlarms } from './regional-alarms';
 import { RegionalKey } from './regional-key';
 import { RegionalNetwork } from './regional-network';
 import { ReplicatedBucket } from './replicated-bucket';
+import { SsmAutomationDocuments } from './ssm-automation-documents';
 import { publish, REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, kafkaReplicatorName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
+import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
 
 export interface RegionStackProps {
   readonly region: Region;
@@ -180,7 +183,7 @@ export class RegionStack extends TerraformStack {
             // Active-passive consumers read the same topic names wherever they run; active-active keeps the source prefix so the mirrors never loop.
             identicalTopicNames: !activeActive,
           });
-          return [source, replicator] as const;
+          return [source, replicator, sourceState.getString(REGION_OUTPUTS.kafkaClusterArn)] as const;
         })
       : [];
 
@@ -210,7 +213,7 @@ export class RegionStack extends TerraformStack {
       copyRetentionDays: global.infrastructure.backup.retentionDays,
     });
 
-    new RegionalAlarms(this, 'alarms', {
+    const alarms = new RegionalAlarms(this, 'alarms', {
       name,
       awsRegion: region.awsRegion,
       kmsKeyArn,
@@ -231,6 +234,8 @@ export class RegionStack extends TerraformStack {
         })),
       ),
     });
+
+    this.chaosExperiments({ model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
 
     const workloadRoles = apps.map((app) => [app, this.workloadRole(app, eks, { databases, caches, kafka, buckets, model, region, account, partition })] as const);
 
@@ -260,6 +265,49 @@ export class RegionStack extends TerraformStack {
     }
     for (const [dataSet, bucket] of buckets) publish(this, REGION_OUTPUTS.bucketName(dataSet.name), bucket.bucket.bucket, `${dataSet.name} bucket in this region`);
     for (const [app, role] of workloadRoles) publish(this, REGION_OUTPUTS.workloadRoleArn(app.name), role.roleArn, `IRSA role of the ${app.name} service account`);
+  }
+
+  /**
+   * The region's FIS experiments, one per scenario it has targets for, and the SSM Automation documents
+   * they run: the Aurora failover where this region holds the writers, the replicator pause where
+   * replicators write into this region.
+   */
+  private chaosExperiments(context: ChaosContext): FisExperiments {
+    const { model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account } = context;
+    const { global } = model;
+    const successor = peers.find((peer) => peer.role === 'secondary');
+    const globalClusters =
+      region.role === 'primary' && successor
+        ? databases.map(([dataSet, database]) => ({
+            dataSet: dataSet.name,
+            globalClusterIdentifier: database.globalClusterIdentifier,
+            targetClusterArn: `arn:${partition.partition}:rds:${successor.awsRegion}:${account.accountId}:cluster:${dataSetResourceName(global, dataSet, successor)}`,
+          }))
+        : [];
+    const replicatorPauses = kafka
+      ? replicators.map(([, replicator, sourceClusterArn]) => ({ replicatorArn: replicator.replicator.arn, sourceClusterArn, targetClusterArn: kafka.clusterArn }))
+      : [];
+    const documents =
+      globalClusters.length || replicatorPauses.length ? new SsmAutomationDocuments(this, 'fault-automation', { name, globalClusters, replicators: replicatorPauses }) : undefined;
+    return new FisExperiments(this, 'chaos', {
+      name,
+      awsRegion: region.awsRegion,
+      kmsKeyArn,
+      alarmTopicArn: alarms.topicArn,
+      scenarios: SCENARIO_IDS.map((id) => SCENARIOS[id]),
+      targets: {
+        subnetArns: this.network.subnets.private.map((subnet) => subnet.arn),
+        peerAwsRegions: peers.map((peer) => peer.awsRegion),
+        buckets: buckets.map(([, bucket, destinations]) => ({ arn: bucket.bucketArn, destinationAwsRegions: destinations.map((peer) => peer.awsRegion) })),
+        nodeGroupTags: { project: global.name, stack: region.id },
+        cluster: { name: eks.clusterName, namespace: entry.app.name, app: entry.app.name, serviceAccount: FIS_SERVICE_ACCOUNT },
+        ...(documents ? { automation: { documents, globalClusterFailovers: globalClusters, replicatorPauses } } : {}),
+      },
+      replicationLagAlarms: alarms.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      errorRate: { loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix, thresholdPercent: global.slo.errorRatePercent },
+      faultMinutes: global.slo.rtoMinutes,
+      podLatencyMilliseconds: global.slo.crossRegionP95LatencyMs,
+    });
   }
 
   /** The app's IRSA role: exactly the data-plane actions on the data sets it names, in this region. */
@@ -306,6 +354,24 @@ export class RegionStack extends TerraformStack {
       statements: statements.filter((statement) => statement.resources.length > 0),
     });
   }
+}
+
+interface ChaosContext {
+  model: Model;
+  region: Region;
+  peers: readonly Region[];
+  name: string;
+  kmsKeyArn: string;
+  eks: EksCluster;
+  entry: { app: App; port: number };
+  alarms: RegionalAlarms;
+  loadBalancer: PublicLoadBalancer;
+  databases: ReadonlyArray<readonly [DataSet, AuroraGlobalDatabase]>;
+  replicators: ReadonlyArray<readonly [Region, KafkaReplicator, string]>;
+  buckets: ReadonlyArray<readonly [DataSet, ReplicatedBucket, readonly Region[]]>;
+  kafka: KafkaCluster | undefined;
+  account: DataAwsCallerIdentity;
+  partition: DataAwsPartition;
 }
 
 interface WorkloadContext {
