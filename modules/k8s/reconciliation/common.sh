@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every reconciliation script: the report's vocabulary and the checks of the environment.
 # Exit status of every script: 0 the regions agree; 1 they differ (the report says where); 2 the
 # comparison could not be made.
@@ -29,4 +30,6 @@ itemise() {
 }
 
 export LC_ALL=C
+# The field separator of every listing; used by the scripts that source this one.
+# shellcheck disable=SC2034
 TAB=$'\t'

@@ -12,7 +12,7 @@
 #   RECON_REDIS_USER                               the IAM-authenticated ElastiCache user
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$here/common.sh"
 
 require_env RECON_LEFT_AWS_REGION RECON_RIGHT_AWS_REGION RECON_LEFT_RESOURCE RECON_RIGHT_RESOURCE RECON_REDIS_USER

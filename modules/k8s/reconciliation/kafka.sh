@@ -14,7 +14,7 @@
 #   RECON_TOPICS                                           the topics, separated by spaces
 #   RECON_MAX_OFFSET_GAP                                   largest acceptable difference of end offsets
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_env RECON_DATA_SET RECON_LEFT_REGION RECON_RIGHT_REGION RECON_LEFT_AWS_REGION RECON_RIGHT_AWS_REGION RECON_LEFT_RESOURCE RECON_RIGHT_RESOURCE RECON_TOPICS RECON_MAX_OFFSET_GAP

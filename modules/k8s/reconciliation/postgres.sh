@@ -15,7 +15,7 @@
 # Exit status: 0 the regions hold the same data; 1 they differ (the report says where); 2 the comparison
 # could not be made.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_env RECON_DATA_SET RECON_LEFT_REGION RECON_RIGHT_REGION RECON_LEFT_DSN RECON_RIGHT_DSN

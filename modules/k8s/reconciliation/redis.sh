@@ -10,7 +10,7 @@
 #   RECON_REDIS_USER                                       user the tokens belong to (optional)
 #   RECON_REDIS_TLS                                        1 to connect over TLS
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_env RECON_DATA_SET RECON_LEFT_REGION RECON_RIGHT_REGION RECON_LEFT_REDIS RECON_RIGHT_REDIS

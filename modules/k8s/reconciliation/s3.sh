@@ -10,7 +10,7 @@
 #   RECON_LEFT_AWS_REGION, RECON_RIGHT_AWS_REGION          AWS regions of the two buckets
 #   RECON_LEFT_RESOURCE, RECON_RIGHT_RESOURCE              the bucket names
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_env RECON_DATA_SET RECON_LEFT_REGION RECON_RIGHT_REGION RECON_LEFT_AWS_REGION RECON_RIGHT_AWS_REGION RECON_LEFT_RESOURCE RECON_RIGHT_RESOURCE
