@@ -4,6 +4,7 @@ import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
 import type { Model } from '../schemas';
 import { alertTests } from './k8s/alerts/promtool-tests';
+import { k6Scripts } from './load-tests/k6-scripts';
 import { manifestFolder, type PlacedManifest } from './k8s/layout';
 import { manifestYaml } from './k8s/manifest-yaml';
 import { RegionChart } from './k8s/region-chart';
@@ -27,6 +28,7 @@ export function synth(model: Model): GeneratedFiles {
   for (const [stackName, json] of synthTerraform(model)) files.set(`terraform/${stackName}/cdk.tf.json`, json);
   for (const [file, yaml] of synthKubernetes(model)) files.set(`k8s/${file}`, yaml);
   for (const [file, yaml] of synthAlertTests(model)) files.set(`alert-tests/${file}`, yaml);
+  for (const [file, script] of k6Scripts(model)) files.set(`load-tests/${file}`, script);
   files.set('README.md', GENERATED_README);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -119,6 +121,8 @@ Everything here is produced by \`npm run synth\` from \`regions/\` and \`apps/\`
   \`_cluster/\` (Kyverno ClusterPolicies), \`monitoring/\` (alerts, blackbox probes, dashboard) and one folder per app.
 - \`alert-tests/<region>/<rule>.test.yaml\`: promtool unit tests of the region's alerts at this model's thresholds,
   run by \`npm test\`; nothing deploys them.
+- \`load-tests/<region>.js\`, \`load-tests/cross-region.js\`: k6 SLO load tests whose thresholds are the SLOs in
+  \`regions/global.yaml\` (\`k6 run load-tests/cross-region.js\`).
 
 Never edit these files by hand. \`npm test\` fails when they differ from a fresh synth.
 `;
