@@ -208,6 +208,34 @@ export function label(site: Site, repo: RepositoryInfo, label: LabelInfo): Json 
   };
 }
 
+export interface CommentInfo {
+  id: number;
+  /** The pull request (an issue to the REST API) the comment is on. */
+  issueNumber: number;
+  body: string;
+  user: Account;
+  authorAssociation: 'COLLABORATOR' | 'NONE' | 'OWNER';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function issueComment(site: Site, repo: RepositoryInfo, comment: CommentInfo): Json {
+  const url = repositoryUrl(site, repo);
+  return {
+    id: comment.id,
+    node_id: nodeId('IssueComment', comment.id),
+    url: `${url}/issues/comments/${comment.id}`,
+    body: comment.body,
+    html_url: `${htmlUrl(site, repo)}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+    user: account(site, comment.user),
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    issue_url: `${url}/issues/${comment.issueNumber}`,
+    author_association: comment.authorAssociation,
+    performed_via_github_app: null,
+  };
+}
+
 export function gitRef(site: Site, repo: RepositoryInfo, ref: string, sha: string): Json {
   const url = repositoryUrl(site, repo);
   return {

@@ -1,7 +1,8 @@
 /**
- * The GitHub REST operations the console's GitHub forge calls, by their `operationId` in GitHub's OpenAPI
- * description. The extract script copies exactly these into `openapi-slice.json`, and the stand-in must
- * implement each of them; an operation missing here is one the stand-in refuses as unknown.
+ * The GitHub REST operations the console's GitHub forge and CI's pull-request comment (`scripts/pr-comment.ts`)
+ * call, by their `operationId` in GitHub's OpenAPI description. The extract script copies exactly these into
+ * `openapi-slice.json`, and the stand-in must implement each of them; an operation missing here is one the
+ * stand-in refuses as unknown.
  */
 export const SLICE_OPERATIONS = [
   'apps/create-installation-access-token',
@@ -15,8 +16,12 @@ export const SLICE_OPERATIONS = [
   'git/get-ref',
   'git/update-ref',
   'issues/add-labels',
+  'issues/create-comment',
   'issues/create-label',
+  'issues/list-comments',
   'issues/list-labels-for-repo',
+  'issues/remove-label',
+  'issues/update-comment',
   'pulls/create',
   'pulls/get',
   'pulls/list',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BareRepository, gitEnvironment, runGit, signatureTime, ZERO_SHA, type Signature, type TreeEdit } from './git';
 import * as render from './objects';
-import type { Account, CheckRunInfo, LabelInfo, PullRequestInfo, RepositoryInfo, ReviewInfo, Site, StatusInfo, TeamInfo } from './objects';
+import type { Account, CheckRunInfo, CommentInfo, LabelInfo, PullRequestInfo, RepositoryInfo, ReviewInfo, Site, StatusInfo, TeamInfo } from './objects';
 import { OpenApiSlice, type Route, type Violation } from './openapi';
 import type { SliceOperation } from './operations';
 
@@ -61,6 +61,10 @@ export interface GitHubStandIn {
   addCollaborator(login: string): void;
   addTeam(slug: string): void;
   labels(): LabelInfo[];
+  /** Every comment on pull request `number`, oldest first. */
+  comments(number: number): CommentInfo[];
+  /** Posts a comment as `login`, the way another user or app would. */
+  addComment(number: number, comment: { user: string; body: string }): void;
   /** The next `responses` API requests are refused as rate limited, the way GitHub refuses them. */
   rateLimit(limit: { responses: number; kind: 'primary' | 'secondary'; status: 403 | 429; retryAfterSeconds: number }): void;
   /** The next matching requests fail: with a server error, or by the connection being dropped. */
@@ -113,6 +117,8 @@ const DEFAULT_LABELS: Array<[string, string, string]> = [
   ['wontfix', 'ffffff', 'This will not be worked on'],
 ];
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
+/** GitHub refuses a comment body longer than this many characters. */
+const MAX_COMMENT_CHARACTERS = 65_536;
 const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
 
 let slice: OpenApiSlice | undefined;
@@ -150,6 +156,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   for (const slug of options.teams ?? []) addTeam(slug);
   const labels: LabelInfo[] = DEFAULT_LABELS.map(([name, color, description]) => ({ id: newId(), name, color, description, default: true }));
   const pulls = new Map<number, PullState>();
+  const comments: CommentInfo[] = [];
   const statuses: StatusInfo[] = [];
   const checkRuns: CheckRunInfo[] = [];
   const violations: Violation[] = [];
@@ -167,6 +174,16 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     throw new GitHubError({ status: 422, body: { message, errors, documentation_url: route.docs, status: '422' } });
   };
   const pullOf = (route: Route, number: Json | undefined): PullState => pulls.get(Number(number)) ?? fail(route, 404, 'Not Found');
+  const association = (user: Account): CommentInfo['authorAssociation'] =>
+    user.id === owner.id ? 'OWNER' : collaborators.has(user.login.toLowerCase()) ? 'COLLABORATOR' : 'NONE';
+  const commentBody = (route: Route, body: Json | undefined): string => {
+    const text = (body as { body?: string } | undefined)?.body ?? '';
+    if (text.length === 0) invalid(route, [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]);
+    if (text.length > MAX_COMMENT_CHARACTERS) {
+      invalid(route, [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_COMMENT_CHARACTERS} characters)` }]);
+    }
+    return text;
+  };
 
   /** Head and base SHAs follow their branches while the pull request is open, as on GitHub. */
   async function refreshed(pull: PullState): Promise<PullState> {
@@ -447,6 +464,40 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         if (!existing) labels.push((existing = { id: newId(), name, color: 'ededed', description: null, default: false }));
         if (!pull.labels.some((entry) => entry.id === existing!.id)) pull.labels.push(existing);
       }
+      pull.updatedAt = isoSeconds(new Date());
+      return { status: 200, body: pull.labels.map((entry) => render.label(site, repository, entry) as Json) };
+    },
+
+    'issues/list-comments': async (call) => {
+      const pull = pullOf(call.route, call.params.issue_number);
+      const since = call.params.since === undefined ? undefined : String(call.params.since);
+      const selected = comments.filter((comment) => comment.issueNumber === pull.number && (since === undefined || comment.updatedAt >= since));
+      const { page, headers } = paginate(call, selected);
+      return { status: 200, body: page.map((comment) => render.issueComment(site, repository, comment) as Json), headers };
+    },
+
+    'issues/create-comment': async (call) => {
+      const pull = pullOf(call.route, call.params.issue_number);
+      const now = isoSeconds(new Date());
+      const comment: CommentInfo = { id: newId(), issueNumber: pull.number, body: commentBody(call.route, call.body), user: call.actor, authorAssociation: association(call.actor), createdAt: now, updatedAt: now };
+      comments.push(comment);
+      const body = render.issueComment(site, repository, comment) as Json;
+      return { status: 201, body, headers: { location: String((body as { url: string }).url) } };
+    },
+
+    'issues/update-comment': async (call) => {
+      const comment = comments.find((candidate) => candidate.id === Number(call.params.comment_id)) ?? fail(call.route, 404, 'Not Found');
+      comment.body = commentBody(call.route, call.body);
+      comment.updatedAt = isoSeconds(new Date());
+      return { status: 200, body: render.issueComment(site, repository, comment) as Json };
+    },
+
+    'issues/remove-label': async (call) => {
+      const pull = pullOf(call.route, call.params.issue_number);
+      const name = String(call.params.name).toLowerCase();
+      const index = pull.labels.findIndex((entry) => entry.name.toLowerCase() === name);
+      if (index < 0) fail(call.route, 404, 'Label does not exist');
+      pull.labels.splice(index, 1);
       pull.updatedAt = isoSeconds(new Date());
       return { status: 200, body: pull.labels.map((entry) => render.label(site, repository, entry) as Json) };
     },
@@ -764,6 +815,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     addCollaborator: (login) => void collaborators.add(accountFor(login).login.toLowerCase()),
     addTeam,
     labels: () => labels.map((entry) => ({ ...entry })),
+    comments: (number) => comments.filter((comment) => comment.issueNumber === number).map((comment) => ({ ...comment })),
+    addComment(number, { user, body }) {
+      if (!pulls.has(number)) throw new Error(`no pull request #${number}`);
+      const now = isoSeconds(new Date());
+      const author = accountFor(user);
+      comments.push({ id: newId(), issueNumber: number, body, user: author, authorAssociation: association(author), createdAt: now, updatedAt: now });
+    },
     rateLimit: (limit) => void (rateLimited = { ...limit }),
     failNext: (failure) => void failures.push({ ...failure, times: failure.times ?? 1 }),
     tamperNextResponse: (operation, tamper) => void tampers.set(operation, tamper),
