@@ -1,0 +1,175 @@
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { describe, expect, it } from 'vitest';
+import { resourcesOf, scratchStack, synthScratch, type TerraformJson } from '../../tests/helpers/scratch-stack';
+import { FAULTS, SCENARIO_IDS, SCENARIOS } from '../scenarios';
+import { FisExperiments, type FaultTargets, type FisExperimentsProps } from './fis-experiments';
+import { SsmAutomationDocuments } from './ssm-automation-documents';
+
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/region';
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:orders-us-east-1-replication-alarms';
+const SUBNETS = ['arn:aws:ec2:us-east-1:111122223333:subnet/subnet-a', 'arn:aws:ec2:us-east-1:111122223333:subnet/subnet-b'];
+const BUCKET = 'arn:aws:s3:::orders-order-documents-us-east-1';
+const targets: FaultTargets = {
+  subnetArns: SUBNETS,
+  peerAwsRegions: ['us-west-2'],
+  buckets: [{ arn: BUCKET, destinationAwsRegions: ['us-west-2'] }],
+  nodeGroupTags: { project: 'orders', stack: 'us-east-1' },
+  cluster: { name: 'orders-us-east-1', namespace: 'orders-api', app: 'orders-api', serviceAccount: 'fis-experiment' },
+};
+const base: FisExperimentsProps = {
+  name: 'orders-us-east-1',
+  awsRegion: 'us-east-1',
+  kmsKeyArn: KEY,
+  alarmTopicArn: TOPIC,
+  scenarios: SCENARIO_IDS.map((id) => SCENARIOS[id]),
+  targets,
+  replicationLagAlarms: [
+    { alarmName: 'orders-us-east-1-s3-lag', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-s3-lag' },
+    { alarmName: 'orders-us-east-1-kafka-lag', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-kafka-lag' },
+  ],
+  errorRate: { loadBalancerArnSuffix: 'app/orders-us-east-1/0123456789abcdef', thresholdPercent: 1 },
+  faultMinutes: 15,
+  podLatencyMilliseconds: 400,
+};
+
+/** The props with the automation documents of a region that holds a writer and runs a replicator. */
+function withAutomation(stack: ReturnType<typeof scratchStack>): FisExperimentsProps {
+  const globalClusters = [{ dataSet: 'orders-db', globalClusterIdentifier: 'orders-orders-db', targetClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-orders-db-us-west-2' }];
+  const replicators = [{ replicatorArn: 'arn:aws:kafka:us-east-1:111122223333:replicator/orders-us-west-2-to-us-east-1/x', sourceClusterArn: 'arn:aws:kafka:us-west-2:111122223333:cluster/w/x', targetClusterArn: 'arn:aws:kafka:us-east-1:111122223333:cluster/e/x' }];
+  const documents = new SsmAutomationDocuments(stack, 'automation', { name: 'orders-us-east-1', globalClusters, replicators });
+  return { ...base, targets: { ...targets, automation: { documents, globalClusterFailovers: globalClusters, replicatorPauses: replicators } } };
+}
+
+function synth(props: (stack: ReturnType<typeof scratchStack>) => FisExperimentsProps = () => base): { json: TerraformJson; experiments: FisExperiments } {
+  const stack = scratchStack();
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  const experiments = new FisExperiments(stack, 'chaos', props(stack));
+  return { json: synthScratch(stack), experiments };
+}
+
+const templates = (json: TerraformJson) => Object.fromEntries(resourcesOf(json, 'aws_fis_experiment_template').map((template) => [template.tags.scenario as string, template]));
+const actions = (template: Record<string, any>) => template.action as Array<{ name: string; action_id: string; parameter: Array<{ key: string; value: string }>; target?: { key: string; value: string } }>;
+const parameter = (action: { parameter: Array<{ key: string; value: string }> }, key: string) => action.parameter.find((entry) => entry.key === key)?.value;
+
+describe('FisExperiments', () => {
+  it('writes a template per scenario the region has targets for, and says why the others are left out', () => {
+    const { json, experiments } = synth();
+    expect(Object.keys(templates(json)).sort()).toEqual(['lag-spike', 'outage', 'partition']);
+    expect(experiments.omitted).toEqual([{ scenario: 'mirror-break', reason: 'none of its faults (msk-replicator-stop) has a target in us-east-1' }]);
+  });
+
+  it('injects every fault of a scenario with its FIS action, in the scenario’s order, when all have targets', () => {
+    const { json, experiments } = synth(withAutomation);
+    for (const id of SCENARIO_IDS) {
+      expect(experiments.experiments.find((experiment) => experiment.scenario === id)?.faults).toEqual(SCENARIOS[id].faults);
+      const ids = new Set(actions(templates(json)[id]!).map((action) => action.action_id));
+      expect(ids).toEqual(new Set(SCENARIOS[id].faults.map((fault) => FAULTS[fault].fisAction)));
+    }
+  });
+
+  it('stops on a composite of every replication-lag alarm and on the error-rate alarm, never on "none"', () => {
+    const { json } = synth();
+    const [composite] = resourcesOf(json, 'aws_cloudwatch_composite_alarm');
+    expect(composite!.alarm_rule).toBe('ALARM("orders-us-east-1-s3-lag") OR ALARM("orders-us-east-1-kafka-lag")');
+    for (const template of Object.values(templates(json))) {
+      expect(template.stop_condition).toEqual([
+        { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_composite_alarm\.[^}]+\.arn\}$/) },
+        { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.[^}]+\.arn\}$/) },
+      ]);
+    }
+  });
+
+  it('stops on the error rate alone in a region without replication-lag alarms', () => {
+    const { json } = synth(() => ({ ...base, replicationLagAlarms: [] }));
+    expect(resourcesOf(json, 'aws_cloudwatch_composite_alarm')).toEqual([]);
+    expect(templates(json).outage!.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/aws_cloudwatch_metric_alarm/) }]);
+  });
+
+  it('alarms when 5xx responses exceed the error-rate SLO as a share of the load balancer’s requests', () => {
+    const { json } = synth(() => ({ ...base, errorRate: { ...base.errorRate, thresholdPercent: 0.5 } }));
+    const [alarm] = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
+    expect(alarm).toEqual(expect.objectContaining({ alarm_name: 'orders-us-east-1-error-rate', threshold: 0.5, comparison_operator: 'GreaterThanThreshold', alarm_actions: [TOPIC] }));
+    expect(alarm!.metric_query).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'requests', metric: expect.objectContaining({ metric_name: 'RequestCount', dimensions: { LoadBalancer: 'app/orders-us-east-1/0123456789abcdef' } }) }),
+        expect.objectContaining({ id: 'errorRate', expression: '100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests', return_data: true }),
+      ]),
+    );
+  });
+
+  it('logs every experiment to a log group encrypted with the region key', () => {
+    const { json } = synth();
+    expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0]).toEqual(expect.objectContaining({ name: '/aws/fis/orders-us-east-1', kms_key_id: KEY, retention_in_days: 365 }));
+    for (const template of Object.values(templates(json))) {
+      expect(template.log_configuration).toEqual({ log_schema_version: 2, cloudwatch_logs_configuration: { log_group_arn: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/) } });
+      expect(template.experiment_options).toEqual({ account_targeting: 'single-account', empty_target_resolution_mode: 'fail' });
+    }
+  });
+
+  it('cuts the subnets off from each peer and pauses replication to each destination, for the RTO', () => {
+    const { json } = synth(() => ({ ...base, targets: { ...targets, peerAwsRegions: ['us-west-2', 'eu-west-1'], buckets: [{ arn: BUCKET, destinationAwsRegions: ['us-west-2'] }] } }));
+    const partition = templates(json).partition!;
+    const cuts = actions(partition).filter((action) => action.action_id === FAULTS['cross-region-connectivity'].fisAction);
+    expect(cuts.map((action) => [parameter(action, 'region'), parameter(action, 'duration')])).toEqual([['us-west-2', 'PT15M'], ['eu-west-1', 'PT15M']]);
+    const pauses = actions(partition).filter((action) => action.action_id === FAULTS['s3-replication-pause'].fisAction);
+    expect(pauses.map((action) => parameter(action, 'region'))).toEqual(['us-west-2']);
+    expect(partition.target).toEqual(
+      expect.arrayContaining([
+        { name: 'cross-region-connectivity-subnets', resource_type: 'aws:ec2:subnet', resource_arns: SUBNETS, selection_mode: 'ALL' },
+        { name: 's3-replication-pause-buckets-us-west-2', resource_type: 'aws:s3:bucket', resource_arns: [BUCKET], selection_mode: 'ALL' },
+      ]),
+    );
+  });
+
+  it('chooses node groups by every stack tag and pods by the app label in its namespace', () => {
+    const { json } = synth();
+    expect(templates(json).outage!.target).toEqual(
+      expect.arrayContaining([
+        { name: 'eks-node-group-loss-node-groups', resource_type: 'aws:eks:nodegroup', resource_tag: [{ key: 'project', value: 'orders' }, { key: 'stack', value: 'us-east-1' }], selection_mode: 'ALL' },
+      ]),
+    );
+    const lag = templates(json)['lag-spike']!;
+    expect(lag.target).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'pod-network-latency-pods',
+          resource_type: 'aws:eks:pod',
+          parameters: { clusterIdentifier: 'orders-us-east-1', namespace: 'orders-api', selectorType: 'labelSelector', selectorValue: 'app.kubernetes.io/name=orders-api' },
+          selection_mode: 'ALL',
+        },
+      ]),
+    );
+    const latency = actions(lag).find((action) => action.action_id === 'aws:eks:pod-network-latency')!;
+    expect([parameter(latency, 'delayMilliseconds'), parameter(latency, 'kubernetesServiceAccount')]).toEqual(['400', 'fis-experiment']);
+  });
+
+  it('runs the SSM documents as their role, with the resources the template names', () => {
+    const { json } = synth(withAutomation);
+    const failover = actions(templates(json).outage!).find((action) => action.action_id === 'aws:ssm:start-automation-execution')!;
+    expect(failover.name).toBe('aurora-global-failover-orders-db');
+    expect(parameter(failover, 'documentArn')).toMatch(/^\$\{aws_ssm_document\.[^}]*global-cluster-failover[^}]*\.arn\}$/);
+    expect(JSON.parse(parameter(failover, 'documentParameters')!)).toEqual({
+      AutomationAssumeRole: expect.stringMatching(/^\$\{aws_iam_role\.[^}]+\.arn\}$/),
+      GlobalClusterIdentifier: 'orders-orders-db',
+      TargetDbClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-orders-db-us-west-2',
+      Mode: 'failover',
+    });
+    const pause = actions(templates(json)['mirror-break']!)[0]!;
+    expect(JSON.parse(parameter(pause, 'documentParameters')!)).toEqual(expect.objectContaining({ PauseDuration: 'PT15M', ReplicatorArn: expect.stringContaining(':replicator/') }));
+    expect(parameter(pause, 'maxDuration')).toBe('PT45M');
+  });
+
+  it('is assumed only by FIS experiments of its own account and region', () => {
+    const { json } = synth();
+    const trust = Object.entries(json.data!.aws_iam_policy_document!).find(([name]) => name.startsWith('chaos_trust'))![1];
+    expect(trust.statement).toEqual([
+      expect.objectContaining({
+        principals: [{ type: 'Service', identifiers: ['fis.amazonaws.com'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: [expect.stringMatching(/account_id\}$/)] },
+          { test: 'ArnLike', variable: 'aws:SourceArn', values: [expect.stringMatching(/:fis:us-east-1:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:experiment\/\*$/)] },
+        ],
+      }),
+    ]);
+  });
+});
