@@ -22,6 +22,12 @@ describe('CiRoles rejects', () => {
     );
   });
 
+  it('a default branch an OIDC subject cannot name exactly', () => {
+    expect(() => build({ ...valid, defaultBranch: 'main:*' })).toThrow(
+      'CiRoles ci: defaultBranch: expected a branch name of letters, digits and ._/- (an OIDC subject cannot carry more), got "main:*"',
+    );
+  });
+
   it('two regions with the same id', () => {
     expect(() => build({ ...valid, regions: [{ id: 'use1', awsRegion: 'us-east-1', clusterName: 'orders-use1' }, { id: 'use1', awsRegion: 'us-west-2', clusterName: 'orders-use1' }] })).toThrow(
       'CiRoles ci: regions[].id: expected ids unique and distinct from globalStackName, got "use1" twice',

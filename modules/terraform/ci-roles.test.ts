@@ -41,12 +41,17 @@ describe('CiRoles', () => {
     expect(provider).not.toHaveProperty('thumbprint_list');
   });
 
-  it('lets only pull requests of the repository assume the plan role', () => {
+  it('lets only pull requests and pushes to the default branch of the repository assume the plan role', () => {
     const [trust] = statements(synth(), 'plan-trust');
     expect(trust!.condition).toEqual([
       { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
-      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/orders-gitops:pull_request'] },
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/orders-gitops:pull_request', 'repo:acme/orders-gitops:ref:refs/heads/main'] },
     ]);
+  });
+
+  it('plans merges on the branch it is told is the default one', () => {
+    const subject = condition(statements(synth({ defaultBranch: 'release/2026' }), 'plan-trust')[0], 'token.actions.githubusercontent.com:sub')?.values;
+    expect(subject).toEqual(['repo:acme/orders-gitops:pull_request', 'repo:acme/orders-gitops:ref:refs/heads/release/2026']);
   });
 
   it('lets only the protected environment of the same name assume each apply role', () => {

@@ -50,10 +50,17 @@ export interface CiRolesProps {
    * @default 'global'
    */
   readonly globalStackName?: string;
+  /**
+   * Branch whose pushes apply the stacks. The plan role trusts it besides pull requests: after a merge, each
+   * stack is planned read-only on this branch before its apply job, behind its environment, applies that plan.
+   * @default 'main'
+   */
+  readonly defaultBranch?: string;
 }
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const BRANCH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 /** The tag every resource the stacks create carries (provider default_tags); write actions on KMS, EC2 and EKS access require it. */
 const PROJECT_TAG: ComputedTagKey = 'project';
 /** The tag naming the stack that created a resource (provider default_tags); the same writes require it to be the role's own stack. */
@@ -168,6 +175,9 @@ export class CiRoles extends Construct {
     if (!REPOSITORY.test(props.repository)) {
       throw new Error(`CiRoles ${id}: repository: expected a GitHub repository as owner/name, got ${JSON.stringify(props.repository)}`);
     }
+    if (props.defaultBranch !== undefined && !BRANCH.test(props.defaultBranch)) {
+      throw new Error(`CiRoles ${id}: defaultBranch: expected a branch name of letters, digits and ._/- (an OIDC subject cannot carry more), got ${JSON.stringify(props.defaultBranch)}`);
+    }
     const globalStack = props.globalStackName ?? 'global';
     const stacks = [...props.regions.map((region) => region.id), globalStack];
     if (stackRolePath(props, globalStack).startsWith(CI_IAM_PATH)) {
@@ -204,13 +214,13 @@ export class CiRoles extends Construct {
       tags: { Name: stackRoleBoundaryName(props) },
     });
 
-    this.planRole = this.role('plan', `${props.name}-ci-plan`, 'pull_request', 'Plans pull requests: reads everything but secrets, writes only lock files');
+    this.planRole = this.role('plan', `${props.name}-ci-plan`, ['pull_request', `ref:refs/heads/${props.defaultBranch ?? 'main'}`], 'Plans pull requests and merges: reads everything but secrets, writes only lock files');
     new IamRolePolicyAttachment(this, 'plan-read-only', { role: this.planRole.name, policyArn: `arn:${this.partition}:iam::aws:policy/ReadOnlyAccess` });
     this.inlinePolicy('plan', this.planRole, this.planStatements(stacks));
 
     const applyRoles: Record<string, IamRole> = {};
     for (const region of props.regions) {
-      const role = this.role(`apply-${region.id}`, `${props.name}-ci-apply-${region.id}`, `environment:${region.id}`, `Applies the ${region.id} stack in ${region.awsRegion} only`);
+      const role = this.role(`apply-${region.id}`, `${props.name}-ci-apply-${region.id}`, [`environment:${region.id}`], `Applies the ${region.id} stack in ${region.awsRegion} only`);
       const readable = [region.id, ...(region.readsStateOf ?? [])];
       this.inlinePolicy(`apply-${region.id}`, role, [
         ...this.stateStatements(region.id, readable),
@@ -220,7 +230,7 @@ export class CiRoles extends Construct {
       ]);
       applyRoles[region.id] = role;
     }
-    const globalRole = this.role(`apply-${globalStack}`, `${props.name}-ci-apply-${globalStack}`, `environment:${globalStack}`, 'Applies the global stack: DNS, accelerator, Region switch plan, peering');
+    const globalRole = this.role(`apply-${globalStack}`, `${props.name}-ci-apply-${globalStack}`, [`environment:${globalStack}`], 'Applies the global stack: DNS, accelerator, Region switch plan, peering');
     this.inlinePolicy(`apply-${globalStack}`, globalRole, [
       ...this.stateStatements(globalStack, stacks),
       ...this.globalStatements(globalStack),
@@ -231,7 +241,7 @@ export class CiRoles extends Construct {
     this.applyRoles = applyRoles;
   }
 
-  private role(id: string, name: string, subject: string, description: string): IamRole {
+  private role(id: string, name: string, subjects: readonly string[], description: string): IamRole {
     const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
       statement: [
         {
@@ -240,7 +250,7 @@ export class CiRoles extends Construct {
           principals: [{ type: 'Federated', identifiers: [this.oidcProvider.arn] }],
           condition: [
             { test: 'StringEquals', variable: `${GITHUB_OIDC}:aud`, values: ['sts.amazonaws.com'] },
-            { test: 'StringEquals', variable: `${GITHUB_OIDC}:sub`, values: [`repo:${this.props.repository}:${subject}`] },
+            { test: 'StringEquals', variable: `${GITHUB_OIDC}:sub`, values: subjects.map((subject) => `repo:${this.props.repository}:${subject}`) },
           ],
         },
       ],

@@ -36,6 +36,8 @@ export class CiStack extends TerraformStack {
       stateBucket: global.terraformState.bucket,
       stateKeyPrefix: global.terraformState.keyPrefix,
       stateRegion: global.terraformState.region,
+      // Merges land on the branch Argo CD follows; the stacks are planned and applied from it.
+      defaultBranch: global.delivery.targetRevision,
       // Region stacks read their peers' outputs (the primary's global datastore id, a source's MSK cluster).
       regions: model.regions.map((region) => ({
         id: region.id,
