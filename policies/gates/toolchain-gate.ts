@@ -1,8 +1,23 @@
-import { resolveTool, type ToolName } from '../toolchain/resolve';
+import { POSTGRESQL_PROGRAMS, resolveTool, type ToolName } from '../toolchain/resolve';
 import { fail, pass, type Gate } from './gate';
 
-/** Tools the gates shell out to; each must be installed at its pinned version by `npm run setup`. */
-export const REQUIRED_TOOLS: readonly ToolName[] = ['opa', 'kyverno', 'promtool', 'prometheus', 'checkov'];
+/**
+ * Tools the gates shell out to, and PostgreSQL for the specs that start real servers; each must be installed
+ * at its pinned version by `npm run setup`.
+ */
+export const REQUIRED_TOOLS: readonly ToolName[] = [
+  'opa',
+  'kyverno',
+  'promtool',
+  'prometheus',
+  'checkov',
+  'actionlint',
+  'shellcheck',
+  'zizmor',
+  'gitleaks',
+  'semgrep',
+  ...POSTGRESQL_PROGRAMS,
+];
 
 export const toolchainGate: Gate = {
   name: 'toolchain',

@@ -12,7 +12,21 @@ export type PostgresqlProgram = (typeof POSTGRESQL_PROGRAMS)[number];
  * Tools installed by `scripts/install-tools.sh` at the versions in `versions.json` (`cdktn`: benchmarks only,
  * on request; `gitea` and `chromium`: the console's, installed on first use by `ensureTool`).
  */
-export type PinnedTool = 'opa' | 'kyverno' | 'promtool' | 'prometheus' | 'checkov' | 'cdktn' | 'gitea' | 'chromium' | PostgresqlProgram;
+export type PinnedTool =
+  | 'opa'
+  | 'kyverno'
+  | 'promtool'
+  | 'prometheus'
+  | 'checkov'
+  | 'actionlint'
+  | 'shellcheck'
+  | 'zizmor'
+  | 'gitleaks'
+  | 'semgrep'
+  | 'cdktn'
+  | 'gitea'
+  | 'chromium'
+  | PostgresqlProgram;
 /** Terraform is not in any registry this project's machines reach, so it is found on PATH, never installed. */
 export type ToolName = PinnedTool | 'terraform';
 
