@@ -10,7 +10,7 @@ import type { Gate } from '../policies/gates/gate';
 import { jsonSchemaGate } from '../policies/gates/json-schema-gate';
 import { modelGate, synthGate } from '../policies/gates/model-gate';
 import { runGates, type GateOutcome } from '../policies/gates/registry';
-import { toolchainGate } from '../policies/gates/toolchain-gate';
+import { REQUIRED_TOOLS, toolchainGate } from '../policies/gates/toolchain-gate';
 import { typescriptGate } from '../policies/gates/typescript-gate';
 import { edit, exampleRepo, REPO_ROOT } from './helpers/example-repo';
 
@@ -132,8 +132,9 @@ describe('the toolchain gate', () => {
     try {
       const [outcome] = await runGates(await createGateContext(root, { synthOutputs, readCommitted }), [toolchainGate]);
       expect(outcome!.ok).toBe(false);
-      expect(outcome!.summary).toBe('5 of 5 required tools missing or at the wrong version');
-      expect(outcome!.details.map((line) => line.split(':')[0])).toEqual(['opa', 'kyverno', 'promtool', 'prometheus', 'checkov']);
+      expect(outcome!.summary).toBe('14 of 14 required tools missing or at the wrong version');
+      expect(outcome!.details.map((line) => line.split(':')[0])).toEqual(REQUIRED_TOOLS);
+      expect(REQUIRED_TOOLS).toEqual(expect.arrayContaining(['opa', 'checkov', 'actionlint', 'shellcheck', 'zizmor', 'gitleaks', 'semgrep', 'initdb', 'pg_ctl', 'postgres', 'psql']));
       expect(outcome!.details[0]).toContain('bash scripts/install-tools.sh opa');
     } finally {
       vi.unstubAllEnvs();
