@@ -35,15 +35,15 @@ function resolved(stack: GeneratedStack, awsRegion: string): GeneratedStack {
   const { accountId: account, partition } = deployment;
   const resources = stack.json.resource ?? {};
   const values = new Map<string, string>();
-  const each = (type: string, attribute: string, value: (block: Record<string, any>) => string) => {
+  const each = (type: string, attribute: string, value: (block: Record<string, string | undefined>) => string) => {
     for (const [id, block] of Object.entries(resources[type] ?? {})) values.set(`${type}.${id}.${attribute}`, value(block));
   };
-  each('aws_s3_bucket', 'arn', (block) => `arn:${partition}:s3:::${block.bucket}`);
-  each('aws_ssm_document', 'arn', (block) => `arn:${partition}:ssm:${awsRegion}:${account}:document/${block.name}`);
-  each('aws_ssm_document', 'name', (block) => block.name);
-  each('aws_iam_role', 'arn', (block) => `arn:${partition}:iam::${account}:role${block.path ?? '/'}${block.name}`);
-  each('aws_cloudwatch_log_group', 'arn', (block) => `arn:${partition}:logs:${awsRegion}:${account}:log-group:${block.name}`);
-  each('aws_eks_cluster', 'name', (block) => block.name);
+  each('aws_s3_bucket', 'arn', (block) => `arn:${partition}:s3:::${block.bucket!}`);
+  each('aws_ssm_document', 'arn', (block) => `arn:${partition}:ssm:${awsRegion}:${account}:document/${block.name!}`);
+  each('aws_ssm_document', 'name', (block) => block.name!);
+  each('aws_iam_role', 'arn', (block) => `arn:${partition}:iam::${account}:role${block.path ?? '/'}${block.name!}`);
+  each('aws_cloudwatch_log_group', 'arn', (block) => `arn:${partition}:logs:${awsRegion}:${account}:log-group:${block.name!}`);
+  each('aws_eks_cluster', 'name', (block) => block.name!);
   // Only what the policies name is resolved; the role's own name stays a reference, as rolePolicy finds its policies by it.
   const text = JSON.stringify(stack.json).replace(/\$\{(aws_[a-z0-9_]+\.[^.}]+\.(?:arn|name))\}/g, (whole, address: string) => values.get(address) ?? whole);
   return { name: stack.name, json: JSON.parse(text) };

@@ -48,7 +48,7 @@ function synth(props: (stack: ReturnType<typeof scratchStack>) => FisExperiments
 }
 
 const templates = (json: TerraformJson) => Object.fromEntries(resourcesOf(json, 'aws_fis_experiment_template').map((template) => [template.tags.scenario as string, template]));
-const actions = (template: Record<string, any>) => template.action as Array<{ name: string; action_id: string; parameter: Array<{ key: string; value: string }>; target?: { key: string; value: string } }>;
+const actions = (template: Record<string, unknown>) => template.action as Array<{ name: string; action_id: string; parameter: Array<{ key: string; value: string }>; target?: { key: string; value: string } }>;
 const parameter = (action: { parameter: Array<{ key: string; value: string }> }, key: string) => action.parameter.find((entry) => entry.key === key)?.value;
 
 describe('FisExperiments', () => {

@@ -19,7 +19,7 @@ const document = (json: TerraformJson, suffix: string) => {
   const found = resourcesOf(json, 'aws_ssm_document').find((candidate) => candidate.name === `orders-us-west-2-${suffix}`);
   expect(found, suffix).toBeDefined();
   expect(found).toEqual(expect.objectContaining({ document_type: 'Automation', document_format: 'JSON' }));
-  return JSON.parse(found!.content) as { schemaVersion: string; assumeRole: string; parameters: Record<string, unknown>; mainSteps: Array<Record<string, any>> };
+  return JSON.parse(found!.content) as { schemaVersion: string; assumeRole: string; parameters: Record<string, unknown>; mainSteps: Array<{ name: string; inputs: Record<string, unknown> } & Record<string, unknown>> };
 };
 const policyStatements = (json: TerraformJson) => Object.entries(json.data!.aws_iam_policy_document!).find(([name]) => name.startsWith('automation_policy'))?.[1].statement;
 
