@@ -16,7 +16,40 @@ export function workloadRoleName(global: Global, region: Region, app: App): stri
 }
 
 export function workloadRoleArn(model: Model, region: Region, app: App): string {
-  return `arn:aws:iam::${model.global.infrastructure.accountId}:role${stackRolePath(model.global, region.id)}${workloadRoleName(model.global, region, app)}`;
+  return regionRoleArn(model, region, workloadRoleName(model.global, region, app));
+}
+
+/**
+ * Namespace of the reconciliation Jobs, and the name of their ServiceAccount, Argo CD project and
+ * Application: the one service account their IAM role trusts. No app may take it (its namespace and
+ * workload role would be the Jobs').
+ */
+export const RECONCILIATION = 'reconciliation';
+
+/** The database user and ElastiCache user the reconciliation Jobs connect as, with IAM authentication, in every region. */
+export const RECONCILIATION_DATA_USER = 'reconciliation';
+
+/** The IRSA role of the reconciliation ServiceAccount in a region; its region stack creates it. */
+export function reconciliationRoleName(global: Pick<Global, 'name'>, region: Pick<Region, 'id'>): string {
+  return `${global.name}-${region.id}-${RECONCILIATION}`;
+}
+
+export function reconciliationRoleArn(model: Model, region: Region): string {
+  return regionRoleArn(model, region, reconciliationRoleName(model.global, region));
+}
+
+/**
+ * The data sets the reconciliation Jobs compare, and so the only ones their role reaches: all but the
+ * active-active Kafka data sets, whose mirrors carry the source cluster's prefix, so no topic of the
+ * same name exists on both sides to compare.
+ */
+export function reconciledDataSets(model: Pick<Model, 'replication'>): DataSet[] {
+  return model.replication.dataSets.filter((dataSet) => !(dataSet.store === 'kafka' && dataSet.mode === 'active-active'));
+}
+
+/** A role a region stack creates, under the stack's role path: what a ServiceAccount's IRSA annotation names. */
+function regionRoleArn(model: Model, region: Region, name: string): string {
+  return `arn:aws:iam::${model.global.infrastructure.accountId}:role${stackRolePath(model.global, region.id)}${name}`;
 }
 
 /** IAM path of the CI roles and of the permissions boundary; never the prefix of a stack's role path. */

@@ -8,7 +8,7 @@ import { appLabels, appSelector } from './labels';
 import { MONITORING_NAMESPACE } from './monitoring';
 
 /** Where each VPC data store listens: the tier of subnets Terraform puts it in, and its port. */
-const DATA_STORES: Record<Exclude<DataSet['store'], 's3'>, { tier: 'database' | 'private'; port: number }> = {
+export const DATA_STORES: Record<Exclude<DataSet['store'], 's3'>, { tier: 'database' | 'private'; port: number }> = {
   aurora: { tier: 'database', port: 5432 },
   redis: { tier: 'database', port: 6379 },
   // MSK brokers share the private subnets with the nodes; 9098 is their IAM-authenticated TLS listener.
@@ -103,22 +103,24 @@ export class NetworkPolicies extends Construct {
       ],
     });
 
-    const regions = [region, ...model.regions.filter((other) => other.id !== region.id)];
-    const stores = [...new Set(model.replication.dataSets.filter((dataSet) => app.dataSets.includes(dataSet.name)).map((dataSet) => dataSet.store))]
-      .filter((store): store is keyof typeof DATA_STORES => store !== 's3')
-      .map((store) => DATA_STORES[store])
-      .sort((a, b) => a.port - b.port);
-    if (stores.length > 0) {
-      policy('allow-data-stores', {
-        egress: stores.map(({ tier, port }) => ({
-          to: regions.flatMap((where) => where.network.subnets[tier]).map((cidr) => ({ ipBlock: { cidr } })),
-          ports: [tcp(port)],
-        })),
-      });
-    }
+    const stores = dataStoreEgress(model, region, model.replication.dataSets.filter((dataSet) => app.dataSets.includes(dataSet.name)));
+    if (stores.length > 0) policy('allow-data-stores', { egress: stores });
 
     policy('allow-https', {
       egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA] } }], ports: [tcp(443)] }],
     });
   }
+}
+
+/**
+ * Egress to the stores of the data sets, in this region and every peer, one rule per store, lowest port
+ * first; none for S3, which is reached over HTTPS.
+ */
+export function dataStoreEgress(model: Model, region: Region, dataSets: readonly DataSet[]): INetworkPolicyEgressRule[] {
+  const regions = [region, ...model.regions.filter((other) => other.id !== region.id)];
+  return [...new Set(dataSets.map((dataSet) => dataSet.store))]
+    .filter((store): store is keyof typeof DATA_STORES => store !== 's3')
+    .map((store) => DATA_STORES[store])
+    .sort((a, b) => a.port - b.port)
+    .map(({ tier, port }) => ({ to: regions.flatMap((where) => where.network.subnets[tier]).map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(port)] }));
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model, Region } from '../../schemas';
 import { exampleModel, manifestOf, synthChart, type Manifest } from '../../tests/helpers/k8s-chart';
+import { reconciliationRoleArn } from '../names';
 import { manifestFolder } from './layout';
 import { Reconciliation, reconciliationCommands, RECONCILIATION_IMAGE_DIGEST } from './reconciliation';
 import { RECONCILIATION_SCRIPTS_DIR } from './reconciliation-scripts';
@@ -70,6 +71,13 @@ describe('Reconciliation', () => {
       expect(job.spec.template.metadata.labels).toMatchObject({ 'topology.example.com/region': 'us-east-1', owner: expect.any(String) });
     }
     expect(manifestOf(manifests, 'Namespace', 'reconciliation').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
+  it('runs the Jobs as the reconciliation ServiceAccount, annotated with the role its region stack creates for it', () => {
+    const annotations = manifestOf(manifests, 'ServiceAccount', 'reconciliation').metadata.annotations;
+    expect(annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/orders/us-east-1/orders-us-east-1-reconciliation');
+    expect(annotations?.['eks.amazonaws.com/role-arn']).toBe(reconciliationRoleArn(model, east));
+    for (const job of jobs()) expect(job.spec.template.spec.serviceAccountName).toBe('reconciliation');
   });
 
   it('is synced only by hand: its Application has no automated sync and no retries', () => {

@@ -7,19 +7,16 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Construct } from 'constructs';
 import { lagAlertMessages, type DataSet, type Model, type Region } from '../../schemas';
-import { dataSetResourceName, regionResourceName, stackRolePath } from '../names';
+import { dataSetResourceName, RECONCILIATION, RECONCILIATION_DATA_USER, reconciledDataSets, reconciliationRoleArn, regionResourceName } from '../names';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, type ResourceKind } from './argo-cd-project';
 import { addManifest } from './kubernetes-object';
 import { regionLabels, SYNC_WAVE } from './labels';
 import { ARGOCD_NAMESPACE, regionFolder } from './layout';
+import { dataStoreEgress } from './network-policies';
 import { STORE_SCRIPTS, storeScripts } from './reconciliation-scripts';
 import { ARGOCD_WAVES } from './region-argo-cd';
 
-/** Namespace, folder, Argo CD project and Application of the reconciliation Jobs: all one name. */
-export const RECONCILIATION = 'reconciliation';
-/** The database and ElastiCache user the Jobs connect as, with IAM authentication. */
-export const RECONCILIATION_DATA_USER = 'reconciliation';
 /** The only database Terraform creates in each Aurora cluster. */
 export const RECONCILIATION_DATABASE = 'postgres';
 /** Where the toolbox image keeps the RDS certificate authorities (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). */
@@ -41,11 +38,6 @@ const NON_ROOT_ID = 65532;
 const SCRATCH_SIZE_LIMIT = '2Gi';
 /** A comparison that has not finished in an hour is stuck on a connection, not still counting. */
 const DEADLINE_SECONDS = 3600;
-const PORTS: Record<Exclude<DataSet['store'], 's3'>, { tier: 'database' | 'private'; port: number }> = {
-  aurora: { tier: 'database', port: 5432 },
-  redis: { tier: 'database', port: 6379 },
-  kafka: { tier: 'private', port: 9098 },
-};
 
 /** What the reconciliation project may create in its namespace. */
 export const RECONCILIATION_KINDS: readonly ResourceKind[] = [
@@ -54,11 +46,6 @@ export const RECONCILIATION_KINDS: readonly ResourceKind[] = [
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'batch', kind: 'Job' },
 ];
-
-/** IAM role of the reconciliation ServiceAccount in a region, under the region stack's role path. */
-export function reconciliationRoleName(model: Model, region: Region): string {
-  return `${model.global.name}-${region.id}-${RECONCILIATION}`;
-}
 
 /** Name of the Job (and its ConfigMap) comparing a data set in the Job's region with `peer`. */
 export function reconciliationJobName(dataSet: DataSet, peer: Region): string {
@@ -71,10 +58,8 @@ export function reconciliationJobName(dataSet: DataSet, peer: Region): string {
  * and each Job's log is its report.
  */
 export function reconciliationCommands(model: Model, region: Region): string[] {
-  const jobs = model.replication.dataSets.flatMap((dataSet) =>
-    peersOf(model, region)
-      .filter(() => comparable(dataSet))
-      .map((peer) => `kubectl --namespace ${RECONCILIATION} logs job/${reconciliationJobName(dataSet, peer)}`),
+  const jobs = reconciledDataSets(model).flatMap((dataSet) =>
+    peersOf(model, region).map((peer) => `kubectl --namespace ${RECONCILIATION} logs job/${reconciliationJobName(dataSet, peer)}`),
   );
   return [`argocd app sync ${ARGOCD_NAMESPACE}/${RECONCILIATION} --timeout ${DEADLINE_SECONDS}`, ...jobs];
 }
@@ -97,15 +82,15 @@ export interface ReconciliationProps {
  * primary key; S3 object inventories; Kafka end offsets per partition (active-passive data sets, whose
  * mirrored topics keep their names); Redis key counts. The pods run the toolbox image as non-root with
  * the restricted pod security profile, reach only DNS, the data stores' ports in every region and
- * HTTPS (AWS APIs), and act through the IRSA role {@link reconciliationRoleName}.
+ * HTTPS (AWS APIs), and act through the IRSA role {@link reconciliationRoleArn}, which each region
+ * stack creates (modules/terraform/reconciliation-role.ts). An app named `reconciliation` would share
+ * their namespace; RegionArgoCd refuses one.
  */
 export class Reconciliation extends Construct {
   constructor(scope: Construct, id: string, props: ReconciliationProps) {
     super(scope, id);
     const { model, region } = props;
     const { global } = model;
-    const clash = model.apps.find((app) => app.name === RECONCILIATION);
-    if (clash) throw new Error(`Reconciliation ${id}: model.apps: expected no app named ${RECONCILIATION} (the reconciliation Jobs’ namespace and Application), got ${clash.name}`);
     const labels = regionLabels(global, region);
     const peers = peersOf(model, region);
 
@@ -154,7 +139,7 @@ export class Reconciliation extends Construct {
         labels,
         annotations: {
           ...wave(0),
-          'eks.amazonaws.com/role-arn': `arn:aws:iam::${global.infrastructure.accountId}:role${stackRolePath(global, region.id)}${reconciliationRoleName(model, region)}`,
+          'eks.amazonaws.com/role-arn': reconciliationRoleArn(model, region),
           'eks.amazonaws.com/sts-regional-endpoints': 'true',
         },
       },
@@ -162,7 +147,7 @@ export class Reconciliation extends Construct {
     this.networkPolicies(model, region, labels);
 
     const image = `${global.infrastructure.accountId}.dkr.ecr.${region.awsRegion}.amazonaws.com/${RECONCILIATION_IMAGE_REPOSITORY}@${RECONCILIATION_IMAGE_DIGEST}`;
-    for (const dataSet of model.replication.dataSets.filter(comparable)) {
+    for (const dataSet of reconciledDataSets(model)) {
       const scripts = storeScripts(dataSet.store);
       for (const peer of peers) {
         const name = reconciliationJobName(dataSet, peer);
@@ -245,31 +230,14 @@ export class Reconciliation extends Construct {
         ],
       },
     ]);
-    const regions = [region, ...peersOf(model, region)];
-    const stores = [...new Set(model.replication.dataSets.filter(comparable).map((dataSet) => dataSet.store))]
-      .filter((store): store is keyof typeof PORTS => store !== 's3')
-      .map((store) => PORTS[store])
-      .sort((a, b) => a.port - b.port);
-    if (stores.length) {
-      policy(
-        'allow-data-stores',
-        stores.map(({ tier, port }) => ({ to: regions.flatMap((where) => where.network.subnets[tier]).map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port }] })),
-      );
-    }
+    const stores = dataStoreEgress(model, region, reconciledDataSets(model));
+    if (stores.length) policy('allow-data-stores', stores);
     policy('allow-https', [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
   }
 }
 
 function peersOf(model: Model, region: Region): Region[] {
   return model.regions.filter((other) => other.id !== region.id);
-}
-
-/**
- * Active-active Kafka data sets are left out: their mirrors carry the source cluster's prefix, so no
- * topic of the same name exists on both sides to compare.
- */
-function comparable(dataSet: DataSet): boolean {
-  return !(dataSet.store === 'kafka' && dataSet.mode === 'active-active');
 }
 
 /** The scripts' environment: who is left and right, where each side's store is, and the store's own settings. */

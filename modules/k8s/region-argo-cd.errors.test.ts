@@ -19,13 +19,24 @@ describe('RegionArgoCd rejects', () => {
   it('an app named like a namespace or Application the cluster reserves', () => {
     const apps = ['argocd', 'kube-proxy'].map((name) => ({ ...app, name }));
     expect(build(apps, { ...model, apps })).toThrow(
-      'RegionArgoCd argocd: apps: expected app names other than argocd, argo-rollouts, kyverno, monitoring, default, root, cluster-policies and kube-*, which the cluster and its Argo CD use, got argocd, kube-proxy',
+      'RegionArgoCd argocd: apps: expected app names other than argocd, argo-rollouts, kyverno, monitoring, default, root, cluster-policies, reconciliation and kube-*, which the cluster and its Argo CD use, got argocd, kube-proxy',
     );
+  });
+
+  it('an app named reconciliation, whose namespace, Application and IAM role the reconciliation Jobs hold', () => {
+    const apps = [{ ...app, name: 'reconciliation' }];
+    expect(build(apps, { ...model, apps })).toThrow(/^RegionArgoCd argocd: apps: expected app names other than .*, reconciliation and kube-\*, .*, got reconciliation$/);
   });
 
   it("a deployment name that would replace another project, Argo CD's default included", () => {
     expect(build([app], { ...model, global: { ...model.global, name: 'default' } })).toThrow(
-      'RegionArgoCd argocd: model.global.name: expected a project name other than platform, bootstrap, default, got "default"',
+      'RegionArgoCd argocd: model.global.name: expected a project name other than platform, bootstrap, reconciliation, default, got "default"',
+    );
+  });
+
+  it('a deployment named reconciliation, whose apps’ project would be the reconciliation Jobs’', () => {
+    expect(build([app], { ...model, global: { ...model.global, name: 'reconciliation' } })).toThrow(
+      'RegionArgoCd argocd: model.global.name: expected a project name other than platform, bootstrap, reconciliation, default, got "reconciliation"',
     );
   });
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { regionsOfApp, type App, type Model, type Region } from '../../schemas';
+import { RECONCILIATION } from '../names';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, type ClusterResource, type ResourceKind } from './argo-cd-project';
 import { appLabels, regionLabels } from './labels';
@@ -51,11 +52,13 @@ const ARGOCD_FOLDER_KINDS: readonly ResourceKind[] = [
 ];
 
 /**
- * Names an app cannot take: its name is its namespace and its Application's name, so it must not be a
- * namespace of Kubernetes itself or of the add-ons cluster bootstrap installs, nor another Application.
+ * Names an app cannot take: its name is its namespace, its Application's name and part of its IAM
+ * role's, so it must not be a namespace of Kubernetes itself or of the add-ons cluster bootstrap
+ * installs, nor another Application (the reconciliation Jobs', whose role it would also take).
  */
-const RESERVED_APP_NAMES = [ARGOCD_NAMESPACE, 'argo-rollouts', 'kyverno', MONITORING_NAMESPACE, 'default', ROOT_APPLICATION, CLUSTER_POLICIES_APPLICATION];
-const RESERVED_PROJECT_NAMES = [PLATFORM_PROJECT, BOOTSTRAP_PROJECT, 'default'];
+const RESERVED_APP_NAMES = [ARGOCD_NAMESPACE, 'argo-rollouts', 'kyverno', MONITORING_NAMESPACE, 'default', ROOT_APPLICATION, CLUSTER_POLICIES_APPLICATION, RECONCILIATION];
+/** Argo CD projects other than the apps' (named after the deployment, `global.name`). */
+const RESERVED_PROJECT_NAMES = [PLATFORM_PROJECT, BOOTSTRAP_PROJECT, RECONCILIATION, 'default'];
 
 export interface RegionArgoCdProps {
   /** The validated model: the repository and branch (`global.delivery`), the project name (`global.name`). */
