@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import { ElasticacheUser } from '@cdktn/provider-aws/lib/elasticache-user';
 import { describe, expect, it } from 'vitest';
 import { resourcesOf, scratchStack, synthScratch } from '../../tests/helpers/scratch-stack';
 import { CacheGlobalDatastore, type CacheGlobalDatastoreProps } from './cache-global-datastore';
@@ -87,6 +88,20 @@ describe('CacheGlobalDatastore', () => {
       );
       expect(users.some((user) => 'passwords' in user || 'passwords' in (user.authentication_mode ?? {}))).toBe(false);
     }
+  });
+
+  it('admits a user made elsewhere into its user group, after its own two, by reference so the user exists first', () => {
+    const stack = scratchStack();
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    const cache = new CacheGlobalDatastore(stack, 'cache', primary);
+    const other = new ElasticacheUser(stack, 'other', { userId: 'reconciliation', userName: 'reconciliation', engine: 'redis', accessString: 'on -@all +dbsize', authenticationMode: { type: 'iam' } });
+    cache.addUser(other.userId);
+    const [group] = resourcesOf(synthScratch(stack), 'aws_elasticache_user_group');
+    expect(group!.user_ids).toEqual([
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_default-user_[0-9A-F]+\.user_id\}$/),
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_app-user_[0-9A-F]+\.user_id\}$/),
+      '${aws_elasticache_user.other.user_id}',
+    ]);
   });
 
   it('delivers the slow log to a log group encrypted with the regional key and kept a year', () => {

@@ -74,6 +74,8 @@ export class CacheGlobalDatastore extends Construct {
    * Replication lag is published per node, so alarms need them before the group exists.
    */
   readonly memberClusterIds: readonly string[];
+  private readonly userGroup: ElasticacheUserGroup;
+  private readonly userIds: string[];
 
   constructor(scope: Construct, id: string, props: CacheGlobalDatastoreProps) {
     super(scope, id);
@@ -147,10 +149,11 @@ export class CacheGlobalDatastore extends Construct {
       accessString: 'on ~* &* +@all -@dangerous',
       authenticationMode: { type: 'iam' },
     });
-    const userGroup = new ElasticacheUserGroup(this, 'user-group', {
+    this.userIds = [disabledDefault.userId, user.userId];
+    this.userGroup = new ElasticacheUserGroup(this, 'user-group', {
       userGroupId: props.name,
       engine: ENGINE,
-      userIds: [disabledDefault.userId, user.userId],
+      userIds: [...this.userIds],
     });
     this.userName = user.userName;
     this.userArns = [user.arn];
@@ -165,7 +168,7 @@ export class CacheGlobalDatastore extends Construct {
       automaticFailoverEnabled: true,
       multiAzEnabled: props.replicasPerShard > 0,
       kmsKeyId: props.kmsKeyArn,
-      userGroupIds: [userGroup.userGroupId],
+      userGroupIds: [this.userGroup.userGroupId],
       subnetGroupName: subnetGroup.name,
       securityGroupIds: [this.securityGroup.id],
       autoMinorVersionUpgrade: 'true',
@@ -204,6 +207,15 @@ export class CacheGlobalDatastore extends Construct {
       });
       this.globalReplicationGroupId = props.globalReplicationGroupId!;
     }
+  }
+
+  /**
+   * Lets another client's user (made elsewhere in the stack, e.g. the reconciliation Jobs') connect: adds
+   * it to the group's user group. Pass the user's `userId` attribute, so Terraform creates the user first.
+   */
+  addUser(userId: string): void {
+    this.userIds.push(userId);
+    this.userGroup.userIds = [...this.userIds];
   }
 
   /** The configuration endpoint, through which cluster-mode clients discover every shard. */
