@@ -1,0 +1,239 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deviationsOf, measurementOf, mismatch, parseMeasurementSource } from '../modules/drills/measurements';
+import { isScenarioId, SCENARIO_IDS, SCENARIOS } from '../modules/scenarios';
+import { formatLocated, loadModel, owner, resilienceAssumptionsSchema, SINGLE_LINE_TEXT_MAX, singleLineText } from '../schemas';
+import { drillId, drillOutcome, followUpSchema, signOffSchema, type DrillKind, type DrillRecord } from '../schemas/drill-record';
+import { commandLine } from './lib/command-line';
+import { breachesOf, DrillError, planDrill } from './lib/drill-plan';
+import { DrillRecordError, DRILL_LOG, DRILLS_DIR, readDrillRecord, writeDrillRecord } from './lib/drill-records';
+import { defaultTarget, failbackResponse, failoverResponse } from './lib/drill-response';
+
+// `npm run drill`: plans the runbook's response to a scenario as a change, judged like any pull request, and
+// keeps the evidence under operations/drills/. Exit 0: planned (or recorded); 1: the plan is blocked or breaches
+// an SLO, or the command was refused; 2: bad arguments.
+const USAGE = [
+  'usage: npm run drill -- --from <region> [--to <region>] [--scenario ' + SCENARIO_IDS.join('|') + '] [--branch] [--approver @handle] [--by @handle] [--reason <text>] [--assume <assumption>=<seconds>]... [--dry-run] [--now <ISO date-time>]',
+  '       npm run drill -- failback --from <region that failed> --to <region that took over> [the options above]',
+  '       npm run drill -- record <id> --from-json <GetPlanExecution or GetExperiment output.json>',
+  '       npm run drill -- follow-up <id> --action <text> --owner @handle --due <YYYY-MM-DD>',
+  '       npm run drill -- sign-off <id> --by @handle --statement <text>',
+].join('\n');
+
+const { values, positionals } = commandLine(
+  {
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      scenario: { type: 'string', default: 'outage' },
+      branch: { type: 'boolean', default: false },
+      approver: { type: 'string' },
+      by: { type: 'string' },
+      reason: { type: 'string' },
+      assume: { type: 'string', multiple: true, default: [] },
+      'dry-run': { type: 'boolean', default: false },
+      now: { type: 'string' },
+      'from-json': { type: 'string' },
+      action: { type: 'string' },
+      owner: { type: 'string' },
+      due: { type: 'string' },
+      statement: { type: 'string' },
+      root: { type: 'string' },
+    },
+  },
+  usage,
+);
+
+const RESILIENCE_ASSUMPTIONS = resilienceAssumptionsSchema.shape;
+/** The declaration's reason, held to the limit global.yaml holds it to. */
+const REASON_TEXT = `one line of at most ${SINGLE_LINE_TEXT_MAX} characters without control or invisible characters`;
+const REASON = singleLineText(1, 'a reason');
+const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
+const now = values.now ? new Date(values.now) : new Date();
+if (Number.isNaN(now.getTime())) usage(`--now: expected an ISO-8601 date-time, got ${JSON.stringify(values.now)}`);
+const [command, ...rest] = positionals;
+
+try {
+  switch (command) {
+    case undefined:
+      await plan('failover');
+      break;
+    case 'failback':
+      if (rest.length) usage(`failback takes no arguments besides options, got ${rest.map((arg) => JSON.stringify(arg)).join(' ')}`);
+      await plan('failback');
+      break;
+    case 'record':
+      await record(idArgument(rest));
+      break;
+    case 'follow-up':
+      await followUp(idArgument(rest));
+      break;
+    case 'sign-off':
+      await signOff(idArgument(rest));
+      break;
+    default:
+      usage(`unknown command ${JSON.stringify(command)}`);
+  }
+} catch (error) {
+  if (error instanceof DrillError || error instanceof DrillRecordError) fail(error.message);
+  throw error;
+}
+
+async function plan(kind: DrillKind): Promise<void> {
+  if (!values.from) usage('--from: expected the region the scenario takes down, got nothing');
+  if (!isScenarioId(values.scenario)) usage(`--scenario: expected one of ${SCENARIO_IDS.join(', ')}, got ${JSON.stringify(values.scenario)}`);
+  for (const [option, value] of [['--approver', values.approver], ['--by', values.by]] as const) {
+    if (value !== undefined && !owner.safeParse(value).success) usage(`${option}: expected a GitHub handle like @org/team or @user, got ${JSON.stringify(value)}`);
+  }
+  if (values.reason !== undefined && !REASON.safeParse(values.reason).success) usage(`--reason: expected ${REASON_TEXT}, got ${JSON.stringify(values.reason.slice(0, 80))}`);
+  const assumptions = parseAssumptions(values.assume);
+  const scenario = SCENARIOS[values.scenario];
+  const loaded = await loadModel(root);
+  if (loaded.errors) fail(`the inputs do not load; fix them first:\n${loaded.errors.map((e) => `  ${formatLocated(e)}`).join('\n')}`);
+  const ids = loaded.model.regions.map((region) => region.id);
+  const from = values.from;
+  if (!ids.includes(from)) usage(`--from: expected a region of this repository (${ids.join(', ')}), got ${JSON.stringify(from)}`);
+  const to = values.to ?? defaultTarget(loaded.model, from);
+  if (!to) usage(`--to: ${ids.length} regions: name the region that takes over (${ids.filter((id) => id !== from).join(', ')})`);
+  if (!ids.includes(to) || to === from) usage(`--to: expected a region other than ${from} (${ids.filter((id) => id !== from).join(', ')}), got ${JSON.stringify(to)}`);
+
+  const id = drillIdFor(now, kind === 'failback' ? 'failback' : scenario.id, from);
+  if (await readDrillRecord(root, id)) fail(`a drill ${id} is already recorded; wait a second and run it again`);
+  const response = { kind, scenario, from, to, now, reason: values.reason ?? `Drill ${id}: ${scenario.title.toLowerCase()}, ${from} to ${to}`, ...(values.by ? { by: values.by } : {}) };
+  const planned = await planDrill({
+    root,
+    id,
+    scenario,
+    from,
+    to,
+    approver: values.approver ?? null,
+    now,
+    assumptions,
+    branch: values.branch,
+    ...(kind === 'failback' ? failbackResponse(response) : { change: failoverResponse(response) }),
+  });
+  const { record } = planned;
+  console.log(summary(record));
+  if (!values['dry-run']) {
+    const written = await writeDrillRecord(root, record);
+    console.log(`\nevidence: ${written.join(', ')}`);
+  } else console.log('\nevidence: not written (--dry-run)');
+  if (record.change.branch) console.log(`branch: ${record.change.branch}, one commit; push it and open a pull request: git push origin ${record.change.branch}`);
+  const breaches = breachesOf(planned.report, from);
+  const problems = [
+    ...breaches.map((term) => (term === 'rto' ? `the plan breaches the RTO SLO: predicted ${record.predictions.rto.seconds} s > ${record.targets.rtoSeconds} s (${record.predictions.rto.arithmetic})` : `the plan breaches the RPO SLO: ${record.predictions.rpo.filter((f) => f.boundSeconds > f.targetSeconds || f.boundSeconds > record.targets.rpoSeconds).map((f) => `${f.arithmetic} > ${Math.min(f.targetSeconds, record.targets.rpoSeconds)} s`).join('; ')}`)),
+    ...record.change.blocking.map((finding) => `blocked by ${finding.policy} at ${finding.file} ${finding.path}: ${finding.message}`),
+  ];
+  if (problems.length) fail([...new Set(problems)].join('\n'));
+}
+
+function summary(record: DrillRecord): string {
+  const assumed = Object.entries(record.assumptions);
+  return [
+    `drill ${record.id}: ${record.scenario.title}, ${record.regions.from} → ${record.regions.to} (${record.kind}), planned from ${record.commit.slice(0, 12)}`,
+    `hypothesis: ${record.scenario.hypothesis}`,
+    ...(assumed.length ? [`what-if: ${assumed.map(([key, value]) => `${key} = ${value} s`).join(', ')} (the inputs are not changed)`] : []),
+    `change: ${record.change.summary}; risk class ${record.change.class}; the policies ${record.change.passed ? 'pass' : 'block'} it`,
+    `window: ${record.window.start} to ${record.window.end} (UTC)`,
+    '',
+    `predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}`,
+    'predicted RPO:',
+    ...record.predictions.rpo.map((figure) => `  ${figure.arithmetic} (target ${figure.targetSeconds} s, SLO ${record.targets.rpoSeconds} s)`),
+    '',
+    'steps:',
+    ...record.steps.map((step) => `  ${step.order}. ${step.what}\n     who: ${step.who}\n     where: ${step.where}`),
+  ].join('\n');
+}
+
+async function record(id: string): Promise<void> {
+  const file = values['from-json'];
+  if (!file) usage('record: --from-json <file>: expected the JSON of `aws arc-region-switch get-plan-execution` or `aws fis get-experiment`');
+  const existing = await requireRecord(id);
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    fail(`--from-json ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `expected valid JSON: ${(error as Error).message}`}`);
+  }
+  const parsed = parseMeasurementSource(file, value);
+  if ('errors' in parsed) fail(`--from-json ${file} is not a measurement this command reads:\n${parsed.errors.map((e) => `  ${formatLocated(e)}`).join('\n')}`);
+  const wrong = mismatch(existing, parsed.source);
+  if (wrong) fail(`${wrong}; nothing recorded`);
+  const measurement = measurementOf(parsed.source, now);
+  // A later read of the same execution (now completed) replaces the earlier one.
+  const measurements = [...existing.measurements.filter((m) => !(m.source === measurement.source && m.id === measurement.id)), measurement];
+  const updated: DrillRecord = { ...existing, measurements, deviations: measurements.flatMap((m) => deviationsOf(existing, m)) };
+  await writeDrillRecord(root, updated);
+  console.log(`drill ${id}: recorded ${measurement.source} ${measurement.id} (${measurement.state}${measurement.recoveryTimeSeconds === undefined ? '' : `, recovery ${measurement.recoveryTimeSeconds} s`}); outcome ${drillOutcome(updated)}`);
+  for (const deviation of updated.deviations) console.log(`  ${deviation.breach ? 'BREACH' : 'deviation'} ${deviation.term}: expected ${deviation.expected}, measured ${deviation.measured}`);
+  console.log(`evidence: ${DRILLS_DIR}/${id}.json, ${DRILLS_DIR}/${id}.md, ${DRILL_LOG}`);
+  if (updated.deviations.some((deviation) => deviation.breach)) process.exit(1);
+}
+
+async function followUp(id: string): Promise<void> {
+  const existing = await requireRecord(id);
+  const parsed = followUpSchema.safeParse({ action: values.action, owner: values.owner, due: values.due, done: false });
+  if (!parsed.success) usage(`follow-up: ${parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; ')}`);
+  await writeDrillRecord(root, { ...existing, followUps: [...existing.followUps, parsed.data] });
+  console.log(`drill ${id}: follow-up for ${parsed.data.owner} due ${parsed.data.due} added`);
+}
+
+async function signOff(id: string): Promise<void> {
+  const existing = await requireRecord(id);
+  const parsed = signOffSchema.safeParse({ by: values.by, at: now.toISOString(), statement: values.statement });
+  if (!parsed.success) usage(`sign-off: ${parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; ')}`);
+  if (existing.signOff) fail(`drill ${id} is already signed off by ${existing.signOff.by} at ${existing.signOff.at}`);
+  if (drillOutcome(existing) === 'planned') fail(`drill ${id} has no measured results to sign off; record them first: npm run drill -- record ${id} --from-json <file>`);
+  // Two-person rule: whoever approved running the drill does not also accept its evidence.
+  if (existing.approver && existing.approver.toLowerCase() === parsed.data.by.toLowerCase()) fail(`drill ${id} was approved by ${existing.approver}; someone else signs it off`);
+  await writeDrillRecord(root, { ...existing, signOff: parsed.data });
+  console.log(`drill ${id}: signed off by ${parsed.data.by}; outcome ${drillOutcome(existing)}`);
+}
+
+async function requireRecord(id: string): Promise<DrillRecord> {
+  const found = await readDrillRecord(root, id);
+  if (!found) fail(`no drill ${id} under ${DRILLS_DIR}/ (plan one first: npm run drill -- --from <region>)`);
+  return found;
+}
+
+function idArgument(args: string[]): string {
+  const [id, ...extra] = args;
+  if (!id) usage(`${command}: expected a drill id, got nothing`);
+  if (extra.length) usage(`${command}: expected one drill id, got also ${extra.map((arg) => JSON.stringify(arg)).join(' ')}`);
+  if (!drillId.safeParse(id).success) usage(`${command}: expected a drill id like 20260301-030000-outage-us-east-1, got ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** `--assume approvalSeconds=900`: a resilience assumption's value for this plan only. */
+function parseAssumptions(pairs: string[]): Record<string, number> {
+  const known = Object.keys(RESILIENCE_ASSUMPTIONS);
+  const assumptions: Record<string, number> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z][A-Za-z0-9]{0,63})=(\d{1,7})$/.exec(pair);
+    if (!match) usage(`--assume: expected <assumption>=<whole seconds>, like ${known[0]}=900, got ${JSON.stringify(pair)}`);
+    const [, name = '', seconds] = match;
+    const schema = RESILIENCE_ASSUMPTIONS[name as keyof typeof RESILIENCE_ASSUMPTIONS];
+    if (!schema) usage(`--assume: expected one of the resilience assumptions in global.yaml (${known.join(', ')}), got ${JSON.stringify(name)}`);
+    const checked = schema.safeParse(Number(seconds));
+    if (!checked.success) usage(`--assume ${name}: ${checked.error.issues[0]?.message ?? 'out of range'}`);
+    assumptions[name] = Number(seconds);
+  }
+  return assumptions;
+}
+
+/** `20260301-030000-<what>-<region>`, UTC. */
+function drillIdFor(at: Date, what: string, region: string): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${what}-${region}`;
+}
+
+function fail(message: string): never {
+  console.error(`drill: ${message}`);
+  process.exit(1);
+}
+
+function usage(problem: string): never {
+  console.error(`drill: ${problem}\n${USAGE}`);
+  process.exit(2);
+}
