@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDrillRecord } from '../scripts/lib/drill-records';
@@ -178,19 +178,16 @@ describe('npm run report -- postmortem', () => {
 });
 
 describe('npm run report bounds its cost and fails closed', () => {
-  it('classifies only the newest --max-changes changes and says how to classify the rest', () => {
-    const result = report('weekly', ...WEEK, '--max-changes', '1');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('5 merged on `main`: standard 0, normal 1, cab-required 0, emergency 0, not classified 4.');
-    expect(row(result.stdout, '2026-11-20T10:00:00.000Z')[4]).toBe('not classified: older than the newest 1 changes \\(raise --max-changes to classify it\\)');
-  });
-
-  it('writes the report atomically to --out', async () => {
+  it('classifies only the newest --max-changes changes, says how to classify the rest, and writes --out atomically', async () => {
     const out = path.join(root, 'weekly.md');
-    const result = report('weekly', ...WEEK, '--out', out);
+    const result = report('weekly', ...WEEK, '--max-changes', '1', '--out', out);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    expect(await readFile(out, 'utf8')).toMatch(/^# Weekly operations report/);
+    expect(result.stderr).toBe(`report: weekly report written to ${out}\n`);
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain('5 merged on `main`: standard 0, normal 1, cab-required 0, emergency 0, not classified 4.');
+    expect(row(written, '2026-11-20T10:00:00.000Z')[4]).toBe('not classified: older than the newest 1 changes \\(raise --max-changes to classify it\\)');
+    expect((await readdir(root)).filter((name) => name.startsWith('weekly.md'))).toEqual(['weekly.md']);
   });
 
   it('refuses an unknown report, a bad date and a branch that does not exist', () => {
