@@ -3,6 +3,7 @@ import type { Finding } from '../../../policies/engine/engine';
 import type { checkBarrier } from '../../../policies/promotion/rollout-barrier';
 import { digestOf, RELEASES_FILE, type ChangeIntent, type Declaration, type Model, type ModelSources } from '../../../schemas';
 import type { InputEdit } from '../../../modules/edits/apply-edits';
+import { editsFor, planFailover, propose, STANDING_SCENARIO } from '../../../modules/failover';
 import type { LiteralValue } from '../../../modules/edits/edit-refused';
 import type { Requester } from './types';
 
@@ -35,13 +36,11 @@ export function touchesOf(intent: ChangeIntent, model: Model, sources: ModelSour
       return region(intent.region, ['degradedMode', intent.switch], intent.on);
     case 'declare':
       return [declarations({ kind: intent.declaration.kind, name: intent.name, start: intent.start, end: intent.end })];
-    case 'guided-failover':
-      return [
-        ...region(intent.to, ['traffic', 'weight'], 100),
-        ...region(intent.from, ['traffic', 'weight'], 0),
-        ...region(intent.from, ['readOnly'], true),
-        declarations({ kind: 'failover', from: intent.from, to: intent.to }),
-      ];
+    case 'guided-failover': {
+      const change = planFailover(model, { from: intent.from, to: intent.to, scenario: STANDING_SCENARIO });
+      const settings = change.kind === 'invalid' ? [] : change.settings;
+      return [...settings.flatMap((setting) => region(setting.region, setting.path, setting.after)), declarations({ kind: 'failover', from: intent.from, to: intent.to })];
+    }
     case 'release': {
       const app = intent.app;
       const touches: Touch[] = [{ file: RELEASES_FILE, path: `releases[${app}]`, value: `${intent.action}${intent.digest ? ` ${intent.digest}` : ''}`, read: (at) => at.releases.find((release) => release.app === app) ?? null }];
@@ -119,13 +118,13 @@ export async function planIntent(intent: ChangeIntent, context: PlanContext): Pr
       const start = new Date(Math.floor(context.now.getTime() / 1000) * 1000);
       const end = intent.end ?? new Date(start.getTime() + GUIDED_FAILOVER_HOURS * 3_600_000).toISOString();
       if (end <= start.toISOString()) plan.refuse('console.window-ended', `an end after now (${start.toISOString()}), got ${end}`, context.sources.global, 'declarations');
-      if (from && to) {
-        plan.regionValue(to.id, ['traffic', 'weight'], 100);
-        plan.regionValue(from.id, ['traffic', 'weight'], 0);
-        plan.regionValue(from.id, ['readOnly'], true);
-        // The region taking the traffic must take the writes too, or the policies refuse a failover to a read-only region.
-        if (to.readOnly) plan.regionValue(to.id, ['readOnly'], false);
-        plan.declare({ kind: 'failover', name: failoverName(from.id, start), from: from.id, to: to.id, reason: context.reason, declaredBy: context.requester.handle, start: start.toISOString(), end });
+      // The standing plan for this pair, proposed unchanged: what `npm run drill -- --branch` and generated/failover/ hold too.
+      const planned = from && to ? planFailover(context.model, { from: from.id, to: to.id, scenario: STANDING_SCENARIO }) : undefined;
+      if (planned?.kind === 'invalid') plan.refuse('console.unknown-region', planned.reason, context.sources.global, 'regions');
+      else if (planned) {
+        const change = propose(context.model, planned, { reason: context.reason, declaredBy: context.requester.handle, start: start.toISOString(), end });
+        for (const declaration of change.declarations) plan.nameFree(declaration);
+        for (const [file, edits] of editsFor(change, context.sources)) for (const edit of edits) plan.edit(file, edit);
       }
       plan.summary = `failover ${intent.from} → ${intent.to}`;
       break;
@@ -135,12 +134,6 @@ export async function planIntent(intent: ChangeIntent, context: PlanContext): Pr
       break;
   }
   return plan.result();
-}
-
-/** `failover-us-east-1-20260301-0300`: unique per region and minute, and a slug of at most 40 characters. */
-function failoverName(from: string, start: Date): string {
-  const stamp = start.toISOString().replace(/[-:]/g, '').slice(0, 13).toLowerCase().replace('t', '-');
-  return `failover-${from}-${stamp}`;
 }
 
 async function planRelease(plan: PlanBuilder, intent: Extract<ChangeIntent, { kind: 'release' }>, context: PlanContext): Promise<void> {
@@ -195,10 +188,13 @@ class PlanBuilder {
   }
 
   declare(declaration: Declaration): void {
-    const file = this.context.sources.global;
+    this.nameFree(declaration);
+    this.edit(this.context.sources.global, { op: 'append', path: ['declarations'], item: declaration });
+  }
+
+  nameFree(declaration: Declaration): void {
     const taken = this.context.model.global.declarations.find((existing) => existing.name === declaration.name);
-    if (taken) this.refuse('console.declaration-name-taken', `a declaration name not yet used; ${declaration.name} is already a ${taken.kind} declaration (${taken.start} to ${taken.end})`, file, 'declarations');
-    this.edit(file, { op: 'append', path: ['declarations'], item: declaration });
+    if (taken) this.refuse('console.declaration-name-taken', `a declaration name not yet used; ${declaration.name} is already a ${taken.kind} declaration (${taken.start} to ${taken.end})`, this.context.sources.global, 'declarations');
   }
 
   edit(file: string, edit: InputEdit): void {

@@ -155,10 +155,17 @@ describe('previewing a change request on the default branch', () => {
     });
   });
 
-  it('guides a failover: traffic to the target, the source read-only, a failover declared by the requester from now for four hours', async () => {
+  it('guides a failover as the standing plan has it: traffic to the target, the source read-only with producers paused, a failover declared by the requester from now for four hours', async () => {
     const result = await preview({ kind: 'guided-failover', from: 'us-east-1', to: 'us-west-2' }, 'us-east-1 Aurora writer unreachable since 02:40');
     expect(paths(result).slice(0, 3)).toEqual(['regions/global.yaml', 'regions/us-east-1.ts', 'regions/us-west-2.ts']);
-    expect(changedLines(diffOf(result, 'regions/us-east-1.ts'))).toEqual(["-  traffic: { weight: 50, routing: 'weighted' },", '-  readOnly: false,', "+  traffic: { weight: 0, routing: 'weighted' },", '+  readOnly: true,']);
+    expect(changedLines(diffOf(result, 'regions/us-east-1.ts'))).toEqual([
+      "-  traffic: { weight: 50, routing: 'weighted' },",
+      '-  readOnly: false,',
+      "+  traffic: { weight: 0, routing: 'weighted' },",
+      '+  readOnly: true,',
+      '-  degradedMode: { pauseProducers: false, priorityWritesOnly: false, serveStaleReads: false },',
+      '+  degradedMode: { pauseProducers: true, priorityWritesOnly: false, serveStaleReads: false },',
+    ]);
     expect(changedLines(diffOf(result, 'regions/global.yaml'))).toEqual([
       '+declarations:',
       '+  - kind: failover',
