@@ -13,6 +13,7 @@ import { FisExperiments } from './fis-experiments';
 import { KafkaCluster } from './kafka-cluster';
 import { KafkaReplicator } from './kafka-replicator';
 import { PublicLoadBalancer } from './public-load-balancer';
+import { ReconciliationRole } from './reconciliation-role';
 import { RegionalAlarms } from './regional-alarms';
 import { RegionalKey } from './regional-key';
 import { RegionalNetwork } from './regional-network';
@@ -24,7 +25,7 @@ import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
 import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
 
@@ -238,6 +239,7 @@ export class RegionStack extends TerraformStack {
     this.chaosExperiments({ model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
 
     const workloadRoles = apps.map((app) => [app, this.workloadRole(app, eks, { databases, caches, kafka, buckets, model, region, account, partition })] as const);
+    this.reconciliationRole(eks, { databases, caches, kafka, buckets, model, region, account, partition });
 
     publish(this, REGION_OUTPUTS.vpcId, this.network.vpc.id, 'VPC the peering connections attach to');
     publish(this, REGION_OUTPUTS.privateRouteTableIds, this.network.routeTables.private.map((table) => table.id), 'Route tables of the private subnets; peering adds routes to them');
@@ -352,6 +354,42 @@ export class RegionStack extends TerraformStack {
       namespace: app.name,
       serviceAccount: app.name,
       statements: statements.filter((statement) => statement.resources.length > 0),
+    });
+  }
+
+  /**
+   * The reconciliation Jobs' IRSA role: read-only calls on this region's and the peers' copies of the data
+   * sets the Jobs compare, by the names every stack gives them; exact ARNs and ids for this region's.
+   */
+  private reconciliationRole(eks: EksCluster, context: WorkloadContext): ReconciliationRole {
+    const { databases, caches, kafka, model, region, account, partition } = context;
+    const { global } = model;
+    const reconciled = reconciledDataSets(model);
+    const own = (where: Region) => where.id === region.id;
+    const everywhere = (store: DataSet['store']) => reconciled.filter((dataSet) => dataSet.store === store).flatMap((dataSet) => model.regions.map((where) => [dataSet, where] as const));
+    const topics = [...new Set(reconciled.filter((dataSet) => dataSet.store === 'kafka').flatMap((dataSet) => dataSet.topics ?? []))];
+    return new ReconciliationRole(this, 'reconciliation', {
+      name: reconciliationRoleName(global, region),
+      oidcProviderArn: eks.oidcProviderArn,
+      oidcIssuer: eks.oidcIssuer,
+      awsRegion: region.awsRegion,
+      partition: partition.partition,
+      accountId: account.accountId,
+      databases: everywhere('aurora').map(([dataSet, where]) => ({
+        awsRegion: where.awsRegion,
+        clusterIdentifier: dataSetResourceName(global, dataSet, where),
+        ...(own(where) ? { clusterResourceId: databases.find(([candidate]) => candidate === dataSet)![1].clusterResourceId } : {}),
+      })),
+      buckets: everywhere('s3').map(([dataSet, where]) => dataSetResourceName(global, dataSet, where)),
+      kafkaClusters:
+        kafka && topics.length
+          ? model.regions.map((where) => ({ awsRegion: where.awsRegion, clusterName: regionResourceName(global, where), topics, ...(own(where) ? { clusterArn: kafka.clusterArn } : {}) }))
+          : [],
+      caches: everywhere('redis').map(([dataSet, where]) => ({
+        awsRegion: where.awsRegion,
+        replicationGroupId: dataSetResourceName(global, dataSet, where),
+        ...(own(where) ? { userGroup: caches.find(([candidate]) => candidate === dataSet)![1] } : {}),
+      })),
     });
   }
 }
