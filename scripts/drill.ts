@@ -100,7 +100,7 @@ async function plan(kind: DrillKind): Promise<void> {
 
   const id = drillIdFor(now, kind === 'failback' ? 'failback' : scenario.id, from);
   if (await readDrillRecord(root, id)) fail(`a drill ${id} is already recorded; wait a second and run it again`);
-  const response = { kind, scenario, from, to, now, reason: values.reason ?? `Drill ${id}: ${scenario.title.toLowerCase()}, ${from} to ${to}`, ...(values.by ? { by: values.by } : {}) };
+  const response = { id, kind, scenario, from, to, now, reason: values.reason ?? `Drill ${id}: ${scenario.title.toLowerCase()}, ${from} to ${to}`, ...(values.by ? { by: values.by } : {}) };
   const planned = await planDrill({
     root,
     id,

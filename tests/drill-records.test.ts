@@ -6,6 +6,7 @@ import { drillLogMarkdown, drillMarkdown, inline } from '../modules/drills/rende
 import { drillOutcome, drillRecordSchema } from '../schemas/drill-record';
 import { DRILL_LOG, DrillRecordError, readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
 import { plannedRecord } from './drill-fixtures/record';
+import { REPO_ROOT } from './helpers/example-repo';
 import { rejection } from './helpers/thrown';
 
 const roots: string[] = [];
@@ -95,5 +96,13 @@ describe('drill evidence records', () => {
     expect(drillOutcome(plannedRecord({ measurements: [measured] }))).toBe('passed');
     expect(drillOutcome(plannedRecord({ measurements: [measured], deviations: [{ term: 'rto', expected: '≤ 900 s', measured: '1200 s', deltaSeconds: 300, breach: true }] }))).toBe('failed');
     expect(drillLogMarkdown([])).toContain('_no drills yet_');
+  });
+});
+
+describe('the committed evidence', () => {
+  it('is what the records render to: the drill log and each record’s markdown are never edited by hand', async () => {
+    const records = await readDrillRecords(REPO_ROOT);
+    expect(await readFile(path.join(REPO_ROOT, DRILL_LOG), 'utf8')).toBe(drillLogMarkdown(records));
+    for (const record of records) expect(await readFile(path.join(REPO_ROOT, `operations/drills/${record.id}.md`), 'utf8')).toBe(drillMarkdown(record));
   });
 });

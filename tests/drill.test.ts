@@ -40,7 +40,7 @@ describe('npm run drill: every region and scenario', () => {
         const to = regions.find((id) => id !== from)!;
         const scenario = SCENARIOS[scenarioId];
         const id = `20260301-030000-${scenarioId}-${from}`;
-        const { record, report } = await planDrill({ root, id, scenario, from, to, approver: '@example-org/sre', now, assumptions: {}, branch: false, change: failoverResponse({ kind: 'failover', scenario, from, to, now, reason: `Drill ${id}` }) });
+        const { record, report } = await planDrill({ root, id, scenario, from, to, approver: '@example-org/sre', now, assumptions: {}, branch: false, change: failoverResponse({ id, kind: 'failover', scenario, from, to, now, reason: `Drill ${id}` }) });
         expect(report.findings.filter((finding) => !finding.waiver)).toEqual([]);
         expect(record.change).toMatchObject({ passed: true, breaches: [], branch: null });
         expect(record.commit).toBe(git(root, 'rev-parse', 'HEAD'));
@@ -61,7 +61,7 @@ describe('npm run drill: every region and scenario', () => {
         }
         expect(record.change.summary.includes('failover of orders-orders-db')).toBe(scenario.response.failover && from === 'us-east-1');
         expect(record.steps.map((step) => step.order)).toEqual(record.steps.map((_, index) => index + 1));
-        expect(record.steps.at(-1)!.where).toContain('npm run drill -- record');
+        expect(record.steps.at(-1)!.where).toContain(`npm run drill -- record ${id} --from-json`);
 
         await writeDrillRecord(root, record);
         expect(await readDrillRecord(root, id)).toEqual(record);

@@ -8,6 +8,8 @@ import { DrillError, type DrillChange, type DrillPrelude } from './drill-plan';
 export const DRILL_WINDOW_HOURS = 4;
 
 export interface ResponseRequest {
+  /** The drill's id, filled into the steps that name it (`npm run drill -- record <id>`). */
+  id: string;
   kind: DrillKind;
   scenario: Scenario;
   from: string;
@@ -56,7 +58,7 @@ function proposed(model: Model, sources: ModelSources, request: ResponseRequest,
     kind: change.kind,
     summary: summaryOf(change),
     edits: editsFor(change, sources),
-    steps: change.steps.map((step, index) => ({ order: index + 1, ...step })),
+    steps: change.steps.map((step, index) => ({ order: index + 1, ...step, where: step.where.replaceAll('<id>', request.id) })),
     window: windowOf(request.now),
   };
 }
