@@ -42,7 +42,7 @@ describe('the risk register, threat model, runbooks, on-call list and ADRs', () 
 });
 
 describe('the link check', () => {
-  it('reports a missing file, a missing heading, a line past the end and a path outside the repository, each with file and line', async () => {
+  it('reports a missing file, a missing heading, a line past the end, a path outside the repository and a malformed escape, each with file and line', async () => {
     const root = await exampleRepo();
     await mkdir(path.join(root, 'docs'), { recursive: true });
     await writeFile(path.join(root, 'docs/target.md'), '# Title\n\n## Region outage\n\n## Region outage\n');
@@ -51,7 +51,7 @@ describe('the link check', () => {
       [
         '[ok](target.md#region-outage) [repeat](target.md#region-outage-1) [self](#a-heading) [dir](../regions/)',
         '## A heading',
-        '[gone](missing.md) [no heading](target.md#failback)',
+        '[gone](missing.md) [no heading](target.md#failback) [bad escape](%E0%A4%A.md)',
         '[past the end](target.md#L9) [lines](target.md#L1-L5) [outside](../../etc/passwd)',
         '`[in code](nowhere.md)` [web](https://example.com/nowhere)',
         '```',
@@ -61,6 +61,7 @@ describe('the link check', () => {
     );
     execFileSync('git', ['init', '--quiet'], { cwd: root });
     expect(await brokenLinks(root, ['docs/doc.md'])).toEqual([
+      'docs/doc.md:3: %E0%A4%A.md: not a valid percent-encoded path',
       'docs/doc.md:3: missing.md: docs/missing.md does not exist',
       'docs/doc.md:3: target.md#failback: docs/target.md has no heading #failback',
       'docs/doc.md:4: target.md#L9: docs/target.md has 5 lines, not L9',

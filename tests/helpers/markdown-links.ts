@@ -108,7 +108,12 @@ export async function brokenLinks(root: string, files: readonly string[]): Promi
     }
     for (const link of relativeLinks(file, text)) {
       const [target, fragment] = splitFragment(link.target);
-      const resolved = target ? path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(target))) : file;
+      const decoded = percentDecoded(target);
+      if (decoded === undefined) {
+        problems.push(`${file}:${link.line}: ${link.target}: not a valid percent-encoded path`);
+        continue;
+      }
+      const resolved = decoded ? path.posix.normalize(path.posix.join(path.posix.dirname(file), decoded)) : file;
       links.push({ ...link, path: resolved.replace(/\/$/, ''), ...(fragment !== undefined ? { fragment } : {}) });
     }
   }
@@ -144,11 +149,20 @@ export async function brokenLinks(root: string, files: readonly string[]): Promi
       if (Number(lines[1]) < 1 || last > count || last < Number(lines[1])) problems.push(`${where}: ${link.path} has ${count} lines, not ${link.fragment}`);
     } else if (!link.path.endsWith('.md')) {
       problems.push(`${where}: #${link.fragment} is neither a heading nor a line (#L<n>) of ${link.path}`);
-    } else if (!headingAnchors(text).has(decodeURIComponent(link.fragment))) {
+    } else if (!headingAnchors(text).has(percentDecoded(link.fragment) ?? link.fragment)) {
       problems.push(`${where}: ${link.path} has no heading #${link.fragment}`);
     }
   }
   return problems;
+}
+
+/** `%20` and friends decoded; undefined for a malformed escape, which no file is named by. */
+function percentDecoded(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function splitFragment(target: string): [string, string | undefined] {
