@@ -122,3 +122,14 @@ export function healthCheckName(global: Global, region: Region): string {
  * ephemeral containers, and bind the Kubernetes user the FIS experiment role is mapped to.
  */
 export const FIS_SERVICE_ACCOUNT = 'fis-experiment';
+
+/**
+ * The Kubernetes user a region's FIS experiment role is in its cluster: its EKS access entry maps the role
+ * to this name (and no group), and the RoleBinding in the target namespace binds it, as the FIS guide does.
+ */
+export const FIS_KUBERNETES_USER = 'fis-experiment';
+
+/** The role a region's FIS experiments run as, under the region stack's role path; the one principal its access entry maps. */
+export function fisExperimentRoleName(global: Pick<Global, 'name'>, region: Pick<Region, 'id'>): string {
+  return `${global.name}-${region.id}-fis`;
+}
