@@ -68,6 +68,12 @@ export const changeControlSchema = z.strictObject({
  * about our alerting, kept beside the SLOs so a reviewer sees both and can challenge either.
  */
 export const resilienceAssumptionsSchema = z.strictObject({
+  /**
+   * From the page to an approved failover: the on-call engineer confirms the loss and proposes the standing
+   * failover plan, and a second person approves its pull request and the Region switch plan's approval step.
+   * Nothing moves before it, so it counts in every region's RTO.
+   */
+  approvalSeconds: intRange(0, 3600).default(300),
   /** Aurora global database managed failover, from decision to a writable secondary. */
   databasePromotionSeconds: intRange(0, 3600).default(120),
   /** Applying the traffic change (Route 53 / Global Accelerator) after the decision. */

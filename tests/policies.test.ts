@@ -108,10 +108,10 @@ describe('the OPA policies judge the whole example (model, Terraform stacks, man
     expect(blocking(report)[0]!.message).toContain('280 s lag alert threshold + 60 s alert delay = 340 s');
   });
 
-  it('bound the RTO from health checks, DNS TTL, promotion and traffic shift', async () => {
+  it('bound the RTO from health checks, approval, DNS TTL, promotion and traffic shift', async () => {
     const { rto } = (await judge([])).resilience;
-    expect(rto.boundSeconds).toBe(270);
-    expect(rto.byRegion['us-east-1']!.arithmetic).toBe('losing us-east-1: 10 s × 3 (health check) + 60 s (DNS TTL) + 120 s (database promotion) + 60 s (traffic shift) = 270 s');
+    expect(rto.boundSeconds).toBe(570);
+    expect(rto.byRegion['us-east-1']!.arithmetic).toBe('losing us-east-1: 10 s × 3 (health check) + 300 s (approval) + 60 s (DNS TTL) + 120 s (database promotion) + 60 s (traffic shift) = 570 s');
   });
 });
 

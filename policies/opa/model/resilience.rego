@@ -17,8 +17,9 @@ promotion_seconds(region) := assumptions.databasePromotionSeconds if region.role
 
 else := 0
 
-# Resolvers keep handing out the lost region's answer until its TTL runs out.
-rto_seconds(region) := ((detection_seconds(region) + region.dns.ttlSeconds) + promotion_seconds(region)) + assumptions.trafficShiftSeconds
+# Nothing moves until a person approves the failover (its pull request, the Region switch plan's approval
+# step), and resolvers keep handing out the lost region's answer until its TTL runs out.
+rto_seconds(region) := (((detection_seconds(region) + assumptions.approvalSeconds) + region.dns.ttlSeconds) + promotion_seconds(region)) + assumptions.trafficShiftSeconds
 
 # A secondary's line leaves out the promotion term rather than showing "0 s", so every term printed is time spent.
 promotion_terms(region) := [sprintf("%v s (database promotion)", [assumptions.databasePromotionSeconds])] if region.role == "primary"
@@ -29,6 +30,7 @@ rto_terms(region) := array.concat(
 	array.concat(
 		[
 			sprintf("%v s × %v (health check)", [region.healthCheck.intervalSeconds, region.healthCheck.failureThreshold]),
+			sprintf("%v s (approval)", [assumptions.approvalSeconds]),
 			sprintf("%v s (DNS TTL)", [region.dns.ttlSeconds]),
 		],
 		promotion_terms(region),

@@ -28,7 +28,7 @@ model := {
 		"changeFreezes": [{"name": "peak", "start": "2026-11-26T00:00:00.000Z", "end": "2026-12-02T00:00:00.000Z", "reason": "peak season"}],
 		"declarations": [],
 		"changeControl": {"maxWeightShiftPoints": 25},
-		"resilience": {"databasePromotionSeconds": 120, "trafficShiftSeconds": 60, "lagAlertForSeconds": 60},
+		"resilience": {"approvalSeconds": 300, "databasePromotionSeconds": 120, "trafficShiftSeconds": 60, "lagAlertForSeconds": 60},
 		"owners": [{"path": "*", "owners": ["@example-org/platform"]}],
 		"terraformState": {"bucket": "example-org-orders-tfstate", "region": "us-east-1", "keyPrefix": "multi-region/orders"},
 	},

@@ -1,9 +1,9 @@
 # METADATA
 # title: Recovery time bound within the RTO SLO
-# description: Losing a region costs the time to detect it (health check interval × failure threshold), the DNS TTL resolvers keep serving its answer, the database promotion when it held the writer, and the traffic shift. If the worst of these sums exceeds the RTO SLO, the SLO is promised on paper only.
+# description: Losing a region costs the time to detect it (health check interval × failure threshold), the approval of the failover, the DNS TTL resolvers keep serving its answer, the database promotion when it held the writer, and the traffic shift. If the worst of these sums exceeds the RTO SLO, the SLO is promised on paper only.
 # custom:
 #   severity: high
-#   remediation: Shorten detection (healthCheck.intervalSeconds, healthCheck.failureThreshold) or dns.ttlSeconds in the region named; when database promotion and traffic shift alone use up the SLO, revisit slo.rtoMinutes or the resilience assumptions in global.yaml.
+#   remediation: Shorten detection (healthCheck.intervalSeconds, healthCheck.failureThreshold) or dns.ttlSeconds in the region named; when approval, database promotion and traffic shift alone use up the SLO, revisit slo.rtoMinutes or the resilience assumptions in global.yaml (approvalSeconds first, the one term people can shorten).
 package multiregion.policies.resilience.rto_within_slo
 
 import data.multiregion.lib
@@ -13,11 +13,11 @@ rto := resilience.figures.rto
 
 worst := lib.region_by_id(rto.worstRegion)
 
-# Promotion and traffic shift are set in global.yaml; once they alone use up the SLO, no health check
+# Approval, promotion and traffic shift are set in global.yaml; once they alone use up the SLO, no health check
 # or TTL in the region file can bring the bound under it, so the SLO is what a person must revisit.
 # Otherwise the finding points at the larger of the two terms the region file controls.
 finding_location := lib.location(lib.global_file, "slo.rtoMinutes") if {
-	resilience.promotion_seconds(worst) + resilience.assumptions.trafficShiftSeconds >= rto.sloSeconds
+	(resilience.assumptions.approvalSeconds + resilience.promotion_seconds(worst)) + resilience.assumptions.trafficShiftSeconds >= rto.sloSeconds
 } else := lib.region_path(rto.worstRegion, "dns.ttlSeconds") if {
 	worst.dns.ttlSeconds > worst.healthCheck.intervalSeconds * worst.healthCheck.failureThreshold
 } else := lib.region_path(rto.worstRegion, "healthCheck")
