@@ -104,6 +104,8 @@ describe('RegionArgoCd', () => {
         { group: 'policy', kind: 'PodDisruptionBudget' },
         { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
         { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
       ],
       orphanedResources: { warn: true },
     });

@@ -33,6 +33,9 @@ export const APP_FOLDER_KINDS: readonly ResourceKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget' },
   { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
   { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+  // FIS's Role and its binding in the entry app's namespace (FisExperimentAccess); no ClusterRole or ClusterRoleBinding.
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
 /** The kinds in `monitoring/`: alerting rules, blackbox probes, Grafana dashboards. */

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { imageOf, regionsOfApp, type Model, type Region } from '../../schemas';
 import { AppWorkload } from './app-workload';
 import { ClusterPolicies } from './cluster-policies';
+import { FisExperimentAccess } from './fis-experiment-access';
 import { Reconciliation } from './reconciliation';
 import { RegionAlerts } from './region-alerts';
 import { RegionArgoCd } from './region-argo-cd';
@@ -17,8 +18,9 @@ export interface RegionChartProps {
 /**
  * Everything one region's Argo CD syncs into its cluster: the Argo CD projects and Applications
  * themselves, the Kyverno ClusterPolicies, the region's alerts, probes and dashboard, and per app its
- * workload (Rollout, Services, flags, scaling, network policies, IRSA ServiceAccount); and the
- * reconciliation Jobs an operator runs by hand after a failover or failback.
+ * workload (Rollout, Services, flags, scaling, network policies, IRSA ServiceAccount); the
+ * reconciliation Jobs an operator runs by hand after a failover or failback; and FIS's RBAC for its pod
+ * experiments in the entry app's namespace.
  */
 export class RegionChart extends Chart {
   constructor(scope: Construct, id: string, props: RegionChartProps) {
@@ -31,6 +33,7 @@ export class RegionChart extends Chart {
     new RegionProbes(this, 'probes', { model, region });
     new RegionDashboard(this, 'dashboard', { model, region });
     new Reconciliation(this, 'reconciliation', { model, region });
+    new FisExperimentAccess(this, 'fis-experiment-access', { model, region });
     for (const app of apps) new AppWorkload(this, app.name, { model, region, app, image: imageOf(model, app, region) });
   }
 }
