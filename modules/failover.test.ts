@@ -35,7 +35,7 @@ describe('planning a failover', () => {
     expect(change.steps.map((step) => step.channel)).toEqual(['pull-request', 'pull-request', 'region-switch', 'region-switch', 'argo-cd', 'terraform', 'drill-record']);
     expect(change.steps[0]!.where).toBe("`npm run drill -- --from us-east-1 --to us-west-2 --scenario outage --branch` or the console's guided failover us-east-1 → us-west-2");
     expect(change.steps[2]!.where).toContain('ARC Region switch plan orders-global-failover');
-    expect(change.steps[2]!.where).toContain('--target-region us-west-2 --action activate');
+    expect(change.steps[2]!.where).toContain('--target-region us-west-2 --action activate --mode ungraceful');
     expect(change.steps[3]!.what).toBe('Fail over the Aurora global database orders-orders-db to us-west-2, so its writer is there');
   });
 
@@ -121,6 +121,8 @@ describe('failing back', () => {
     expect(failback.promotion).toEqual({ from: 'us-west-2', to: 'us-east-1', mode: 'switchover', globalClusters: ['orders-orders-db'] });
     expect(failback.steps.slice(0, 3).map((step) => step.channel)).toEqual(['observability', 'reconciliation', 'pull-request']);
     expect(failback.steps[0]!.what).toBe('Check replication into us-east-1 has caught up: orders-db < 30 s, order-events < 30 s, sessions < 20 s, order-documents < 120 s');
+    expect(failback.steps[1]!.where).toBe('`argocd app sync argocd/reconciliation --timeout 3600`, then `kubectl --namespace reconciliation logs job/reconcile-<data set>-<peer>`');
+    expect(failback.steps.find((step) => step.channel === 'region-switch')!.where).toContain('--target-region us-east-1 --action activate --mode graceful');
   });
 
   it('splits the weight evenly between the two regions when no weights are given', () => {

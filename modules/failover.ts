@@ -1,6 +1,6 @@
 import { primaryRegion, type DataSet, type Declaration, type DegradedSwitch, type Model, type ModelSources, type Region } from '../schemas';
 import type { InputEdit } from './edits/apply-edits';
-import { auroraGlobalClusterId, kafkaReplicatorName, regionSwitchPlanName } from './names';
+import { auroraGlobalClusterId, kafkaReplicatorName, RECONCILIATION, reconciledDataSets, regionSwitchPlanName } from './names';
 import { SCENARIOS, type ScenarioId } from './scenarios';
 
 /**
@@ -303,7 +303,7 @@ function catchUpOf(model: Model): CatchUpCheck {
   const { dataSets } = model.replication;
   return {
     lag: dataSets.map((dataSet) => ({ dataSet: dataSet.name, store: dataSet.store, underSeconds: dataSet.lagAlertSeconds })),
-    reconcile: dataSets.map((dataSet) => dataSet.name),
+    reconcile: reconciledDataSets(model).map((dataSet) => dataSet.name),
   };
 }
 
@@ -323,12 +323,13 @@ function proposalSteps(change: RegionChange): FailoverStep[] {
   ];
 }
 
-function regionSwitchStep(model: Model, region: Region, verb: string): FailoverStep {
+/** `ungraceful` when the region left is lost, `graceful` (a switchover, nothing lost) when both answer. */
+function regionSwitchStep(model: Model, region: Region, mode: 'graceful' | 'ungraceful'): FailoverStep {
   const plan = regionSwitchPlanName(model.global);
   return {
-    what: `${verb} ${region.awsRegion} with the Region switch plan ${plan}: its approval step, EKS scale-up, Aurora writer move, Route 53 health checks`,
-    who: 'on-call engineer starts it; the failover approver role approves its approval step',
-    where: `ARC Region switch plan ${plan} (\`aws arc-region-switch start-plan-execution --plan-arn <${plan} ARN> --target-region ${region.awsRegion} --action activate\`)`,
+    what: `Activate ${region.awsRegion} with the Region switch plan ${plan}: its approval step, EKS scale-up, Aurora writer move, Route 53 health checks`,
+    who: `on-call engineer starts it; a holder of the role ${plan}-approver (MFA) approves its approval step`,
+    where: `ARC Region switch plan ${plan}: \`aws arc-region-switch start-plan-execution --plan-arn <${plan} ARN> --target-region ${region.awsRegion} --action activate --mode ${mode}\``,
     channel: 'region-switch',
   };
 }
@@ -373,7 +374,7 @@ function failoverSteps(model: Model, change: RegionChange): FailoverStep[] {
   const from = model.regions.find((region) => region.id === change.from)!;
   const to = model.regions.find((region) => region.id === change.to)!;
   const steps = proposalSteps(change);
-  if (change.declaration) steps.push(regionSwitchStep(model, to, 'Activate'));
+  if (change.declaration) steps.push(regionSwitchStep(model, to, 'ungraceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
   steps.push(...syncSteps(change));
   if (change.scenario === 'mirror-break') {
@@ -393,10 +394,15 @@ function failbackSteps(model: Model, change: RegionChange): FailoverStep[] {
   if (change.catchUp) {
     const lag = change.catchUp.lag.map((check) => `${check.dataSet} < ${check.underSeconds} s`).join(', ');
     steps.push({ what: `Check replication into ${from.id} has caught up: ${lag}`, who: 'on-call engineer', where: `${from.id} Prometheus (${from.observability.prometheusUrl})`, channel: 'observability' });
-    steps.push({ what: `Reconcile ${change.catchUp.reconcile.join(', ')} between ${change.to} and ${from.id}; any missing or changed record stops the failback`, who: 'on-call engineer', where: `the reconciliation Jobs in generated/k8s/${from.id}/`, channel: 'reconciliation' });
+    steps.push({
+      what: `Reconcile ${change.catchUp.reconcile.join(', ')} between ${change.to} and ${from.id}; a Job that fails found a missing or changed record, which stops the failback until it is resolved`,
+      who: 'on-call engineer, in each of the two regions',
+      where: `\`argocd app sync argocd/${RECONCILIATION} --timeout 3600\`, then \`kubectl --namespace ${RECONCILIATION} logs job/reconcile-<data set>-<peer>\``,
+      channel: 'reconciliation',
+    });
   }
   steps.push(...proposalSteps(change));
-  if (change.declaration) steps.push(regionSwitchStep(model, from, 'Activate'));
+  if (change.declaration) steps.push(regionSwitchStep(model, from, 'graceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
   steps.push(...syncSteps(change), recordStep());
   return steps;
