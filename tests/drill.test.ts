@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_IDS, SCENARIOS } from '../modules/scenarios';
 import { drillOutcome } from '../schemas/drill-record';
-import { planDrill } from '../scripts/lib/drill-plan';
+import { DrillError, planDrill, withAssumptions } from '../scripts/lib/drill-plan';
 import { readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
 import { failoverResponse } from '../scripts/lib/drill-response';
 import { commitAll, exampleRepo, modelAt, REPO_ROOT, removeScratchRepos } from './helpers/example-repo';
@@ -75,6 +75,17 @@ describe('npm run drill: every region and scenario', () => {
   it('indexes every drill in operations/drill-log.md', async () => {
     const log = await readFile(path.join(root, 'operations/drill-log.md'), 'utf8');
     for (const record of await readDrillRecords(root)) expect(log).toContain(`[${record.id}](drills/${record.id}.md)`);
+  });
+});
+
+describe('what-if assumptions', () => {
+  it('override only resilience assumptions global.yaml has, within their ranges, and leave the model otherwise as it is', async () => {
+    const model = await modelAt(root);
+    expect(withAssumptions(model, {})).toBe(model);
+    expect(withAssumptions(model, { trafficShiftSeconds: 600 }).global.resilience).toEqual({ ...model.global.resilience, trafficShiftSeconds: 600 });
+    expect(() => withAssumptions(model, { coffeeSeconds: 5 })).toThrow(DrillError);
+    expect(() => withAssumptions(model, { coffeeSeconds: 5 })).toThrow(/coffeeSeconds/);
+    expect(() => withAssumptions(model, { trafficShiftSeconds: 99_999 })).toThrow(/^--assume: trafficShiftSeconds: /);
   });
 });
 

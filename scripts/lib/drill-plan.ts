@@ -8,11 +8,9 @@ import { EditRefused } from '../../modules/edits/edit-refused';
 import { writeOutputs } from '../../modules/generated-dir';
 import { synthOutputs } from '../../modules/outputs';
 import { FAULTS, type Scenario } from '../../modules/scenarios';
-import { changePlan } from '../../policies/engine/change-plan';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
 import type { RegionHealth } from '../../policies/engine/input';
 import { judgeWorkingTree, type Judgement } from '../../policies/engine/judge';
-import { render } from '../../policies/engine/report-format';
 import { formatLocated, loadModel, loadWaivers, resilienceAssumptionsSchema, type Model, type ModelSources } from '../../schemas';
 import type { DrillKind, DrillRecord, DrillStep } from '../../schemas/drill-record';
 
@@ -61,8 +59,6 @@ export interface DrillRequest {
 
 export interface PlannedDrill {
   record: DrillRecord;
-  /** The `plan-change` markdown of the change, as a reviewer of its pull request sees it. */
-  markdown: string;
   report: PolicyReport;
 }
 
@@ -113,7 +109,7 @@ export async function planDrill(request: DrillRequest): Promise<PlannedDrill> {
       await commitWorktree(worktree, commitMessage(record));
       proposed = true;
     }
-    return { record, markdown: render(changePlan(engine, model, judgement, branch ?? `drill ${request.id}`), 'markdown'), report: judgement.report };
+    return { record, report: judgement.report };
   } finally {
     await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
     // A refused drill leaves no branch behind: only a committed change is proposed.
@@ -126,11 +122,9 @@ export async function planDrill(request: DrillRequest): Promise<PlannedDrill> {
 /** The model with overridden resilience assumptions, each held to the schema's range; an unknown name is refused. */
 export function withAssumptions(model: Model, assumptions: Record<string, number>): Model {
   if (!Object.keys(assumptions).length) return model;
-  const known = Object.keys(resilienceAssumptionsSchema.shape);
-  const unknown = Object.keys(assumptions).filter((key) => !known.includes(key));
-  if (unknown.length) throw new DrillError(`--assume: no resilience assumption ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  // The schema is strict: an assumption global.yaml does not have is refused with its name.
   const checked = resilienceAssumptionsSchema.safeParse({ ...model.global.resilience, ...assumptions });
-  if (!checked.success) throw new DrillError(`--assume: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!checked.success) throw new DrillError(`--assume: ${checked.error.issues.map((issue) => `${issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '')}: ${issue.message}`).join('; ')}`);
   return { ...model, global: { ...model.global, resilience: checked.data } };
 }
 
