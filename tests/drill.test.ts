@@ -112,15 +112,15 @@ describe('npm run drill: the command line', () => {
     expect((await readDrillRecord(root, id))?.change.branch).toBe(`drill/${id}`);
   }, 120_000);
 
-  it('exits non-zero naming the RTO term when an assumed approval or promotion time breaches the SLO, and records the blocked plan', async () => {
-    const result = await drill(root, '--from', 'us-east-1', '--assume', 'databasePromotionSeconds=900', '--now', '2026-03-03T03:00:00Z');
+  it('exits non-zero naming the RTO term when an assumed approval time breaches the SLO, and records the blocked plan', async () => {
+    const result = await drill(root, '--from', 'us-east-1', '--assume', 'approvalSeconds=900', '--now', '2026-03-03T03:00:00Z');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^drill: the plan breaches the RTO SLO: predicted \d+ s > 900 s \(losing us-east-1: .*900 s \(database promotion\).*\)$/m);
-    expect(result.stdout).toContain('what-if: databasePromotionSeconds = 900 s (the inputs are not changed)');
+    expect(result.stderr).toMatch(/^drill: the plan breaches the RTO SLO: predicted \d+ s > 900 s \(losing us-east-1: .*900 s \(approval\).*\)$/m);
+    expect(result.stdout).toContain('what-if: approvalSeconds = 900 s (the inputs are not changed)');
     const record = await readDrillRecord(root, '20260303-030000-outage-us-east-1');
     expect(record?.change.breaches).toEqual(['rto']);
     expect(drillOutcome(record!)).toBe('blocked');
-    expect(record?.assumptions).toEqual({ databasePromotionSeconds: 900 });
+    expect(record?.assumptions).toEqual({ approvalSeconds: 900 });
   }, 120_000);
 
   it('exits non-zero naming the RPO term when the assumed alert delay lets lag exceed a data set’s target', async () => {
