@@ -252,4 +252,21 @@ describe('CI apply roles', () => {
       expect(reachable(apply, ['eks:AssociateAccessPolicy'], adminEntries)).toEqual([]);
     }
   });
+
+  it('give cluster access within their own stack only to its FIS experiment role, as the FIS user in no group', () => {
+    const clusters = resourcesOfType('aws_eks_cluster');
+    for (const apply of applyRoles.filter((role) => role.stack !== 'global')) {
+      const own = clusters.filter((cluster) => cluster.stack === apply.stack);
+      const fisRole = roles.find((role) => role.stack === apply.stack && role.name.endsWith('-fis'))!;
+      const entry = (principal: string, request: RequestContext = {}) =>
+        own.map((cluster) => ({ ...cluster, facts: { ...cluster.facts, 'eks:principalArn': principal, 'eks:username': 'fis-experiment', 'eks:accessEntryType': 'STANDARD', ...request } }));
+      expect(reachable(apply, ['eks:CreateAccessEntry'], entry(fisRole.arn))).toHaveLength(own.length);
+      const others = roles.filter((role) => role.stack === apply.stack && role !== fisRole);
+      expect(others.length).toBeGreaterThan(1);
+      expect(others.flatMap((role) => reachable(apply, ['eks:CreateAccessEntry'], entry(role.arn)))).toEqual([]);
+      for (const request of [{ 'eks:username': 'admin' }, { 'eks:kubernetesGroups': ['system:masters'] }, { 'eks:accessEntryType': 'EC2_LINUX' }]) {
+        expect(reachable(apply, ['eks:CreateAccessEntry'], entry(fisRole.arn, request))).toEqual([]);
+      }
+    }
+  });
 });

@@ -217,6 +217,20 @@ describe('CiRoles', () => {
     expect(condition(bySid(global, 'OnlyRegionSwitchScaling'), 'eks:policyArn')?.values).toEqual([expect.stringMatching(/cluster-access-policy\/AmazonARCRegionSwitchScalingPolicy$/)]);
   });
 
+  it('lets a region apply role map into its own cluster its own FIS experiment role alone, as the FIS user in no group, and associate no access policy', () => {
+    const apply = statements(synth(), 'apply-use1-policy');
+    const map = bySid(apply, 'MapFisExperimentRole')!;
+    expect(map.actions).toEqual(['eks:CreateAccessEntry']);
+    expect(map.resources).toEqual([expect.stringMatching(/:eks:us-east-1:[^:]+:cluster\/orders-use1$/)]);
+    expect(condition(map, 'eks:principalArn')).toEqual({ test: 'StringEquals', variable: 'eks:principalArn', values: [expect.stringMatching(/:iam::[^:]+:role\/orders\/use1\/orders-use1-fis$/)] });
+    expect(condition(map, 'eks:username')?.values).toEqual(['fis-experiment']);
+    expect(condition(map, 'eks:accessEntryType')?.values).toEqual(['STANDARD']);
+    expect(condition(map, 'eks:kubernetesGroups')).toEqual({ test: 'Null', variable: 'eks:kubernetesGroups', values: ['true'] });
+    expect(condition(bySid(apply, 'ManageStackClusterAccess'), 'aws:ResourceTag/stack')?.values).toEqual(['use1']);
+    const grants = allows(apply).flatMap((statement) => statement.actions ?? []);
+    expect(grants.filter((action) => /^eks:(UpdateAccessEntry|AssociateAccessPolicy|\*)$/.test(action))).toEqual([]);
+  });
+
   it('lets the global apply role read but not change the CI roles', () => {
     const apply = statements(synth(), 'apply-global-policy');
     const ciResources = allows(apply).filter((statement) => statement.resources?.some((resource) => resource.includes(':role/ci/')));

@@ -10,7 +10,7 @@ import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import type { ComputedTagKey } from '../../schemas';
-import { CI_IAM_PATH, REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
+import { CI_IAM_PATH, FIS_KUBERNETES_USER, fisExperimentRoleName, REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
 import { callerIdentity, partitionOf } from './aws-context';
 
 export interface CiRegion {
@@ -405,7 +405,7 @@ export class CiRoles extends Construct {
       // Aliases carry no tags; an alias call is authorized on the alias and on the key, which is tag-scoped above.
       { sid: 'ManageProjectAliases', actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'], resources: [this.arn('kms', region.awsRegion, `alias/${name}-*`)], condition: [inRegion] },
       { sid: 'ReadClusters', actions: ['eks:Describe*', 'eks:List*'], resources: ['*'], condition: [inRegion] },
-      // Confined by name rather than tag: the cluster name is the stack's alone. No access entries: the stack makes none.
+      // Confined by name rather than tag: the cluster name is the stack's alone.
       {
         sid: 'ManageStackCluster',
         actions: [
@@ -415,6 +415,7 @@ export class CiRoles extends Construct {
         resources: [cluster(`cluster/${region.clusterName}`), cluster(`nodegroup/${region.clusterName}/*`), cluster(`addon/${region.clusterName}/*`)],
         condition: [inRegion],
       },
+      ...this.fisClusterAccessStatements(region, inRegion),
       ...this.dnsStatements(),
       { sid: 'ManageProjectBuckets', actions: BUCKET_ACTIONS, resources: [`arn:${this.partition}:s3:::${name}-*`], condition: [inRegion] },
       ...this.roleStatements(region.id, REGIONAL_PASSED_TO, inRegion),
@@ -423,6 +424,34 @@ export class CiRoles extends Construct {
         actions: ['iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint'],
         resources: [this.iamArn(`oidc-provider/oidc.eks.${region.awsRegion}.amazonaws.com/*`)],
       },
+    ];
+  }
+
+  /**
+   * The one access entry a region stack makes (FisClusterAccess): its own FIS experiment role, by exact ARN,
+   * as the Kubernetes user FIS's RoleBinding names, a standard entry in no Kubernetes group. No access
+   * policy may be associated and no entry updated, so the role gets into the cluster exactly what RBAC binds
+   * to that user; it may delete or retag only the entries of its own stack.
+   */
+  private fisClusterAccessStatements(region: CiRegion, inRegion: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
+    const entries = [this.arn('eks', region.awsRegion, `access-entry/${region.clusterName}/*`)];
+    const fisRole = this.iamArn(`role${stackRolePath(this.props, region.id)}${fisExperimentRoleName(this.props, region)}`);
+    return [
+      {
+        sid: 'MapFisExperimentRole',
+        actions: ['eks:CreateAccessEntry'],
+        resources: [this.arn('eks', region.awsRegion, `cluster/${region.clusterName}`)],
+        condition: [
+          inRegion,
+          ...this.requestTagged(region.id),
+          { test: 'StringEquals', variable: 'eks:principalArn', values: [fisRole] },
+          { test: 'StringEquals', variable: 'eks:username', values: [FIS_KUBERNETES_USER] },
+          { test: 'StringEquals', variable: 'eks:accessEntryType', values: ['STANDARD'] },
+          { test: 'Null', variable: 'eks:kubernetesGroups', values: ['true'] },
+        ],
+      },
+      { sid: 'TagNewStackClusterAccess', actions: ['eks:TagResource'], resources: entries, condition: [inRegion, ...this.requestTagged(region.id)] },
+      { sid: 'ManageStackClusterAccess', actions: ['eks:DeleteAccessEntry', 'eks:TagResource', 'eks:UntagResource'], resources: entries, condition: [inRegion, ...this.resourceTagged(region.id)] },
     ];
   }
 

@@ -9,6 +9,7 @@ import { AuroraGlobalDatabase } from './aurora-global-database';
 import { BackupPlan } from './backup-plan';
 import { CacheGlobalDatastore } from './cache-global-datastore';
 import { EksCluster } from './eks-cluster';
+import { FisClusterAccess } from './fis-cluster-access';
 import { FisExperiments } from './fis-experiments';
 import { KafkaCluster } from './kafka-cluster';
 import { KafkaReplicator } from './kafka-replicator';
@@ -25,7 +26,7 @@ import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
 import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
 
@@ -236,7 +237,9 @@ export class RegionStack extends TerraformStack {
       ),
     });
 
-    this.chaosExperiments({ model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
+    const chaos = this.chaosExperiments({ model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
+    // The pod actions reach the cluster as the user FisExperimentAccess binds in the entry app's namespace.
+    new FisClusterAccess(this, 'fis-cluster-access', { clusterName: eks.clusterName, roleArn: chaos.role.arn, userName: FIS_KUBERNETES_USER });
 
     const workloadRoles = apps.map((app) => [app, this.workloadRole(app, eks, { databases, caches, kafka, buckets, model, region, account, partition })] as const);
     this.reconciliationRole(eks, { databases, caches, kafka, buckets, model, region, account, partition });
