@@ -4,6 +4,7 @@ import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
 import type { Model } from '../schemas';
 import { alertTests } from './k8s/alerts/promtool-tests';
+import { standingPlanFiles } from './failover-plans';
 import { k6Scripts } from './load-tests/k6-scripts';
 import { manifestFolder, type PlacedManifest } from './k8s/layout';
 import { manifestYaml } from './k8s/manifest-yaml';
@@ -29,6 +30,7 @@ export function synth(model: Model): GeneratedFiles {
   for (const [file, yaml] of synthKubernetes(model)) files.set(`k8s/${file}`, yaml);
   for (const [file, yaml] of synthAlertTests(model)) files.set(`alert-tests/${file}`, yaml);
   for (const [file, script] of k6Scripts(model)) files.set(`load-tests/${file}`, script);
+  for (const [file, text] of standingPlanFiles(model)) files.set(file, text);
   files.set('README.md', GENERATED_README);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -123,6 +125,9 @@ Everything here is produced by \`npm run synth\` from \`regions/\` and \`apps/\`
   run by \`npm test\`; nothing deploys them.
 - \`load-tests/<region>.js\`, \`load-tests/cross-region.js\`: k6 SLO load tests whose thresholds are the SLOs in
   \`regions/global.yaml\` (\`k6 run load-tests/cross-region.js\`).
+- \`failover/<from>-to-<to>.md\` (and \`.json\`): the standing failover plan for each ordered pair of regions, its
+  failback and the commands that propose it (\`npm run drill\`, the console's guided failover, the Region switch
+  plan); \`npm test\` judges each as at incident time.
 
 Never edit these files by hand. \`npm test\` fails when they differ from a fresh synth.
 `;
