@@ -3,8 +3,8 @@
 # into a git-ignored project-local directory (.tools/, or $MR_TOOLS_DIR). Only the registries this
 # project's machines reach are used: the Go module proxy, PyPI and Debian's archive.
 #
-#   bash scripts/install-tools.sh            # every tool
-#   bash scripts/install-tools.sh opa kyverno  # just these
+#   bash scripts/install-tools.sh            # every gate's tool, and PostgreSQL for the specs that start servers
+#   bash scripts/install-tools.sh opa kyverno  # just these (postgresql, or any of its programs, installs all four)
 #   bash scripts/install-tools.sh cdktn        # the official CDK Terrain CLI, for `npm run bench` only
 #   bash scripts/install-tools.sh gitea chromium  # the console's forge and browser, installed on first use
 #
