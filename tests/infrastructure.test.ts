@@ -158,7 +158,8 @@ describe('a model change touches only what it should', () => {
     expect([...after.keys()].sort()).toEqual(['ci', 'global', 'us-east-1', 'us-east-2', 'us-west-2']);
     const changes = resourceChanges(stacks, after);
     expect(changes.filter((c) => c.change === '-')).toEqual([]);
-    // Existing regions gain replication towards, backups copied to and alarms about the new region; nothing else of theirs moves.
+    // Existing regions gain replication towards, backups copied to and alarms about the new region, and their chaos
+    // experiments cut and stop on it too; nothing else of theirs moves.
     for (const region of ['us-east-1', 'us-west-2']) {
       expect([...new Set(changes.filter((c) => c.stack === region).map((c) => `${c.change} ${c.type}`))].sort(), region).toEqual(CROSS_REGION_CHANGES);
     }
@@ -189,7 +190,9 @@ describe('a model change touches only what it should', () => {
 const CROSS_REGION_CHANGES = [
   '+ aws_cloudwatch_metric_alarm',
   '~ aws_backup_plan',
+  '~ aws_cloudwatch_composite_alarm',
   '~ aws_cloudwatch_dashboard',
+  '~ aws_fis_experiment_template',
   '~ aws_s3_bucket_replication_configuration',
   '~ data.aws_iam_policy_document',
 ];
