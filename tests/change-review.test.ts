@@ -55,7 +55,7 @@ describe('npm run plan-change', () => {
     // The two weighted records, and the accelerator dial of the region that no longer has the largest weight.
     expect(run.stdout).toContain('| global | | | | | 0 / 3 / 0 | |');
     expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728 (weighted_routing_policy)');
-    expect(run.stdout).toContain('| RTO bound | 270 s | 270 s (losing us-east-1) | ≤ 900 s |');
+    expect(run.stdout).toContain('| RTO bound | 570 s | 570 s (losing us-east-1) | ≤ 900 s |');
     expect(run.stdout).toContain('✅ 25 policies, no blocking findings.');
     expect(run.stdout).not.toContain('### What changes per app');
   });

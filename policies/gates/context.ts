@@ -23,5 +23,5 @@ export async function createGateContext(root: string, compile: CompileStage, opt
     }
   }
   const committed = await compile.readCommitted(root, OUTSIDE_GENERATED(synthesized));
-  return { root, load, committed, ...(synthesized ? { synthesized } : {}), ...(synthError ? { synthError } : {}), ...options };
+  return { root, load, committed, synthOutputs: compile.synthOutputs, ...(synthesized ? { synthesized } : {}), ...(synthError ? { synthError } : {}), ...options };
 }

@@ -1,4 +1,4 @@
-import type { LoadResult } from '../../schemas';
+import type { LoadResult, Model } from '../../schemas';
 
 /** Repository-relative paths mapped to contents: everything synth owns. */
 export type FileTree = ReadonlyMap<string, string>;
@@ -11,6 +11,8 @@ export interface GateContext {
   /** A fresh synth of the loaded model (generated/, CODEOWNERS, JSON Schemas); absent when the model did not load or synthesis threw. */
   synthesized?: FileTree;
   synthError?: string;
+  /** The compile stage the caller handed in, for gates that synthesise a changed model (the standing failover plans). */
+  synthOutputs?: (model: Model) => FileTree;
   /** What is committed now at every path a fresh synth writes, plus everything under `generated/`. */
   committed: FileTree;
   /** Git ref of the pull request's base, when the run judges a change (`MR_BASE_REF`). */
