@@ -2,7 +2,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeOutputs } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
-import { count, formatLocated, loadModel } from '../schemas';
+import { loadPolicyEngine, PolicyBundleError } from '../policies/engine/engine';
+import { repositoryPaths } from '../policies/engine/repository';
+import { formatVerdict, judgeStandingPlans } from '../policies/engine/standing-plans';
+import { count, formatLocated, loadModel, loadWaivers } from '../schemas';
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
 const root = path.resolve(values.root ?? process.env.MR_REPO_ROOT ?? '.');
@@ -30,5 +33,18 @@ if (!values.quiet) {
   );
   for (const file of [...result.added.map((f) => `+ ${f}`), ...result.changed.map((f) => `~ ${f}`), ...result.removed.map((f) => `- ${f}`)]) {
     console.log(`  ${file}`);
+  }
+}
+
+// Each standing failover plan's verdict, as the policy gate judges it: an incident should never be the first to learn one is blocked.
+if (!values.quiet) {
+  try {
+    const engine = await loadPolicyEngine(root);
+    const { waivers } = await loadWaivers(root);
+    const base = { model: loaded.model, sources: loaded.sources, files, waivers, repositoryPaths: await repositoryPaths(root, files.keys()), synthOutputs };
+    for (const verdict of judgeStandingPlans(engine, base, new Date())) console.log(`  ${formatVerdict(verdict)}`);
+  } catch (error) {
+    if (!(error instanceof PolicyBundleError)) throw error;
+    console.log(`  standing failover plans not judged: ${error.message}`);
   }
 }

@@ -10,12 +10,14 @@ function runSynth(root: string) {
 }
 
 describe('npm run synth', () => {
-  it('writes nothing when the committed output is already current', async () => {
+  it('writes nothing when the committed output is already current, and gives each standing failover plan its verdict', async () => {
     const root = await exampleRepo();
     const run = runSynth(root);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^synth: 2 regions, 1 app -> 4 Terraform stacks, \d+ manifests in generated\/ \(no changes\) in \d+ ms\n$/);
+    expect(run.stdout).toMatch(
+      /^synth: 2 regions, 1 app -> 4 Terraform stacks, \d+ manifests in generated\/ \(no changes\) in \d+ ms\n {2}failover us-east-1 → us-west-2: passes; RTO 570 s of 900 s \(losing us-east-1: .+\n {2}failover us-west-2 → us-east-1: passes; RTO 450 s of 900 s .+\n$/,
+    );
   });
 
   it('rewrites only what an input change affects and lists it', async () => {
@@ -23,8 +25,9 @@ describe('npm run synth', () => {
     await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
     const run = runSynth(root);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('(0 added, 2 changed, 0 removed)');
-    expect(run.stdout).toContain('  ~ generated/k8s/us-west-2/orders-api/configmap-feature-flags.yaml\n  ~ generated/k8s/us-west-2/orders-api/rollout-orders-api.yaml\n');
+    // The standing plans start from the model, so both pairs' plans change with it (four files).
+    expect(run.stdout).toContain('(0 added, 6 changed, 0 removed)');
+    expect(run.stdout).toContain('  ~ generated/failover/us-west-2-to-us-east-1.md\n  ~ generated/k8s/us-west-2/orders-api/configmap-feature-flags.yaml\n  ~ generated/k8s/us-west-2/orders-api/rollout-orders-api.yaml\n');
   });
 
   it('fails with every input error and leaves generated/ untouched', async () => {
