@@ -60,12 +60,13 @@ export async function loadRevision(root: string, ref: string): Promise<Revision>
 
 /**
  * Files that differ between `commit` (as `loadRevision` resolved it, never the ref a person typed: `git diff
- * README.md` would compare the index with a file) and the working tree, untracked ones included.
+ * README.md` would compare the index with a file) and the working tree, untracked ones included; or, given
+ * `head`, between the two commits.
  */
-export async function changedFiles(root: string, commit: string): Promise<ChangeSummary['files']> {
+export async function changedFiles(root: string, commit: string, head?: string): Promise<ChangeSummary['files']> {
   const [diff, untracked] = await Promise.all([
-    git(root, ['diff', '--name-status', '--no-renames', '-z', commit, '--']),
-    git(root, ['ls-files', '--others', '--exclude-standard', '-z']),
+    git(root, ['diff', '--name-status', '--no-renames', '-z', commit, ...(head ? [head] : []), '--']),
+    head ? '' : git(root, ['ls-files', '--others', '--exclude-standard', '-z']),
   ]);
   const parts = diff.split('\0').filter(Boolean);
   const files: ChangeSummary['files'] = [];

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loadRevision, RevisionError, summarizeChange, type Revision } from '../../../policies/engine/change';
+import { changedFiles, loadRevision, RevisionError, summarizeChange, type Revision } from '../../../policies/engine/change';
 import { blocking, type PolicyEngine } from '../../../policies/engine/engine';
 import { policyInput, type ChangeSummary } from '../../../policies/engine/input';
 import type { RISK_CLASSES } from '../../../schemas/drill-record';
@@ -80,7 +80,7 @@ export async function mergedChanges(root: string, engine: PolicyEngine, options:
 }
 
 async function classify(root: string, engine: PolicyEngine, parent: string, commit: string, mergedAt: Date, revisionAt: (commit: string) => Promise<Revision>): Promise<NonNullable<MergedChange['classification']>> {
-  const files = await changedFilesBetween(root, parent, commit);
+  const files = await changedFiles(root, parent, commit);
   const base = await revisionAt(parent);
   const head = files.some((file) => REVISION_CONTENT.test(file.path)) ? await revisionAt(commit) : base;
   const report = engine.evaluate(
@@ -96,17 +96,6 @@ async function classify(root: string, engine: PolicyEngine, parent: string, comm
     }),
   );
   return { class: report.classification.class, rule: report.classification.rule, blockingFindings: blocking(report).length };
-}
-
-/** Files that differ between two commits, in the shape the change summary takes. */
-async function changedFilesBetween(root: string, base: string, head: string): Promise<ChangeSummary['files']> {
-  const { stdout } = await run('git', ['diff', '--name-status', '--no-renames', '-z', base, head, '--'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  const parts = stdout.split('\0').filter(Boolean);
-  const files: ChangeSummary['files'] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    files.push({ path: parts[i + 1]!, status: parts[i]!.startsWith('A') ? 'added' : parts[i]!.startsWith('D') ? 'deleted' : 'modified' });
-  }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 async function trackedPaths(root: string, commit: string): Promise<string[]> {
