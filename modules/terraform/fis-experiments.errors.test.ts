@@ -7,6 +7,7 @@ import { SsmAutomationDocuments } from './ssm-automation-documents';
 
 const base: FisExperimentsProps = {
   name: 'orders-us-east-1',
+  roleName: 'orders-us-east-1-fis',
   awsRegion: 'us-east-1',
   kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/region',
   alarmTopicArn: 'arn:aws:sns:us-east-1:111122223333:alarms',

@@ -18,6 +18,7 @@ const targets: FaultTargets = {
 };
 const base: FisExperimentsProps = {
   name: 'orders-us-east-1',
+  roleName: 'orders-us-east-1-fis',
   awsRegion: 'us-east-1',
   kmsKeyArn: KEY,
   alarmTopicArn: TOPIC,

@@ -53,8 +53,10 @@ export interface FaultTargets {
 }
 
 export interface FisExperimentsProps {
-  /** Prefix of the role, log group, alarm and tag names, e.g. `orders-us-east-1`. */
+  /** Prefix of the log group, alarm and tag names, e.g. `orders-us-east-1`. */
   readonly name: string;
+  /** Name of the role the experiments run as; the cluster's access entry and the CI role that creates it name it too. */
+  readonly roleName: string;
   readonly awsRegion: string;
   /** The region's customer-managed key; encrypts the experiment log group. */
   readonly kmsKeyArn: string;
@@ -167,7 +169,7 @@ export class FisExperiments extends Construct {
       ],
     });
     this.role = new IamRole(this, 'role', {
-      name: `${props.name}-fis`,
+      name: props.roleName,
       description: `FIS experiments in ${props.awsRegion}`,
       assumeRolePolicy: trust.json,
       ...stackRoleConfig(this),
@@ -474,7 +476,7 @@ function validate(id: string, props: FisExperimentsProps): void {
     fail('faultMinutes', `a whole number of minutes from 1 to ${MAX_FAULT_MINUTES} (FIS runs an experiment for 12 hours at most)`, props.faultMinutes);
   }
   if (!Number.isInteger(props.podLatencyMilliseconds) || props.podLatencyMilliseconds < 1) fail('podLatencyMilliseconds', 'a positive whole number of milliseconds', props.podLatencyMilliseconds);
-  if (!(props.errorRate.thresholdPercent > 0 && props.errorRate.thresholdPercent < 100)) fail('errorRate.thresholdPercent', 'a percentage above 0 and below 100', props.errorRate.thresholdPercent);
+  if (!(props.errorRate.thresholdPercent >= 0 && props.errorRate.thresholdPercent < 100)) fail('errorRate.thresholdPercent', 'a percentage from 0 to below 100 (at 100 the alarm could never fire)', props.errorRate.thresholdPercent);
   if (props.targets.subnetArns.length > MAX_DISRUPTED_SUBNETS) {
     fail('targets.subnetArns', `at most ${MAX_DISRUPTED_SUBNETS} subnets (FIS quota L-100E963F for cross-region disruption)`, props.targets.subnetArns.length);
   }

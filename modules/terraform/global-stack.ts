@@ -19,6 +19,7 @@ import { callerIdentity, partitionOf } from './aws-context';
 import { auroraGlobalClusterId, REGION_SWITCH_SCALING_POLICY, regionSwitchPlanName, stackRoleBoundaryArn, stackRolePath } from '../names';
 import { confineStackRoles, stackRoleConfig } from './stack-roles';
 import { defaultTags } from './default-tags';
+import { terraformLiteral } from './terraform-literal';
 
 export interface GlobalStackProps {
   readonly model: Model;
@@ -120,7 +121,7 @@ export class GlobalStack extends TerraformStack {
     // Region switch creates a health check per record entry and turns it unhealthy to move traffic away; each record must carry it.
     const switchChecks = new DataAwsArcregionswitchRoute53HealthChecks(this, 'region-switch-health-checks', { planArn: plan.plan.arn });
     const switchCheck = (region: Region) =>
-      `\${one([for check in ${switchChecks.fqn}.health_checks : check.health_check_id if check.region == "${region.awsRegion}"])}`;
+      `\${one([for check in ${switchChecks.fqn}.health_checks : check.health_check_id if check.region == "${terraformLiteral(region.awsRegion)}"])}`;
     this.traffic = new TrafficRouting(this, 'traffic', {
       zone: global.dns.zone,
       record: global.dns.record,

@@ -26,7 +26,7 @@ import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, fisExperimentRoleName, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
 import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
 
@@ -296,6 +296,7 @@ export class RegionStack extends TerraformStack {
       globalClusters.length || replicatorPauses.length ? new SsmAutomationDocuments(this, 'fault-automation', { name, globalClusters, replicators: replicatorPauses }) : undefined;
     return new FisExperiments(this, 'chaos', {
       name,
+      roleName: fisExperimentRoleName(global, region),
       awsRegion: region.awsRegion,
       kmsKeyArn,
       alarmTopicArn: alarms.topicArn,
