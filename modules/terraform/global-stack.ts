@@ -16,7 +16,7 @@ import { REGION_OUTPUTS, remoteStack } from './stack-outputs';
 import { useStateBackend } from './state-backend';
 import { TrafficRouting } from './traffic-routing';
 import { callerIdentity, partitionOf } from './aws-context';
-import { auroraGlobalClusterId, REGION_SWITCH_SCALING_POLICY, regionSwitchPlanName, stackRoleBoundaryArn, stackRolePath } from '../names';
+import { auroraGlobalClusterId, dataSetResourceName, regionResourceName, REGION_SWITCH_SCALING_POLICY, regionSwitchPlanName, stackRoleBoundaryArn, stackRolePath } from '../names';
 import { confineStackRoles, stackRoleConfig } from './stack-roles';
 import { defaultTags } from './default-tags';
 import { terraformLiteral } from './terraform-literal';
@@ -110,7 +110,7 @@ export class GlobalStack extends TerraformStack {
         .filter((dataSet) => dataSet.store === 'aurora')
         .map((dataSet) => ({
           globalClusterIdentifier: auroraGlobalClusterId(global, dataSet),
-          clusters: model.regions.map((region) => ({ region: region.awsRegion, clusterArn: arn('rds', region, `cluster:${global.name}-${dataSet.name}-${region.id}`) })),
+          clusters: model.regions.map((region) => ({ region: region.awsRegion, clusterArn: arn('rds', region, `cluster:${dataSetResourceName(global, dataSet, region)}`) })),
         })),
       trafficShift: {
         hostedZoneId: zone.zoneId,
@@ -150,7 +150,7 @@ export class GlobalStack extends TerraformStack {
     // The plan scales the apps' workloads through the Kubernetes API, so its role needs an access entry in every cluster, limited to the apps' namespaces.
     for (const region of model.regions) {
       const provider = providers.get(region.id)!;
-      const clusterName = `${global.name}-${region.id}`;
+      const clusterName = regionResourceName(global, region);
       const entry = new EksAccessEntry(this, `region-switch-access-${region.id}`, { provider, clusterName, principalArn: plan.executionRoleArn, type: 'STANDARD' });
       new EksAccessPolicyAssociation(this, `region-switch-scaling-${region.id}`, {
         provider,

@@ -26,7 +26,7 @@ import { WebAcl } from './web-acl';
 import { WorkloadRole } from './workload-role';
 import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
-import { dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, fisExperimentRoleName, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
+import { auroraGlobalClusterId, dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, fisExperimentRoleName, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
 import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
 
@@ -123,7 +123,7 @@ export class RegionStack extends TerraformStack {
           dataSet,
           new AuroraGlobalDatabase(this, `db-${dataSet.name}`, {
             name: regionalName(dataSet),
-            globalClusterIdentifier: `${global.name}-${dataSet.name}`,
+            globalClusterIdentifier: auroraGlobalClusterId(global, dataSet),
             role: region.role,
             instanceClass: region.database.instanceClass,
             instances: region.database.instances,
