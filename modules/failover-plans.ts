@@ -2,7 +2,7 @@ import { stableJson } from '../schemas/stable-json';
 import type { Model } from '../schemas';
 import { standingPlans, STANDING_SCENARIO, type FailoverStep, type RegionChange, type StandingPlan } from './failover';
 import { regionSwitchPlanName } from './names';
-import { SCENARIOS } from './scenarios';
+import { SCENARIOS } from '../schemas/scenarios';
 
 /** `generated/failover/<from>-to-<to>` without the extension. */
 export function standingPlanPath(plan: Pick<StandingPlan, 'from' | 'to'>): string {

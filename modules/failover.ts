@@ -1,7 +1,7 @@
 import { primaryRegion, type DataSet, type Declaration, type DegradedSwitch, type Model, type ModelSources, type Region } from '../schemas';
 import type { InputEdit } from './edits/apply-edits';
 import { auroraGlobalClusterId, kafkaReplicatorName, RECONCILIATION, reconciledDataSets, regionSwitchPlanName } from './names';
-import { SCENARIOS, type ScenarioId } from './scenarios';
+import { SCENARIOS, type ScenarioId } from '../schemas/scenarios';
 
 /**
  * The runbook's response to a scenario as a change to the model: the one plan the console's guided failover,
@@ -180,6 +180,15 @@ export function standingPlans(model: Model): StandingPlan[] {
 }
 
 /** What is filled in when a change is proposed: by whom, why, and for how long the declaration holds. */
+/** How long a declared failover lasts when whoever proposes it gives no end: the console, a drill. */
+export const DECLARATION_HOURS = 4;
+
+/** A declaration window from `now`, to the second, lasting `DECLARATION_HOURS` unless `end` is given. */
+export function declarationWindow(now: Date, end?: string): { start: string; end: string } {
+  const start = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return { start: start.toISOString(), end: end ?? new Date(start.getTime() + DECLARATION_HOURS * 3_600_000).toISOString() };
+}
+
 export interface Proposal {
   reason: string;
   declaredBy: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAULTS, SCENARIO_IDS, type FaultId } from '../modules/scenarios';
+import { FAULTS, SCENARIO_IDS, type FaultId } from './scenarios';
 import { isoDateTime, owner, slug } from './common';
 import { singleLineText } from './limits';
 

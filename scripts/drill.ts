@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deviationsOf, measurementOf, mismatch, parseMeasurementSource } from '../modules/drills/measurements';
-import { isScenarioId, SCENARIO_IDS, SCENARIOS } from '../modules/scenarios';
+import { isScenarioId, SCENARIO_IDS, SCENARIOS } from '../schemas/scenarios';
 import { formatLocated, loadModel, owner, resilienceAssumptionsSchema, SINGLE_LINE_TEXT_MAX, singleLineText } from '../schemas';
 import { drillId, drillOutcome, followUpSchema, signOffSchema, type DrillKind, type DrillRecord } from '../schemas/drill-record';
 import { commandLine } from './lib/command-line';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../modules/scenarios';
+import { SCENARIOS } from '../schemas/scenarios';
 import { exampleRepo, REPO_ROOT } from './helpers/example-repo';
 import { brokenLinks, headingAnchors, relativeLinks } from './helpers/markdown-links';
 

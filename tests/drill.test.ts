@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIO_IDS, SCENARIOS } from '../modules/scenarios';
+import { SCENARIO_IDS, SCENARIOS } from '../schemas/scenarios';
 import { drillOutcome } from '../schemas/drill-record';
 import { DrillError, planDrill, withAssumptions } from '../scripts/lib/drill-plan';
 import { readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';

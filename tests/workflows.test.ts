@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SCENARIO_IDS } from '../modules/scenarios';
+import { SCENARIO_IDS } from '../schemas/scenarios';
 import { CI_STACK, GLOBAL_STACK } from '../modules/synth';
 import { primaryRegion, type Model } from '../schemas';
 import { modelAt, REPO_ROOT } from './helpers/example-repo';

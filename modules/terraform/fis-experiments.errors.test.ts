@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { scratchStack } from '../../tests/helpers/scratch-stack';
-import { SCENARIOS } from '../scenarios';
+import { SCENARIOS } from '../../schemas/scenarios';
 import { FisExperiments, type FisExperimentsProps } from './fis-experiments';
 import { SsmAutomationDocuments } from './ssm-automation-documents';
 

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { resourcesOf, scratchStack, synthScratch, type TerraformJson } from '../../tests/helpers/scratch-stack';
-import { FAULTS, SCENARIO_IDS, SCENARIOS } from '../scenarios';
+import { FAULTS, SCENARIO_IDS, SCENARIOS } from '../../schemas/scenarios';
 import { FisExperiments, type FaultTargets, type FisExperimentsProps } from './fis-experiments';
 import { SsmAutomationDocuments } from './ssm-automation-documents';
 

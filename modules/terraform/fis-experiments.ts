@@ -10,7 +10,7 @@ import {
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { FAULTS, type FaultId, type Scenario, type ScenarioId } from '../scenarios';
+import { FAULTS, type FaultId, type Scenario, type ScenarioId } from '../../schemas/scenarios';
 import { callerIdentity, partitionOf } from './aws-context';
 import type { GlobalClusterFailover, ReplicatorPause, SsmAutomationDocuments } from './ssm-automation-documents';
 import { stackRoleConfig } from './stack-roles';
@@ -94,7 +94,7 @@ export interface ScenarioExperiment {
 }
 
 /**
- * One AWS FIS experiment template per scenario (modules/scenarios.ts) the region has targets for,
+ * One AWS FIS experiment template per scenario (schemas/scenarios.ts) the region has targets for,
  * injecting the scenario's faults into this region. Every template stops on any of the region's
  * replication-lag alarms (folded into one composite alarm, as FIS takes five stop conditions at most)
  * and on the load balancer's error rate above the SLO, logs to a KMS-encrypted log group, and runs as

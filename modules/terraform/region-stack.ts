@@ -28,7 +28,7 @@ import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
 import { auroraGlobalClusterId, dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, fisExperimentRoleName, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
-import { SCENARIO_IDS, SCENARIOS } from '../scenarios';
+import { SCENARIO_IDS, SCENARIOS } from '../../schemas/scenarios';
 
 export interface RegionStackProps {
   readonly region: Region;

@@ -7,7 +7,7 @@ import { applyInputEdits, type InputEdit } from '../../modules/edits/apply-edits
 import { EditRefused } from '../../modules/edits/edit-refused';
 import { writeOutputs } from '../../modules/generated-dir';
 import { synthOutputs } from '../../modules/outputs';
-import { FAULTS, type Scenario } from '../../modules/scenarios';
+import { FAULTS, type Scenario } from '../../schemas/scenarios';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
 import type { RegionHealth } from '../../policies/engine/input';
 import { judgeWorkingTree, type Judgement } from '../../policies/engine/judge';

@@ -1,11 +1,10 @@
-import { editsFor, planFailback, planFailover, propose, type RegionChange } from '../../modules/failover';
-import type { Scenario } from '../../modules/scenarios';
+import { declarationWindow, editsFor, planFailback, planFailover, propose, type RegionChange } from '../../modules/failover';
+import type { Scenario } from '../../schemas/scenarios';
 import type { Model, ModelSources } from '../../schemas';
 import type { DrillKind } from '../../schemas/drill-record';
 import { DrillError, type DrillChange, type DrillPrelude } from './drill-plan';
 
 /** How long a drill's failover declaration holds: the window the operator has to run the drill in. */
-export const DRILL_WINDOW_HOURS = 4;
 
 export interface ResponseRequest {
   /** The drill's id, filled into the steps that name it (`npm run drill -- record <id>`). */
@@ -59,12 +58,12 @@ function proposed(model: Model, sources: ModelSources, request: ResponseRequest,
     summary: summaryOf(change),
     edits: editsFor(change, sources),
     steps: change.steps.map((step, index) => ({ order: index + 1, ...step, where: step.where.replaceAll('<id>', request.id) })),
-    window: windowOf(request.now),
+    window: declarationWindow(request.now),
   };
 }
 
 function proposal(request: ResponseRequest, model: Model) {
-  const { start, end } = windowOf(request.now);
+  const { start, end } = declarationWindow(request.now);
   const declaredBy = request.by ?? regionOwner(model);
   if (!declaredBy) throw new DrillError('--by: name who declares the failover (a GitHub handle); regions/ has no owner in global.yaml to default to');
   return { reason: request.reason, declaredBy, start, end };
@@ -73,11 +72,6 @@ function proposal(request: ResponseRequest, model: Model) {
 /** The first owner of the CODEOWNERS rule for regions/, the team that answers for region changes. */
 function regionOwner(model: Model): string | undefined {
   return model.global.owners.find((rule) => rule.path.replace(/^\//, '').replace(/\/?\*?$/, '') === 'regions')?.owners[0];
-}
-
-function windowOf(now: Date): { start: string; end: string } {
-  const start = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  return { start: start.toISOString(), end: new Date(start.getTime() + DRILL_WINDOW_HOURS * 3_600_000).toISOString() };
 }
 
 function valid(result: ReturnType<typeof planFailover>): RegionChange {

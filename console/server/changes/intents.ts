@@ -3,7 +3,7 @@ import type { Finding } from '../../../policies/engine/engine';
 import type { checkBarrier } from '../../../policies/promotion/rollout-barrier';
 import { digestOf, RELEASES_FILE, type ChangeIntent, type Declaration, type Model, type ModelSources } from '../../../schemas';
 import type { InputEdit } from '../../../modules/edits/apply-edits';
-import { editsFor, planFailover, propose, STANDING_SCENARIO } from '../../../modules/failover';
+import { declarationWindow, editsFor, planFailover, propose, STANDING_SCENARIO } from '../../../modules/failover';
 import type { LiteralValue } from '../../../modules/edits/edit-refused';
 import type { Requester } from './types';
 
@@ -68,9 +68,6 @@ export interface PlanContext {
   barrier: typeof checkBarrier;
 }
 
-/** How long a guided failover's declaration lasts when the operator gives no end. */
-export const GUIDED_FAILOVER_HOURS = 4;
-
 /** What the intent edits, in which files, computed from the base's model; nothing is written here. */
 export async function planIntent(intent: ChangeIntent, context: PlanContext): Promise<IntentPlan> {
   const plan = new PlanBuilder(context);
@@ -115,14 +112,13 @@ export async function planIntent(intent: ChangeIntent, context: PlanContext): Pr
     }
     case 'guided-failover': {
       const [from, to] = [plan.region(intent.from), plan.region(intent.to)];
-      const start = new Date(Math.floor(context.now.getTime() / 1000) * 1000);
-      const end = intent.end ?? new Date(start.getTime() + GUIDED_FAILOVER_HOURS * 3_600_000).toISOString();
-      if (end <= start.toISOString()) plan.refuse('console.window-ended', `an end after now (${start.toISOString()}), got ${end}`, context.sources.global, 'declarations');
+      const { start, end } = declarationWindow(context.now, intent.end);
+      if (end <= start) plan.refuse('console.window-ended', `an end after now (${start}), got ${end}`, context.sources.global, 'declarations');
       // The standing plan for this pair, proposed unchanged: what `npm run drill -- --branch` and generated/failover/ hold too.
       const planned = from && to ? planFailover(context.model, { from: from.id, to: to.id, scenario: STANDING_SCENARIO }) : undefined;
       if (planned?.kind === 'invalid') plan.refuse('console.unknown-region', planned.reason, context.sources.global, 'regions');
       else if (planned) {
-        const change = propose(context.model, planned, { reason: context.reason, declaredBy: context.requester.handle, start: start.toISOString(), end });
+        const change = propose(context.model, planned, { reason: context.reason, declaredBy: context.requester.handle, start, end });
         for (const declaration of change.declarations) plan.nameFree(declaration);
         for (const [file, edits] of editsFor(change, context.sources)) for (const edit of edits) plan.edit(file, edit);
       }

@@ -1,5 +1,5 @@
 import { inline } from '../../../modules/drills/render';
-import { SCENARIO_IDS } from '../../../modules/scenarios';
+import { SCENARIO_IDS } from '../../../schemas/scenarios';
 import { blocking } from '../../../policies/engine/engine';
 import { drillOutcome, RISK_CLASSES, type DrillRecord } from '../../../schemas/drill-record';
 import type { ReportData } from './collect';
