@@ -38,13 +38,14 @@ describe('the pipeline gates', () => {
 
   it('drift fails on an input changed without re-running synth, and on stale generated files', async () => {
     const root = await exampleRepo();
-    await edit(root, 'regions/us-west-2.ts', 'readOnly: false', 'readOnly: true');
+    // A switch no standing failover plan sets, so only the region's own manifests go stale.
+    await edit(root, 'regions/us-west-2.ts', 'serveStaleReads: false', 'serveStaleReads: true');
     await writeFile(path.join(root, 'generated/k8s/us-west-2/orders-api/leftover.yaml'), 'kind: ConfigMap\n');
     await rm(path.join(root, 'CODEOWNERS'));
     const { drift } = await gatesAt(root);
     expect(drift!.details).toEqual([
       '+ CODEOWNERS: missing; a fresh synth creates it',
-      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/configmap-feature-flags\.yaml: line \d+: committed "read-only: \\"false\\"", fresh synth "read-only: \\"true\\""$/),
+      expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/configmap-feature-flags\.yaml: line \d+: committed "serve-stale-reads: \\"false\\"", fresh synth "serve-stale-reads: \\"true\\""$/),
       '- generated/k8s/us-west-2/orders-api/leftover.yaml: not produced by a fresh synth (stale or hand-made)',
       expect.stringMatching(/^~ generated\/k8s\/us-west-2\/orders-api\/rollout-orders-api\.yaml: line \d+: committed "feature-flags\.example\.com\/checksum: [0-9a-f]{64}", fresh synth "feature-flags\.example\.com\/checksum: [0-9a-f]{64}"$/),
     ]);
