@@ -4,7 +4,9 @@
 # Per table (every ordinary or partitioned table outside the system schemas): the row count and an
 # order-independent checksum (the sum of each row's md5 truncated to 60 bits). Where those differ and
 # the table has a primary key, every row is listed by key with its md5 on both sides, and each key
-# missing on one side or whose row differs is reported with its table and key. Reads only: every
+# missing on one side or whose row differs is reported with its table and key. A row is hashed as
+# ROW(recon_row.*)::text: `alias.*` always names the table, whereas a bare alias (`t::text`) means the
+# column when the table has one of that name, and would hash that column alone. Reads only: every
 # session is a read-only repeatable-read transaction, so a read-only secondary can be compared too.
 #
 # Environment:
@@ -56,7 +58,7 @@ WITH tables AS (
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
 ), labelled AS (
   SELECT t.*, substr(to_json(t.quoted)::text, 2, length(to_json(t.quoted)::text) - 2) AS label,
-    (SELECT string_agg(format('%L, t.%I', a.attname, a.attname), ', ' ORDER BY k.ord)
+    (SELECT string_agg(format('%L, recon_row.%I', a.attname, a.attname), ', ' ORDER BY k.ord)
        FROM pg_catalog.pg_index i
        CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
        JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -71,7 +73,7 @@ inventory() {
   query "$1" "$2" <<SQL
 $TABLES_SQL
 SELECT format(
-  'SELECT %L, %L, count(*), coalesce(sum((''x'' || left(md5(t::text), 15))::bit(60)::bigint), 0) FROM %s AS t',
+  'SELECT %L, %L, count(*), coalesce(sum((''x'' || left(md5(ROW(recon_row.*)::text), 15))::bit(60)::bigint), 0) FROM %s AS recon_row',
   label, key_columns IS NOT NULL, quoted)
 FROM labelled ORDER BY label
 \gexec
@@ -82,7 +84,7 @@ SQL
 rows() {
   query "$1" "$2" --set=table="$3" <<SQL
 $TABLES_SQL
-SELECT format('SELECT json_build_object(%s)::text, md5(t::text) FROM %s AS t', key_columns, quoted)
+SELECT format('SELECT json_build_object(%s)::text, md5(ROW(recon_row.*)::text) FROM %s AS recon_row', key_columns, quoted)
 FROM labelled WHERE label = :'table' AND key_columns IS NOT NULL
 \gexec
 SQL
