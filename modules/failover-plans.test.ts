@@ -38,7 +38,8 @@ describe('standing failover plan files', () => {
     const text = standingPlanFiles(model).get('failover/us-east-1-to-us-west-2.md')!;
     expect(text).toContain('| us-east-1 | `readOnly` | false | true |');
     expect(text).toContain('Aurora: failover of orders-orders-db from us-east-1 to us-west-2.');
-    expect(text).toContain('3. Activate us-west-2 with the Region switch plan orders-global-failover');
+    expect(text).toContain('3. Sync the feature flags (read-only, degraded switches) of us-east-1 before the writer moves');
+    expect(text).toContain('4. Activate us-west-2 with the Region switch plan orders-global-failover');
     expect(text).toContain('- sessions (redis): replication into us-east-1 under 20 s');
     expect(text).toContain('[Region outage](../../docs/runbooks.md#region-outage)');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);

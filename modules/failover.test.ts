@@ -32,11 +32,36 @@ describe('planning a failover', () => {
 
   it('orders the steps from proposal and approval through the Region switch plan to the record, naming where each happens', () => {
     const change = planned(planFailover(model, { from: 'us-east-1', to: 'us-west-2', scenario: 'outage' }));
-    expect(change.steps.map((step) => step.channel)).toEqual(['pull-request', 'pull-request', 'region-switch', 'region-switch', 'argo-cd', 'terraform', 'drill-record']);
+    expect(change.steps.map((step) => step.channel)).toEqual(['pull-request', 'pull-request', 'argo-cd', 'region-switch', 'region-switch', 'terraform', 'drill-record']);
     expect(change.steps[0]!.where).toBe("`npm run drill -- --from us-east-1 --to us-west-2 --scenario outage --branch` or the console's guided failover us-east-1 → us-west-2");
-    expect(change.steps[2]!.where).toContain('ARC Region switch plan orders-global-failover');
-    expect(change.steps[2]!.where).toContain('--target-region us-west-2 --action activate --mode ungraceful');
-    expect(change.steps[3]!.what).toBe('Fail over the Aurora global database orders-orders-db to us-west-2, so its writer is there');
+    expect(change.steps[3]!.where).toContain('ARC Region switch plan orders-global-failover');
+    expect(change.steps[3]!.where).toContain('--target-region us-west-2 --action activate --mode ungraceful');
+    expect(change.steps[4]!.what).toBe('Fail over the Aurora global database orders-orders-db to us-west-2, so its writer is there');
+  });
+
+  it('stops writes and producers in the region left before the Region switch plan moves the writer, as the partition hypothesis needs', () => {
+    for (const [from, to] of [['us-east-1', 'us-west-2'], ['us-west-2', 'us-east-1']] as const) {
+      const change = planned(planFailover(model, { from, to, scenario: 'partition' }));
+      const flags = change.steps.findIndex((step) => step.channel === 'argo-cd');
+      expect(change.steps[flags]!.what).toBe(`Sync the feature flags (read-only, degraded switches) of ${from} before the writer moves, so ${from} stops taking writes and producing first; pods read them without a rollout`);
+      expect(change.steps[flags]!.where).toBe(`generated/k8s/${from}/`);
+      expect(flags).toBeLessThan(change.steps.findIndex((step) => step.channel === 'region-switch'));
+    }
+  });
+
+  it('makes a read-only target writable only after its writer is promoted', () => {
+    const readOnlyTarget = { ...model, regions: model.regions.map((region) => (region.id === 'us-west-2' ? { ...region, readOnly: true } : region)) };
+    const change = planned(planFailover(readOnlyTarget, { from: 'us-east-1', to: 'us-west-2', scenario: 'outage' }));
+    expect(change.steps.map((step) => `${step.channel} ${step.where.startsWith('generated/k8s/') ? step.where : ''}`.trim())).toEqual([
+      'pull-request',
+      'pull-request',
+      'argo-cd generated/k8s/us-east-1/',
+      'region-switch',
+      'region-switch',
+      'argo-cd generated/k8s/us-west-2/',
+      'terraform',
+      'drill-record',
+    ]);
   });
 
   it('leaves the writer where it is when the lost region is a secondary', () => {

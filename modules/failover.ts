@@ -353,21 +353,26 @@ function promotionStep(model: Model, promotion: Promotion): FailoverStep {
   };
 }
 
-function syncSteps(change: RegionChange): FailoverStep[] {
-  const regions = [...new Set(change.settings.map((setting) => setting.region))];
-  const steps: FailoverStep[] = [];
-  if (change.settings.some((setting) => setting.path[0] !== 'traffic')) {
-    steps.push({
-      what: `Sync the feature flags (read-only, degraded switches) of ${regions.join(', ')}; pods read them without a rollout`,
+/**
+ * Argo CD syncing the flags (read-only, degraded switches) the change sets in `regions`; none when it sets none there.
+ * `why` says what the timing of the sync protects.
+ */
+function flagSteps(change: RegionChange, regions: readonly string[], why = ''): FailoverStep[] {
+  const synced = regions.filter((id) => change.settings.some((setting) => setting.region === id && setting.path[0] !== 'traffic'));
+  if (!synced.length) return [];
+  return [
+    {
+      what: `Sync the feature flags (read-only, degraded switches) of ${synced.join(', ')}${why}; pods read them without a rollout`,
       who: 'Argo CD in each region',
-      where: regions.map((id) => `generated/k8s/${id}/`).join(', '),
+      where: synced.map((id) => `generated/k8s/${id}/`).join(', '),
       channel: 'argo-cd',
-    });
-  }
-  if (change.settings.some((setting) => setting.path[0] === 'traffic')) {
-    steps.push({ what: 'Apply the global stack so the Route 53 weights and the accelerator dials match the merged weights', who: 'the CI apply job for the global stack, behind its protected environment', where: 'generated/terraform/global/', channel: 'terraform' });
-  }
-  return steps;
+    },
+  ];
+}
+
+function weightSteps(change: RegionChange): FailoverStep[] {
+  if (!change.settings.some((setting) => setting.path[0] === 'traffic')) return [];
+  return [{ what: 'Apply the global stack so the Route 53 weights and the accelerator dials match the merged weights', who: 'the CI apply job for the global stack, behind its protected environment', where: 'generated/terraform/global/', channel: 'terraform' }];
 }
 
 function recordStep(): FailoverStep {
@@ -383,9 +388,12 @@ function failoverSteps(model: Model, change: RegionChange): FailoverStep[] {
   const from = model.regions.find((region) => region.id === change.from)!;
   const to = model.regions.find((region) => region.id === change.to)!;
   const steps = proposalSteps(change);
+  // `from` stops taking writes and producing before the writer moves, so the two regions never both write (no split-brain).
+  steps.push(...flagSteps(change, [from.id], ` before the writer moves, so ${from.id} stops taking writes and producing first`));
   if (change.declaration) steps.push(regionSwitchStep(model, to, 'ungraceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
-  steps.push(...syncSteps(change));
+  // `to` takes writes only once its writer is there.
+  steps.push(...flagSteps(change, [to.id]), ...weightSteps(change));
   if (change.scenario === 'mirror-break') {
     const replicator = kafkaReplicatorName(model.global, from, to);
     steps.push({ what: `Restart the MSK Replicator ${replicator} and watch the mirror lag fall under its alert threshold; then propose the failback to resume producers`, who: 'on-call engineer', where: `MSK Replicator ${replicator} (${from.awsRegion})`, channel: 'msk' });
@@ -413,6 +421,7 @@ function failbackSteps(model: Model, change: RegionChange): FailoverStep[] {
   steps.push(...proposalSteps(change));
   if (change.declaration) steps.push(regionSwitchStep(model, from, 'graceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
-  steps.push(...syncSteps(change), recordStep());
+  // The returning region takes writes only once the writer is back.
+  steps.push(...flagSteps(change, [change.from, change.to]), ...weightSteps(change), recordStep());
   return steps;
 }
