@@ -6,7 +6,7 @@ import type { App, DataSet, Global, Model, Region } from '../schemas';
  */
 
 /** Prefix of a region's named AWS resources: cluster, load balancer, its target group. */
-export function regionResourceName(global: Global, region: Region): string {
+export function regionResourceName(global: Pick<Global, 'name'>, region: Pick<Region, 'id'>): string {
   return `${global.name}-${region.id}`;
 }
 

@@ -43,6 +43,8 @@ const NETWORK_CHANGES = [
   'ec2:DeleteVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DeleteNatGateway', 'ec2:ReleaseAddress', 'ec2:DisassociateAddress', 'ec2:DetachInternetGateway',
   'ec2:DeleteInternetGateway', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:DeleteFlowLogs', 'ec2:DeleteVpcEndpoints', 'ec2:ModifyVpcEndpoint',
 ];
+const DOCUMENT_WRITES = ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'];
+const TEMPLATE_CHANGES = ['fis:UpdateExperimentTemplate', 'fis:DeleteExperimentTemplate', 'fis:UntagResource'];
 /** A call that takes no tags carries no `aws:RequestTag`, whatever its caller would like. */
 const NO_REQUEST_TAGS: RequestContext = { 'aws:RequestTag/project': undefined, 'aws:RequestTag/stack': undefined };
 /** The global role adds its peering routes to the regions' route tables: routes carry no tags, so EC2 authorizes them on the table. */
@@ -123,11 +125,18 @@ const ec2Arn = (type: string): Arn => (region, resource) => `arn:aws:ec2:${regio
  * Every resource of the type in every stack, where it lives and with the tags it has. An existing
  * resource's request carries no `ec2:CreateAction`: EC2 sets it only inside the call that creates one.
  */
+const documentArn: Arn = (region, resource) => `arn:aws:ssm:${region}:${deployment.accountId}:document/${resource}`;
+const templateArn: Arn = (region, resource) => `arn:aws:fis:${region}:${deployment.accountId}:experiment-template/${resource}`;
+/** Resource types IAM names by the resource's own name; the others get random ids, so any id stands for them. */
+const BY_NAME: Readonly<Record<string, Arn>> = { aws_eks_cluster: clusterArn, aws_ssm_document: documentArn };
+const BY_ID: Readonly<Record<string, Arn>> = { aws_kms_key: keyArn, aws_fis_experiment_template: templateArn };
+
 function resourcesOfType(type: string): Located[] {
   return stacks.flatMap((stack) =>
     Object.entries(stack.json.resource?.[type] ?? {}).map(([id, resource]) => {
       const { region, tags } = placement(stack, resource);
-      const arn = type === 'aws_eks_cluster' ? clusterArn(region, resolver(stack, deployment)(String(resource.name ?? id))) : (type === 'aws_kms_key' ? keyArn : ec2Arn(type))(region, `${stack.name}-${id}`);
+      const byName = BY_NAME[type];
+      const arn = byName ? byName(region, resolver(stack, deployment)(String(resource.name ?? id))) : (BY_ID[type] ?? ec2Arn(type))(region, `${stack.name}-${id}`);
       return { stack: stack.name, arn, facts: { ...resourceFacts(region, tags), 'ec2:CreateAction': undefined } };
     }),
   );
@@ -250,6 +259,31 @@ describe('CI apply roles', () => {
         facts: { ...cluster.facts, 'eks:policyArn': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy' },
       }));
       expect(reachable(apply, ['eks:AssociateAccessPolicy'], adminEntries)).toEqual([]);
+    }
+  });
+
+  it('change only the Automation documents of their own region stack, never another project\'s of the same region', () => {
+    const documents = resourcesOfType('aws_ssm_document');
+    // Another project's document in the same region, named as this project's stacks name theirs.
+    const foreign: Arn = (region) => documentArn(region, `payments-${region}-aurora-global-failover`);
+    expectOwnOnly(documents, foreign, DOCUMENT_WRITES, { ownWrites: DOCUMENT_WRITES });
+    for (const apply of applyRoles) {
+      const regionsDocuments = documents.map((document) => ({ ...document, arn: document.arn.replace(/document\/[^-]+-/, 'document/other-'), stack: 'none' }));
+      expect(reachable(apply, DOCUMENT_WRITES, regionsDocuments)).toEqual([]);
+    }
+  });
+
+  it('change only the FIS experiment templates of their own stack, create them only under its tags, and never move one out of it', () => {
+    const templates = resourcesOfType('aws_fis_experiment_template');
+    expectOwnOnly(templates, templateArn, TEMPLATE_CHANGES, { ownWrites: TEMPLATE_CHANGES });
+    // FIS authorizes the tags of a new template as a tagging call of its own: an untagged template may be tagged into the stack (ci-roles.ts).
+    expectOwnOnly(templates, templateArn, ['fis:TagResource'], { ownWrites: ['fis:TagResource'], strangerTags: STRANGER_TAGS.filter((tags) => Object.keys(tags).length) });
+    expectStackTagKept(templates, 'fis:TagResource', 'fis:UntagResource');
+    for (const apply of applyRoles) {
+      const own = templates.filter((template) => template.stack === apply.stack);
+      const created = (stack: string) => own.map((template) => ({ ...template, arn: templateArn(String(template.facts['aws:RequestedRegion']), 'new'), facts: { 'aws:RequestedRegion': template.facts['aws:RequestedRegion'], 'aws:RequestTag/project': 'orders', 'aws:RequestTag/stack': stack } }));
+      expect(reachable(apply, ['fis:CreateExperimentTemplate'], created(apply.stack))).toHaveLength(own.length);
+      for (const other of applyRoles.filter((role) => role !== apply)) expect(reachable(apply, ['fis:CreateExperimentTemplate'], created(other.stack))).toEqual([]);
     }
   });
 

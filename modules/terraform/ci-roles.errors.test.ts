@@ -44,6 +44,12 @@ describe('CiRoles rejects', () => {
     expect(() => build({ ...valid, name: 'ci' })).toThrow('CiRoles ci: name: expected a name whose role paths stay outside /ci/, got "ci"');
   });
 
+  it('a region id that extends another with a hyphen, whose Automation documents the other region could rewrite', () => {
+    expect(() => build({ ...valid, regions: [valid.regions[0]!, { id: 'use1-dr', awsRegion: 'us-west-2', clusterName: 'orders-use1-dr' }] })).toThrow(
+      'CiRoles ci: regions[].id: expected no id that extends another with \'-\' (the Automation documents of use1 are confined to orders-use1-*, which takes in use1-dr\'s), got "use1" and "use1-dr"',
+    );
+  });
+
   it('reading the state of a region that does not exist', () => {
     expect(() => build({ ...valid, regions: [valid.regions[0]!, { ...valid.regions[1]!, readsStateOf: ['euw1'] }] })).toThrow(
       'CiRoles ci: regions[usw2].readsStateOf: expected ids of other regions (use1), got "euw1"',

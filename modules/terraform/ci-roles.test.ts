@@ -79,17 +79,19 @@ describe('CiRoles', () => {
     expect(attachment!.role).toContain(Object.keys(json.resource.aws_iam_role!)[0]);
   });
 
-  it('lets the plan role read every stack’s state and write only lock files', () => {
+  it('lets the plan role read every stack’s state and write nothing under the state prefix, not even a lock file', () => {
     const plan = statements(synth(), 'plan-policy');
     expect(bySid(plan, 'ReadState')!.resources).toEqual([stateObject('use1.tfstate'), stateObject('usw2.tfstate'), stateObject('global.tfstate')]);
-    const writes = allows(plan).filter((statement) => statement.actions!.some((action) => action === 's3:PutObject' || action === 's3:DeleteObject'));
-    expect(writes.flatMap((statement) => statement.resources)).toEqual([stateObject('*.tflock')]);
+    const writes = allows(plan).filter((statement) => statement.actions!.some((action) => /^s3:(Put|Delete)/.test(action)));
+    expect(writes).toEqual([]);
+    expect(bySid(plan, 'NoStateWrites')).toEqual(expect.objectContaining({ effect: 'Deny', actions: ['s3:PutObject*', 's3:DeleteObject*'], resources: [stateObject('*')] }));
   });
 
-  it('denies the plan role secret values, parameters, decryption and objects outside the state', () => {
+  it('denies the plan role secret values, parameters, log events, decryption and objects outside the state', () => {
     const plan = statements(synth(), 'plan-policy');
     const denied = plan.filter((statement) => statement.effect === 'Deny').flatMap((statement) => statement.actions);
     expect(denied).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'ssm:GetParameter*', 'kms:Decrypt', 's3:GetObject*']));
+    expect(denied).toEqual(expect.arrayContaining(['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:StartLiveTail']));
     expect(condition(bySid(plan, 'NoDecryptOutsideState'), 'kms:ViaService')).toEqual({ test: 'StringNotEquals', variable: 'kms:ViaService', values: ['s3.us-east-1.amazonaws.com'] });
     expect(bySid(plan, 'NoObjectReadsOutsideState')!.not_resources).toEqual([stateObject('*')]);
   });
@@ -193,7 +195,7 @@ describe('CiRoles', () => {
     const otherThanOwn = (on: string) => expect.arrayContaining([expect.objectContaining({ test: 'StringNotEquals', variable: `aws:${on}Tag/stack`, values: ['use1'] })]);
     expect(bySid(apply, 'NoOtherStacksResources')!.condition).toEqual(otherThanOwn('Resource'));
     expect(bySid(apply, 'NoOtherStackTag')!.condition).toEqual(otherThanOwn('Request'));
-    expect(bySid(apply, 'KeepStackTag')).toEqual(expect.objectContaining({ effect: 'Deny', actions: ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource'] }));
+    expect(bySid(apply, 'KeepStackTag')).toEqual(expect.objectContaining({ effect: 'Deny', actions: ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource', 'fis:UntagResource'] }));
     expect(condition(bySid(apply, 'KeepStackTag'), 'aws:TagKeys')?.values).toEqual(['stack']);
   });
 
@@ -229,6 +231,15 @@ describe('CiRoles', () => {
     expect(condition(bySid(apply, 'ManageStackClusterAccess'), 'aws:ResourceTag/stack')?.values).toEqual(['use1']);
     const grants = allows(apply).flatMap((statement) => statement.actions ?? []);
     expect(grants.filter((action) => /^eks:(UpdateAccessEntry|AssociateAccessPolicy|\*)$/.test(action))).toEqual([]);
+  });
+
+  it('lets a region apply role write only its own region’s Automation documents, by name, and only its own stack’s experiment templates, by tag', () => {
+    const apply = statements(synth(), 'apply-use1-policy');
+    expect(bySid(apply, 'ManageStackAutomationDocuments')!.resources).toEqual([expect.stringMatching(/:ssm:us-east-1:[^:]+:document\/orders-use1-\*$/)]);
+    expect(condition(bySid(apply, 'CreateStackExperimentTemplates'), 'aws:RequestTag/stack')?.values).toEqual(['use1']);
+    expect(condition(bySid(apply, 'ManageStackExperimentTemplates'), 'aws:ResourceTag/stack')?.values).toEqual(['use1']);
+    const unscoped = allows(apply).filter((statement) => statement.resources!.includes('*') && statement.actions!.some((action) => /^(ssm|fis):(Create|Update|Delete|Tag|Untag|Add|Remove)/.test(action)));
+    expect(unscoped.map((statement) => statement.sid)).toEqual([]);
   });
 
   it('lets the global apply role read but not change the CI roles', () => {

@@ -10,7 +10,7 @@ import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import type { ComputedTagKey } from '../../schemas';
-import { CI_IAM_PATH, FIS_KUBERNETES_USER, fisExperimentRoleName, REGION_SWITCH_SCALING_POLICY, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
+import { CI_IAM_PATH, FIS_KUBERNETES_USER, fisExperimentRoleName, REGION_SWITCH_SCALING_POLICY, regionResourceName, stackRoleBoundaryArn, stackRoleBoundaryName, stackRolePath } from '../names';
 import { callerIdentity, partitionOf } from './aws-context';
 
 export interface CiRegion {
@@ -95,13 +95,14 @@ const REGIONAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:AddListenerCertificates', 'elasticloadbalancing:RemoveListenerCertificates',
   ],
   acm: ['acm:Describe*', 'acm:List*', 'acm:Get*', 'acm:RequestCertificate', 'acm:DeleteCertificate', 'acm:UpdateCertificateOptions', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'],
-  fis: ['fis:Get*', 'fis:List*', 'fis:CreateExperimentTemplate', 'fis:UpdateExperimentTemplate', 'fis:DeleteExperimentTemplate', 'fis:TagResource', 'fis:UntagResource'],
-  ssm: [
-    'ssm:DescribeDocument', 'ssm:DescribeDocumentPermission', 'ssm:GetDocument', 'ssm:ListDocumentVersions', 'ssm:ListTagsForResource', 'ssm:CreateDocument', 'ssm:UpdateDocument',
-    'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource',
-  ],
+  // Reads only: writes to experiment templates and Automation documents are scoped to the stack's own (chaosStatements).
+  fis: ['fis:Get*', 'fis:List*'],
+  ssm: ['ssm:DescribeDocument', 'ssm:DescribeDocumentPermission', 'ssm:GetDocument', 'ssm:ListDocumentVersions', 'ssm:ListTagsForResource'],
   backup: ['backup:Describe*', 'backup:List*', 'backup:Get*', 'backup:Create*', 'backup:Update*', 'backup:Delete*', 'backup:Put*', 'backup:TagResource', 'backup:UntagResource', 'backup-storage:MountCapsule'],
 };
+
+/** Log data the plan role may not read: what the workloads print may carry secrets, and a plan's log is the branch author's to read. */
+const PLAN_DENIED_LOG_READS = ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:StartLiveTail', 'logs:GetLogRecord', 'logs:GetLogObject', 'logs:Unmask'];
 
 /** Bucket configuration only: no object reads or writes, which stay with the workloads. */
 const BUCKET_ACTIONS = [
@@ -194,6 +195,13 @@ export class CiRoles extends Construct {
         throw new Error(`CiRoles ${id}: regions[${region.id}].readsStateOf: expected ids of other regions (${others.join(', ')}), got ${JSON.stringify(unknown)}`);
       }
     }
+    const documentPrefix = (region: CiRegion) => `${regionResourceName(props, region)}-`;
+    for (const region of props.regions) {
+      const overlapping = props.regions.find((other) => other !== region && documentPrefix(other).startsWith(documentPrefix(region)));
+      if (overlapping !== undefined) {
+        throw new Error(`CiRoles ${id}: regions[].id: expected no id that extends another with '-' (the Automation documents of ${region.id} are confined to ${documentPrefix(region)}*, which takes in ${overlapping.id}'s), got ${JSON.stringify(region.id)} and ${JSON.stringify(overlapping.id)}`);
+      }
+    }
     this.props = props;
     this.partition = partitionOf(this).partition;
     this.accountId = callerIdentity(this).accountId;
@@ -214,7 +222,7 @@ export class CiRoles extends Construct {
       tags: { Name: stackRoleBoundaryName(props) },
     });
 
-    this.planRole = this.role('plan', `${props.name}-ci-plan`, ['pull_request', `ref:refs/heads/${props.defaultBranch ?? 'main'}`], 'Plans pull requests and merges: reads everything but secrets, writes only lock files');
+    this.planRole = this.role('plan', `${props.name}-ci-plan`, ['pull_request', `ref:refs/heads/${props.defaultBranch ?? 'main'}`], 'Plans pull requests and merges without locking: reads everything but secrets, data and logs, writes nothing');
     new IamRolePolicyAttachment(this, 'plan-read-only', { role: this.planRole.name, policyArn: `arn:${this.partition}:iam::aws:policy/ReadOnlyAccess` });
     this.inlinePolicy('plan', this.planRole, this.planStatements(stacks));
 
@@ -345,7 +353,10 @@ export class CiRoles extends Construct {
   /**
    * ReadOnlyAccess refreshes every resource type the stacks use; the denies keep a plan from an
    * untrusted branch from reading secrets or data (objects outside the state prefix, secret values,
-   * parameters, decryption other than of the state through S3) and printing them into a log.
+   * parameters, log events, decryption other than of the state through S3) and printing them into a log.
+   * A pull request's branch runs its own code with this role, so it takes no lock (every plan runs with
+   * `-lock=false`; a saved plan refuses to apply once the state has moved) and writes nothing under the
+   * state prefix: it could otherwise delete the lock a running apply holds.
    */
   private planStatements(stacks: readonly string[]): DataAwsIamPolicyDocumentStatement[] {
     const { stateBucket, stateKeyPrefix, stateRegion } = this.props;
@@ -359,14 +370,10 @@ export class CiRoles extends Construct {
         condition: [inStateRegion, { test: 'StringLike', variable: 's3:prefix', values: [`${stateKeyPrefix}/*`] }],
       },
       { sid: 'ReadState', actions: ['s3:GetObject'], resources: stacks.map((stack) => this.stateObject(this.stateKey(stack))), condition: [inStateRegion] },
-      {
-        sid: 'HoldLocks',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [this.stateObject(`${stateKeyPrefix}/*.tflock`)],
-        condition: [inStateRegion],
-      },
       ...this.stateKeyStatements(),
       { sid: 'NoSecretReads', effect: 'Deny', actions: ['secretsmanager:GetSecretValue', 'ssm:GetParameter*'], resources: ['*'] },
+      { sid: 'NoLogReads', effect: 'Deny', actions: PLAN_DENIED_LOG_READS, resources: ['*'] },
+      { sid: 'NoStateWrites', effect: 'Deny', actions: ['s3:PutObject*', 's3:DeleteObject*'], resources: [this.stateObject(`${stateKeyPrefix}/*`)] },
       {
         sid: 'NoDecryptOutsideState',
         effect: 'Deny',
@@ -416,6 +423,7 @@ export class CiRoles extends Construct {
         condition: [inRegion],
       },
       ...this.fisClusterAccessStatements(region, inRegion),
+      ...this.chaosStatements(region, inRegion),
       ...this.dnsStatements(),
       { sid: 'ManageProjectBuckets', actions: BUCKET_ACTIONS, resources: [`arn:${this.partition}:s3:::${name}-*`], condition: [inRegion] },
       ...this.roleStatements(region.id, REGIONAL_PASSED_TO, inRegion),
@@ -452,6 +460,40 @@ export class CiRoles extends Construct {
       },
       { sid: 'TagNewStackClusterAccess', actions: ['eks:TagResource'], resources: entries, condition: [inRegion, ...this.requestTagged(region.id)] },
       { sid: 'ManageStackClusterAccess', actions: ['eks:DeleteAccessEntry', 'eks:TagResource', 'eks:UntagResource'], resources: entries, condition: [inRegion, ...this.resourceTagged(region.id)] },
+    ];
+  }
+
+  /**
+   * The region's FIS experiment templates and the SSM Automation documents they run, and nobody else's:
+   * an Automation document runs with the rights of whoever starts it, so rewriting another project's would
+   * borrow them. Documents carry no tag IAM can rely on for every write, so they are confined by name
+   * (`<name>-<region>-*`, the prefix the region stack gives them: modules/names.ts); the constructor refuses
+   * region ids whose prefix would take in another region's. Templates get random ids, so they are confined
+   * by the project and stack tags, on the request when created and on the template afterwards. FIS also
+   * authorizes the action resources a template names: those are AWS's definitions, region-scoped only.
+   */
+  private chaosStatements(region: CiRegion, inRegion: DataAwsIamPolicyDocumentStatementCondition): DataAwsIamPolicyDocumentStatement[] {
+    const templates = [this.arn('fis', region.awsRegion, 'experiment-template/*')];
+    return [
+      {
+        sid: 'ManageStackAutomationDocuments',
+        actions: ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
+        resources: [this.arn('ssm', region.awsRegion, `document/${regionResourceName(this.props, region)}-*`)],
+        condition: [inRegion],
+      },
+      { sid: 'UseFisActions', actions: ['fis:CreateExperimentTemplate', 'fis:UpdateExperimentTemplate'], resources: [this.arn('fis', region.awsRegion, 'action/*')], condition: [inRegion] },
+      {
+        sid: 'CreateStackExperimentTemplates',
+        actions: ['fis:CreateExperimentTemplate', 'fis:TagResource'],
+        resources: templates,
+        condition: [inRegion, ...this.requestTagged(region.id)],
+      },
+      {
+        sid: 'ManageStackExperimentTemplates',
+        actions: ['fis:UpdateExperimentTemplate', 'fis:DeleteExperimentTemplate', 'fis:TagResource', 'fis:UntagResource'],
+        resources: templates,
+        condition: [inRegion, ...this.resourceTagged(region.id)],
+      },
     ];
   }
 
@@ -514,12 +556,12 @@ export class CiRoles extends Construct {
   /**
    * The `stack` tag is what confines every tag-scoped write, so no role may move a resource into or out
    * of a stack: it may tag nothing that carries another stack's tag, set the tag to another stack, or
-   * remove it (EC2 removes every tag when DeleteTags names no key). Tagging EKS access entries and
-   * keys is covered too, since their writes are tag-scoped as well.
+   * remove it (EC2 removes every tag when DeleteTags names no key). Tagging EKS access entries, keys and
+   * FIS experiment templates is covered too, since their writes are tag-scoped as well.
    */
   private stackTagStatements(stack: string): DataAwsIamPolicyDocumentStatement[] {
-    const tagging = ['ec2:CreateTags', 'ec2:DeleteTags', 'kms:TagResource', 'kms:UntagResource', 'eks:TagResource', 'eks:UntagResource'];
-    const untagging = ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource'];
+    const tagging = ['ec2:CreateTags', 'ec2:DeleteTags', 'kms:TagResource', 'kms:UntagResource', 'eks:TagResource', 'eks:UntagResource', 'fis:TagResource', 'fis:UntagResource'];
+    const untagging = ['ec2:DeleteTags', 'kms:UntagResource', 'eks:UntagResource', 'fis:UntagResource'];
     const present = (variable: string, isPresent: boolean) => ({ test: 'Null', variable, values: [String(!isPresent)] });
     const otherThanOwn = (variable: string) => [present(variable, true), { test: 'StringNotEquals', variable, values: [stack] }];
     const denyTagging = (sid: string, condition: DataAwsIamPolicyDocumentStatementCondition[]) => ({ sid, effect: 'Deny', actions: tagging, resources: ['*'], condition });
