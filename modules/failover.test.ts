@@ -75,7 +75,22 @@ describe('planning a failover', () => {
     expect(settings(change)).toEqual(['us-east-1 degradedMode.pauseProducers false→true']);
     expect(change.declaration).toBeNull();
     expect(change.promotion).toBeNull();
-    expect(change.steps.find((step) => step.channel === 'msk')?.where).toBe('MSK Replicator orders-us-east-1-to-us-west-2 (us-east-1)');
+  });
+
+  it('names the replicator a mirror break stops as the stacks create it: in the region it mirrors into, beside the FIS template that stops it', () => {
+    const change = planned(planFailover(model, { from: 'us-east-1', to: 'us-west-2', scenario: 'mirror-break' }));
+    const step = change.steps.find((candidate) => candidate.channel === 'msk')!;
+    expect(step.where).toBe('MSK Replicator orders-us-east-1-to-us-west-2 (us-west-2)');
+    expect(step.what).toContain('(FIS experiment template orders-us-west-2-mirror-break stops it)');
+  });
+
+  it('says plainly that a direction no replicator mirrors has no mirror to break, naming the replicators that exist', () => {
+    const change = planned(planFailover(model, { from: 'us-west-2', to: 'us-east-1', scenario: 'mirror-break' }));
+    const step = change.steps.find((candidate) => candidate.channel === 'msk')!;
+    expect(step.what).toBe(
+      "No MSK Replicator mirrors us-west-2's topics to us-east-1, so there is no mirror to restart and this direction rehearses nothing; the replicators the stacks run are orders-us-east-1-to-us-west-2 (us-east-1 → us-west-2, runs in us-west-2)",
+    );
+    expect(change.steps.map((candidate) => candidate.what).join('\n')).not.toContain('orders-us-west-2-to-us-east-1');
   });
 
   it('answers a lag spike with priority writes only in the lagging region', () => {

@@ -1,6 +1,7 @@
 import { primaryRegion, type DataSet, type Declaration, type DegradedSwitch, type Model, type ModelSources, type Region } from '../schemas';
 import type { InputEdit } from './edits/apply-edits';
-import { auroraGlobalClusterId, kafkaReplicatorName, RECONCILIATION, reconciledDataSets, regionSwitchPlanName } from './names';
+import { kafkaMirror, kafkaMirrorsInto } from './kafka-mirrors';
+import { auroraGlobalClusterId, RECONCILIATION, reconciledDataSets, regionResourceName, regionSwitchPlanName } from './names';
 import { SCENARIOS, type ScenarioId } from '../schemas/scenarios';
 
 /**
@@ -394,15 +395,35 @@ function failoverSteps(model: Model, change: RegionChange): FailoverStep[] {
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
   // `to` takes writes only once its writer is there.
   steps.push(...flagSteps(change, [to.id]), ...weightSteps(change));
-  if (change.scenario === 'mirror-break') {
-    const replicator = kafkaReplicatorName(model.global, from, to);
-    steps.push({ what: `Restart the MSK Replicator ${replicator} and watch the mirror lag fall under its alert threshold; then propose the failback to resume producers`, who: 'on-call engineer', where: `MSK Replicator ${replicator} (${from.awsRegion})`, channel: 'msk' });
-  }
+  if (change.scenario === 'mirror-break') steps.push(mirrorStep(model, from, to));
   if (change.scenario === 'lag-spike') {
     steps.push({ what: `Watch replication lag out of ${from.id} fall under ${model.global.slo.replicationLagSeconds} s; then propose the failback to accept every write again`, who: 'on-call engineer', where: `${from.id} Prometheus (${from.observability.prometheusUrl})`, channel: 'observability' });
   }
   steps.push(recordStep());
   return steps;
+}
+
+/**
+ * The replicator a mirror break stops, where its stack runs it (the target's region, which also holds the
+ * FIS experiment that stops it), or a plain statement that no stack mirrors in this direction.
+ */
+function mirrorStep(model: Model, from: Region, to: Region): FailoverStep {
+  const mirror = kafkaMirror(model, from, to);
+  if (!mirror) {
+    const existing = model.regions.flatMap((target) => kafkaMirrorsInto(model, target)).map((other) => `${other.name} (${other.source.id} → ${other.target.id}, runs in ${other.target.awsRegion})`);
+    return {
+      what: `No MSK Replicator mirrors ${from.id}'s topics to ${to.id}, so there is no mirror to restart and this direction rehearses nothing; ${existing.length ? `the replicators the stacks run are ${existing.join(', ')}` : 'no stack runs an MSK Replicator'}`,
+      who: 'on-call engineer',
+      where: `regions/replication-rules.yaml (kafka data sets: active-passive topics flow from the primary only)`,
+      channel: 'msk',
+    };
+  }
+  return {
+    what: `Restart the MSK Replicator ${mirror.name} (FIS experiment template ${regionResourceName(model.global, mirror.target)}-mirror-break stops it) and watch the mirror lag fall under its alert threshold; then propose the failback to resume producers`,
+    who: 'on-call engineer',
+    where: `MSK Replicator ${mirror.name} (${mirror.target.awsRegion})`,
+    channel: 'msk',
+  };
 }
 
 function failbackSteps(model: Model, change: RegionChange): FailoverStep[] {

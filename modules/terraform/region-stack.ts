@@ -28,6 +28,7 @@ import { callerIdentity, partitionOf } from './aws-context';
 import { defaultTags } from './default-tags';
 import { auroraGlobalClusterId, dataSetResourceName, entryApp, FIS_KUBERNETES_USER, FIS_SERVICE_ACCOUNT, fisExperimentRoleName, kafkaReplicatorName, reconciledDataSets, reconciliationRoleName, regionResourceName, stackRoleBoundaryArn, stackRolePath, workloadRoleName } from '../names';
 import { confineStackRoles } from './stack-roles';
+import { kafkaMirrorsInto, replicationTargets } from '../kafka-mirrors';
 import { SCENARIO_IDS, SCENARIOS } from '../../schemas/scenarios';
 
 export interface RegionStackProps {
@@ -171,7 +172,7 @@ export class RegionStack extends TerraformStack {
         })
       : undefined;
     const replicators = kafka
-      ? mirroredTopicsBySource(kafkaDataSets, region, peers).map(([source, topics, activeActive]) => {
+      ? kafkaMirrorsInto(model, region).map(({ source, topics, activeActive }) => {
           const sourceState = source.id === primary.id && primaryState ? primaryState : remoteStack(this, `state-${source.id}`, global.terraformState, source.id);
           const replicator = new KafkaReplicator(this, `kafka-from-${source.id}`, {
             name: replicatorName(source),
@@ -428,24 +429,3 @@ interface WorkloadContext {
 }
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
-
-/** A data set's database, cache or bucket in one region; the same in every stack that names it. */
-
-/**
- * Regions this region's copy of a data set replicates to. Objects go to every peer whatever the mode:
- * under active-passive only the primary writes, so the reverse rules idle until a failover and then
- * carry the new primary's writes back. Kafka topics are mirrored from the primary only, unless the
- * data set is active-active (MSK Replicator has no idle direction: a mirror consumes what it mirrors).
- */
-function replicationTargets(dataSet: DataSet, region: Region, peers: readonly Region[]): Region[] {
-  if (dataSet.store === 's3' || dataSet.mode === 'active-active') return [...peers];
-  return region.role === 'primary' ? peers.filter((peer) => peer.role === 'secondary') : [];
-}
-
-/** Source regions this region's MSK cluster mirrors topics from, with the topics and whether any is active-active, in a stable order. */
-function mirroredTopicsBySource(dataSets: readonly DataSet[], region: Region, peers: readonly Region[]): Array<[Region, string[], boolean]> {
-  return peers
-    .map((source): [Region, DataSet[]] => [source, dataSets.filter((dataSet) => replicationTargets(dataSet, source, [region]).length)])
-    .filter(([, mirrored]) => mirrored.length > 0)
-    .map(([source, mirrored]) => [source, [...new Set(mirrored.flatMap((dataSet) => dataSet.topics ?? []))].sort(), mirrored.some((dataSet) => dataSet.mode === 'active-active')]);
-}
