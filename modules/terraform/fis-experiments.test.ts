@@ -68,6 +68,21 @@ describe('FisExperiments', () => {
     }
   });
 
+  it('starts each fault once every action of the fault before it has finished, as the scenario lists them', () => {
+    const { json } = synth(withAutomation);
+    const order = (id: string) => actions(templates(json)[id]!).map((action) => [action.name, (action as { start_after?: string[] }).start_after ?? []]);
+    expect(order('outage')).toEqual([
+      ['eks-node-group-loss', []],
+      ['cross-region-connectivity-us-west-2', ['eks-node-group-loss']],
+      ['aurora-global-failover-orders-db', ['cross-region-connectivity-us-west-2']],
+    ]);
+    expect(order('lag-spike')).toEqual([
+      ['pod-network-latency', []],
+      ['s3-replication-pause-us-west-2', ['pod-network-latency']],
+    ]);
+    expect(order('mirror-break')).toEqual([['msk-replicator-stop-0', []]]);
+  });
+
   it('stops on a composite of every replication-lag alarm and on the error-rate alarm, never on "none"', () => {
     const { json } = synth();
     const [composite] = resourcesOf(json, 'aws_cloudwatch_composite_alarm');

@@ -190,7 +190,7 @@ export class FisExperiments extends Construct {
         const template = new FisExperimentTemplate(this, `experiment-${scenario.id}`, {
           description: `${scenario.title} in ${props.awsRegion}: ${faults.map((fault) => FAULTS[fault].description).join('; ')}`,
           roleArn: this.role.arn,
-          action: built.flatMap((fault) => fault.actions),
+          action: inOrder(built),
           target: built.flatMap((fault) => fault.targets),
           stopCondition: stopConditions,
           logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
@@ -205,6 +205,18 @@ export class FisExperiments extends Construct {
       .filter(({ faults }) => faults.length === 0)
       .map(({ scenario }) => ({ scenario: scenario.id, reason: `none of its faults (${scenario.faults.join(', ')}) has a target in ${props.awsRegion}` }));
   }
+}
+
+/**
+ * The faults' actions in the scenario's order: each fault's actions start once every action of the fault
+ * before it has finished (FIS runs actions without `start_after` at once); a fault's own actions, one per
+ * peer or bucket, run together.
+ */
+function inOrder(faults: readonly BuiltFault[]): FisExperimentTemplateAction[] {
+  return faults.flatMap((fault, index) => {
+    const previous = index > 0 ? faults[index - 1]!.actions.map((action) => action.name) : [];
+    return fault.actions.map((action) => (previous.length ? { ...action, startAfter: previous } : action));
+  });
 }
 
 /** The percentage of requests answered 5xx, by the load balancer itself or by its targets. */
