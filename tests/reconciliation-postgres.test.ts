@@ -51,12 +51,13 @@ interface Outcome {
   stderr: string;
 }
 
-function reconcile(dsns: { leftDsn: string; rightDsn: string }, env: Record<string, string> = {}): Promise<Outcome> {
+/** Runs the script; with `heapKiB`, bash and every program it starts are held to that much heap (ulimit -d). */
+function reconcile(dsns: { leftDsn: string; rightDsn: string }, env: Record<string, string> = {}, heapKiB?: number): Promise<Outcome> {
   const pg = postgresql();
   return new Promise((resolve) => {
     execFile(
       'bash',
-      [SCRIPT],
+      heapKiB === undefined ? [SCRIPT] : ['--norc', '-c', `ulimit -d ${heapKiB} && exec bash "$0"`, SCRIPT],
       {
         env: {
           PATH: `${pg.binDir}:${process.env.PATH ?? ''}`,
@@ -169,6 +170,25 @@ describe('the PostgreSQL reconciliation script', () => {
     expect(outcome.stdout).not.toContain('{"id" : 39}');
     expect(outcome.stdout).toContain(`(12 rows missing in ${RIGHT}, 0 missing in ${LEFT}, 0 changed)`);
     expect(outcome.code).toBe(1);
+  });
+
+  it('lists a large differing table row by row in bounded memory, streaming it rather than holding it', async () => {
+    // 200,000 rows, every other one changed: held whole, psql's listing needs more than the 16 MiB of
+    // heap allowed here (as a whole table would exceed the Job's memory limit); fetched 10,000 rows at a
+    // time it fits.
+    const big = `CREATE TABLE events (id bigint PRIMARY KEY, payload text NOT NULL); INSERT INTO events SELECT g, repeat('p', 40) || g FROM generate_series(1, 200000) g;`;
+    const outcome = await reconcile(await dataSet(big, 'UPDATE events SET payload = payload || 1 WHERE id % 2 = 0;'), {}, 16 * 1024);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.stdout).toContain(`  public.events {"id" : 100000}: changed`);
+    expect(outcome.stdout).toMatch(/result: 1 of 1 tables differ \(0 rows missing in us-west-2, 0 missing in us-east-1, 100000 changed\)\n$/);
+    expect(outcome.code).toBe(1);
+  }, 60_000);
+
+  it('exits 2, never 1, when a step fails unexpectedly, so a broken run is not read as a difference', async () => {
+    const outcome = await reconcile(await dataSet(SCHEMA), { TMPDIR: '/nonexistent/scratch' });
+    expect(outcome.stderr).toContain('reconciliation error: a command failed with status 1');
+    expect(outcome.stdout).toBe('');
+    expect(outcome.code).toBe(2);
   });
 
   it('exits 2 naming the region it cannot reach, without printing the connection string', async () => {

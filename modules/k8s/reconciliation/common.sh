@@ -8,6 +8,22 @@ fail() {
   exit 2
 }
 
+# A command that fails where none should (set -e) means the comparison was not made, never that the
+# regions differ: exit 2 whatever its own status. Functions, command substitutions and subshells inherit
+# the trap (errtrace); a status of 2 is a failure already reported.
+on_error() {
+  (($1 == 2)) || echo "reconciliation error: a command failed with status $1 (line $2 of $3)" >&2
+  exit 2
+}
+set -o errtrace
+trap 'on_error "$?" "$LINENO" "${BASH_SOURCE[0]##*/}"' ERR
+
+# Sorts the listing on stdin by its first field, in at most 64 MiB of memory (the rest spills to files
+# in $TMPDIR): without -S, sort sizes its buffer from the node's memory, not the Job's limit.
+sort_listing() {
+  sort -S 64M -t "$TAB" -k1,1
+}
+
 # Fails unless every variable named is set and non-empty.
 require_env() {
   local name

@@ -80,9 +80,11 @@ FROM labelled ORDER BY label
 SQL
 }
 
-# One line per row of the table labelled $3: its key as JSON, and the md5 of the whole row.
+# One line per row of the table labelled $3: its key as JSON, and the md5 of the whole row. psql
+# fetches them through a cursor, FETCH_COUNT rows at a time: a whole table's listing held in psql
+# would exceed the Job's memory limit and be killed.
 rows() {
-  query "$1" "$2" --set=table="$3" <<SQL
+  query "$1" "$2" --set=table="$3" --set=FETCH_COUNT=10000 <<SQL
 $TABLES_SQL
 SELECT format('SELECT json_build_object(%s)::text, md5(ROW(recon_row.*)::text) FROM %s AS recon_row', key_columns, quoted)
 FROM labelled WHERE label = :'table' AND key_columns IS NOT NULL
@@ -90,8 +92,10 @@ FROM labelled WHERE label = :'table' AND key_columns IS NOT NULL
 SQL
 }
 
-inventory "$left" "$RECON_LEFT_DSN" | sort -t "$TAB" -k1,1 >"$work/left.inventory"
-inventory "$right" "$RECON_RIGHT_DSN" | sort -t "$TAB" -k1,1 >"$work/right.inventory"
+inventory "$left" "$RECON_LEFT_DSN" | sort_listing >"$work/left.inventory"
+inventory "$right" "$RECON_RIGHT_DSN" | sort_listing >"$work/right.inventory"
+# Joined into a file first: a failure inside the loop's input would otherwise go unnoticed.
+join -t "$TAB" -a 1 -a 2 -e '-' -o 0,1.2,1.3,1.4,2.2,2.3,2.4 "$work/left.inventory" "$work/right.inventory" >"$work/inventory"
 
 echo "reconciliation of $RECON_DATA_SET: $left against $right"
 tables=0
@@ -118,8 +122,8 @@ while IFS="$TAB" read -r table left_pk left_count left_sum right_pk right_count 
     echo "  $table: no primary key, so its rows cannot be matched one by one"
     continue
   fi
-  rows "$left" "$RECON_LEFT_DSN" "$table" | sort -t "$TAB" -k1,1 >"$work/left.rows"
-  rows "$right" "$RECON_RIGHT_DSN" "$table" | sort -t "$TAB" -k1,1 >"$work/right.rows"
+  rows "$left" "$RECON_LEFT_DSN" "$table" | sort_listing >"$work/left.rows"
+  rows "$right" "$RECON_RIGHT_DSN" "$table" | sort_listing >"$work/right.rows"
   join -t "$TAB" -a 1 -a 2 -e '-' -o 0,1.2,2.2 "$work/left.rows" "$work/right.rows" >"$work/joined"
   awk -F "$TAB" -v only_left="$work/only-left" -v only_right="$work/only-right" -v differ="$work/changed" '
     $3 == "-" { print $1 > only_left; next }
@@ -134,7 +138,7 @@ while IFS="$TAB" read -r table left_pk left_count left_sum right_pk right_count 
   missing_left=$((missing_left + $(wc -l <"$work/only-right")))
   changed=$((changed + $(wc -l <"$work/changed")))
   rm -f "$work/only-left" "$work/only-right" "$work/changed"
-done < <(join -t "$TAB" -a 1 -a 2 -e '-' -o 0,1.2,1.3,1.4,2.2,2.3,2.4 "$work/left.inventory" "$work/right.inventory")
+done <"$work/inventory"
 
 if ((differing == 0)); then
   echo "result: clean, $tables tables equal in $left and $right"

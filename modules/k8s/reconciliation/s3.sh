@@ -24,7 +24,7 @@ inventory() {
   aws s3api list-objects-v2 --region "$2" --bucket "$3" --encoding-type url --query 'Contents[].[Key, Size]' --output text >"$4.raw" ||
     fail "cannot list bucket $3 in $1"
   # An empty bucket lists as the single word None.
-  awk -F "$TAB" '$0 != "None"' "$4.raw" | sort -t "$TAB" -k1,1 >"$4"
+  awk -F "$TAB" '$0 != "None"' "$4.raw" | sort_listing >"$4"
 }
 
 inventory "$left" "$RECON_LEFT_AWS_REGION" "$RECON_LEFT_RESOURCE" "$work/left"
