@@ -1,11 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
 import { createGateContext } from '../policies/gates/context';
 import { policyGate } from '../policies/gates/policy-gate';
 import { commitAll, edit, exampleRepo, put, removeScratchRepos, REPO_ROOT } from './helpers/example-repo';
+
+/** How many policies the committed bundle holds: every one is judged and reported. */
+const POLICIES = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'policies/bundle/metadata.json'), 'utf8')) as unknown[]).length;
 
 afterAll(removeScratchRepos);
 
@@ -56,7 +60,7 @@ describe('npm run plan-change', () => {
     expect(run.stdout).toContain('| global | | | | | 0 / 3 / 0 | |');
     expect(run.stdout).toContain('~ global: aws_route53_record.traffic_record-us-east-1_3513A728 (weighted_routing_policy)');
     expect(run.stdout).toContain('| RTO bound | 570 s | 570 s (losing us-east-1) | ≤ 900 s |');
-    expect(run.stdout).toContain('✅ 25 policies, no blocking findings.');
+    expect(run.stdout).toContain(`✅ ${POLICIES} policies, no blocking findings.`);
     expect(run.stdout).not.toContain('### What changes per app');
   });
 
@@ -86,7 +90,7 @@ describe('npm run plan-change', () => {
     await edit(root, 'regions/us-east-1.ts', 'readOnly: false', 'readOnly: true');
     const run = planChange(root, '--format', 'sarif');
     const sarif = JSON.parse(run.stdout) as { runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ ruleId: string; level: string; suppressions?: unknown[] }> }> };
-    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(25);
+    expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(POLICIES);
     expect([...new Set(sarif.runs[0]!.results.map((r) => r.ruleId))].sort()).toEqual(['read-only.not-every-region-read-only', 'read-only.primary-needs-failover', 'traffic.writable-region-serves']);
     expect(sarif.runs[0]!.results.every((r) => r.level === 'error' && !r.suppressions?.length)).toBe(true);
   });
@@ -121,7 +125,7 @@ describe('the policy gate in pull-request CI (MR_BASE_REF)', () => {
     expect((await policyGateAt(root)).ok).toBe(true);
     const gate = await policyGateAt(root, 'main');
     expect(gate.ok).toBe(false);
-    expect(gate.summary).toMatch(/^25 policies as a change from main \(cab-required\): 2 findings;/);
+    expect(gate.summary).toMatch(new RegExp(`^${POLICIES} policies as a change from main \\(cab-required\\): 2 findings;`));
     expect(gate.details[0]).toMatch(/^MEDIUM traffic\.weight-shift-within-limit regions\/us-east-1\.ts: traffic\.weight: /);
   });
 
