@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -195,13 +197,49 @@ describe('Terraform in CI', () => {
     expect(Object.keys(flow.on)).toEqual(['push', 'workflow_dispatch']);
     expect((flow.on.push as { branches: string[] }).branches).toEqual([DEFAULT_BRANCH]);
     const stacks = stackOrder();
-    expect(Object.keys(flow.jobs).sort()).toEqual(stacks.flatMap((stack) => [`plan-${stack}`, `apply-${stack}`]).sort());
+    expect(Object.keys(flow.jobs).sort()).toEqual(['select', ...stacks.flatMap((stack) => [`plan-${stack}`, `apply-${stack}`])].sort());
     stacks.forEach((stack, index) => {
       const previous = stacks[index - 1];
       expect(needsOf(job(flow, `apply-${stack}`)).sort(), `apply-${stack}`).toEqual([`plan-${stack}`, ...(previous ? [`apply-${previous}`] : [])].sort());
       // A plan reads the outputs the previous stack's apply writes to its state.
-      expect(needsOf(job(flow, `plan-${stack}`)), `plan-${stack}`).toEqual(previous ? [`apply-${previous}`] : []);
+      expect(needsOf(job(flow, `plan-${stack}`)), `plan-${stack}`).toEqual(['select', ...(previous ? [`apply-${previous}`] : [])]);
     });
+  });
+
+  it('selects every stack, in the model’s order, on a push or a dispatch that names none', async () => {
+    const select = job(workflow('apply.yml'), 'select');
+    expect(select.steps?.[0]?.env?.ALL_STACKS).toBe(stackOrder().join(' '));
+    expect(await selectStacks('')).toMatchObject({ code: 0, stacks: stackOrder() });
+  });
+
+  it('lets an operator apply the global stack alone when a region is lost, each chosen stack planned only if selected and after the earlier ones that run', async () => {
+    const flow = workflow('apply.yml');
+    const input = (flow.on.workflow_dispatch as { inputs: Record<string, { type: string; required: boolean }> }).inputs.stacks;
+    expect(input).toMatchObject({ type: 'string', required: false });
+    expect(job(flow, 'select').steps?.[0]?.env?.REQUESTED).toBe('${{ inputs.stacks }}');
+    expect(await selectStacks('global')).toMatchObject({ code: 0, stacks: ['global'] });
+    expect(await selectStacks(' us-east-1   global ')).toMatchObject({ code: 0, stacks: ['us-east-1', 'global'] });
+    for (const stack of stackOrder()) {
+      const plan = job(flow, `plan-${stack}`);
+      expect(plan.if, `plan-${stack}`).toContain(`contains(fromJSON(needs.select.outputs.stacks), '${stack}')`);
+      // A skipped earlier stack is no failure, so the chosen ones still run; a failed one still stops them.
+      if (stack !== CI_STACK) expect(plan.if, `plan-${stack}`).toMatch(/^\$\{\{ !cancelled\(\) && !failure\(\) && /);
+    }
+  });
+
+  it('refuses a dispatch naming a stack the model does not have, before planning anything', async () => {
+    for (const requested of ['eu-west-1', 'global;id', '*', 'global "us-east-1"']) {
+      const { code, stacks, stdout } = await selectStacks(requested);
+      expect(code, requested).not.toBe(0);
+      expect(stacks, requested).toBeUndefined();
+      expect(stdout, requested).toMatch(/^::error::unknown stack .*; expected some of: /m);
+    }
+  });
+
+  it('plans every stack without a lock, which the plan role may not take', () => {
+    const plan = localActions.get('./.github/actions/terraform-stack')!.find((step) => step.run?.includes('terraform plan'))!;
+    expect(plan.run).toMatch(/terraform plan [^\n]*-lock=false/);
+    expect(plan.run).not.toMatch(/-lock-timeout/);
   });
 
   it('applies each stack in the protected environment named after it with that stack’s apply role, and leaves the ci stack to an administrator', () => {
@@ -246,6 +284,22 @@ describe('scheduled drill', () => {
     expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with?.path).toBe('operations/drills/');
   });
 });
+
+/** Runs the apply workflow's selection step as the runner would, with the dispatch input in its env. */
+async function selectStacks(requested: string): Promise<{ code: number | null; stacks?: string[]; stdout: string }> {
+  const step = job(workflow('apply.yml'), 'select').steps![0]!;
+  const dir = await mkdtemp(path.join(tmpdir(), 'select-stacks-'));
+  try {
+    const output = path.join(dir, 'output');
+    await writeFile(output, '');
+    const env = { PATH: process.env.PATH, ALL_STACKS: String(step.env!.ALL_STACKS), REQUESTED: requested, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run!], { env, encoding: 'utf8', cwd: dir });
+    const line = (await readFile(output, 'utf8')).split('\n').find((entry) => entry.startsWith('stacks='));
+    return { code: result.status, stdout: result.stdout, ...(line ? { stacks: JSON.parse(line.slice('stacks='.length)) as string[] } : {}) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function yamlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
