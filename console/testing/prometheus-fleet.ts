@@ -96,7 +96,8 @@ export async function startPrometheusFleet(options: FleetOptions): Promise<Prome
     return found;
   };
   return {
-    urls: Object.fromEntries(Object.entries(servers).map(([region, found]) => [region, found.url])),
+    // In model order, whichever server came up first: the console lists regions in this order.
+    urls: Object.fromEntries(model.regions.map((region) => [region.id, server(region.id).url])),
     profiles: Object.fromEntries(model.regions.map((region) => [region.id, profileOf(plan, region)])),
     lagSpike: plan.spike ? { region: plan.spike.region, dataSet: plan.spike.dataSet } : null,
     startedInMs: Math.round(performance.now() - started),

@@ -72,11 +72,11 @@ const diffOf = (result: Preview, file: string) => result.files.find((candidate) 
 const changedLines = (diff: string) => diff.split('\n').filter((line) => /^[-+](?![-+]{2} )/.test(line));
 
 describe('previewing a change request on the default branch', () => {
-  it('moves 50/50 to 60/40 by touching only the two region files and the global Terraform stack', async () => {
+  it('moves 50/50 to 60/40 by touching only the two region files, the global Terraform stack and the standing failover plans', async () => {
     const result = await preview({ kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } });
     expect(paths(result).slice(0, 2)).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
     expect(paths(result).slice(2).length).toBeGreaterThan(0);
-    for (const file of paths(result).slice(2)) expect(file).toMatch(/^generated\/terraform\/global\//);
+    for (const file of paths(result).slice(2)) expect(file).toMatch(/^generated\/(terraform\/global|failover)\//);
     expect(changedLines(diffOf(result, 'regions/us-east-1.ts'))).toEqual(["-  traffic: { weight: 50, routing: 'weighted' },", "+  traffic: { weight: 60, routing: 'weighted' },"]);
     expect(result.blocking).toEqual([]);
     expect(result.submittable).toBe(true);
@@ -108,11 +108,11 @@ describe('previewing a change request on the default branch', () => {
     expect(otherReason.id).not.toBe(first.id);
   });
 
-  it('sets the secondary read-only in its region file and its own manifests', async () => {
+  it('sets the secondary read-only in its region file, its own manifests and the standing failover plans', async () => {
     const result = await preview({ kind: 'read-only', region: 'us-west-2', readOnly: true });
     expect(paths(result)[0]).toBe('regions/us-west-2.ts');
     expect(changedLines(diffOf(result, 'regions/us-west-2.ts'))).toEqual(['-  readOnly: false,', '+  readOnly: true,']);
-    for (const file of paths(result).slice(1)) expect(file).toMatch(/^generated\/(k8s|terraform)\/us-west-2\//);
+    for (const file of paths(result).slice(1)) expect(file).toMatch(/^generated\/((k8s|terraform)\/us-west-2|failover)\//);
     expect(result.blocking).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ afterAll(async () => {
 const remoteBranches = async () => (await run('git', ['ls-remote', '--heads', forge.fetchUrl])).stdout;
 
 describe('change requests on a real Gitea', () => {
-  it('turns 50/50 → 60/40 into one pull request: the two region files and the global stack, the plan as body, the class as label, the owners as reviewers; a double submit opens nothing more', async () => {
+  it('turns 50/50 → 60/40 into one pull request: the two region files, the global stack and the standing failover plans, the plan as body, the class as label, the owners as reviewers; a double submit opens nothing more', async () => {
     const intent: ChangeIntent = { kind: 'weights', weights: { 'us-east-1': 60, 'us-west-2': 40 } };
     const request = { intent, reason: 'shift load off us-east-1 before the Aurora minor upgrade' };
     const preview = await service.preview({ request, requester: ALICE });
@@ -53,7 +53,7 @@ describe('change requests on a real Gitea', () => {
 
     const number = first.pullRequest.number;
     const files = (await forge.pullRequestFiles(number)).sort();
-    expect(files.filter((file) => !file.startsWith('generated/terraform/global/'))).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
+    expect(files.filter((file) => !/^generated\/(terraform\/global|failover)\//.test(file))).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
     expect(files).toEqual(preview.files.map((file) => file.path).sort());
     const pull = await forge.getPullRequest(number);
     expect(pull.baseSha).toBe(base);

@@ -84,7 +84,7 @@ describe('submitting a change request as a pull request', () => {
     expect(committer).toBe('Operator console');
     expect(message.join('\n')).toContain(`Console-Change-Request: ${preview.id}\nRequested-By: @alice`);
     expect((await forge.pullRequestFiles(pull.number)).sort()).toEqual(preview.files.map((file) => file.path).sort());
-    expect(preview.files.map((file) => file.path).filter((file) => !file.startsWith('generated/terraform/global/'))).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
+    expect(preview.files.map((file) => file.path).filter((file) => !/^generated\/(terraform\/global|failover)\//.test(file))).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
 
     expect(pull.body.startsWith(preview.markdown)).toBe(true);
     expect(pull.body).toContain(`\`main\` at \`${base}\``);
