@@ -192,7 +192,7 @@ describe('a blocked change', () => {
 let weightChange: PullRequest;
 
 describe('a weight change 50/50 → 60/40', () => {
-  it('ends as one pull request touching only the two region files and generated/terraform/global/, with class, policy results and CODEOWNERS reviewers', async () => {
+  it('ends as one pull request touching only the two region files, generated/terraform/global/ and the standing failover plans, with class, policy results and CODEOWNERS reviewers', async () => {
     const page = await pageAs('alice', '/changes/new?kind=weights');
     await previewWeights(page, { 'us-east-1': 60, 'us-west-2': 40 }, 'Shift load off us-west-2 during the lag investigation');
     await expect(page.getByTestId(TEST_IDS.previewVerdict).getAttribute('data-verdict')).resolves.toBe('pass');
@@ -210,7 +210,7 @@ describe('a weight change 50/50 → 60/40', () => {
     weightChange = opened[0]!;
     expect(link).toBe(weightChange.url);
     const files = await forge.pullRequestFiles(weightChange.number);
-    expect(files.filter((file) => !file.startsWith('generated/terraform/global/')).sort()).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
+    expect(files.filter((file) => !/^generated\/(terraform\/global|failover)\//.test(file)).sort()).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
     expect(files.some((file) => file.startsWith('generated/terraform/global/'))).toBe(true);
     expect(weightChange.body).toMatch(/Risk class: /);
     expect(weightChange.body).toContain(weightChange.baseSha);
@@ -244,7 +244,7 @@ describe('a weight change 50/50 → 60/40', () => {
 let readOnlyChange: PullRequest;
 
 describe('read-only on the secondary', () => {
-  it('ends as a pull request with exactly the files the README promises: the region file, its feature-flags ConfigMap and the Rollout', async () => {
+  it('ends as a pull request with exactly the files the README promises: the region file, its feature-flags ConfigMap, the Rollout and the standing failover plans', async () => {
     const page = await pageAs('bob', '/changes/new?kind=read-only&region=us-west-2');
     await page.getByTestId(TEST_IDS.reason).locator('input, textarea').first().fill('us-west-2 replication is lagging: stop writes there');
     await previewReady(page);
@@ -256,7 +256,7 @@ describe('read-only on the secondary', () => {
     const generated = files.filter((file) => file !== 'regions/us-west-2.ts');
     expect(files).toContain('regions/us-west-2.ts');
     expect(generated.length).toBeGreaterThan(0);
-    for (const file of generated) expect(file).toMatch(/^generated\/k8s\/us-west-2\/.*(feature-flags|rollout)/i);
+    for (const file of generated) expect(file).toMatch(/^generated\/(k8s\/us-west-2\/.*(feature-flags|rollout)|failover\/)/i);
     await page.close();
   });
 });
