@@ -203,11 +203,45 @@ describe('the secrets gate', () => {
       { pattern: '^fixtures/a\\.ts$', reason: "GitHub's published examples" },
     ]);
     expect(problems).toEqual([
-      '.gitleaks.toml: [[allowlists]] ^fixtures/b\\.ts$: needs a description saying why its secrets are fake',
-      '.gitleaks.toml: [[allowlists]] (no paths): needs paths naming the fixture files',
-      '.gitleaks.toml: [[allowlists]] (no paths): only description and paths are allowed here, found regexes',
-      '.gitleaks.toml: [allowlist]: allow-lists go in [[allowlists]] tables, each naming fixture files and why',
+      '.gitleaks.toml:11: [[allowlists]] regexes: only description and paths are allowed here, each once',
+      '.gitleaks.toml:12: [allowlist]: allow-lists go in [[allowlists]] tables, each naming fixture files and why',
+      '.gitleaks.toml:7: [[allowlists]] ^fixtures/b\\.ts$: needs a description saying why its secrets are fake',
+      '.gitleaks.toml:9: [[allowlists]] (no paths): needs paths naming the fixture files',
     ]);
+  });
+
+  it('refuses any configuration but the default rules and path allow-lists: disabled or redefined rules, other keys, lines it cannot read', () => {
+    const problemsOf = (...lines: string[]) => readAllowlists(lines.join('\n')).problems;
+    expect(problemsOf('[extend]', 'useDefault = true', "disabledRules = ['aws-access-token']")).toEqual([
+      '.gitleaks.toml:3: [extend] disabledRules: only useDefault = true is allowed; every default rule applies',
+    ]);
+    expect(problemsOf('[extend]', 'useDefault = true', '[[rules]]', 'id = "aws-access-token"', "regex = '''nothing'''")).toEqual([
+      '.gitleaks.toml:3: [[rules]]: only [extend] with useDefault = true and [[allowlists]] of fixture paths may be configured; a rule of its own or a changed default rule could silence what the gate claims to check',
+    ]);
+    expect(problemsOf('title = "ours"', '[extend]', 'useDefault = true')).toEqual(['.gitleaks.toml:1: title: no top-level key is allowed; the config holds [extend] and [[allowlists]] tables only']);
+    expect(problemsOf('[extend]', 'useDefault = false')).toEqual([
+      '.gitleaks.toml:2: [extend] useDefault: only useDefault = true is allowed; every default rule applies',
+      '.gitleaks.toml: expected one [extend] table with useDefault = true, so every default rule applies',
+    ]);
+    expect(problemsOf("[[allowlists]]", 'description = "fake"', "paths = ['''^a\\.ts$''']")).toEqual(['.gitleaks.toml: expected one [extend] table with useDefault = true, so every default rule applies']);
+    expect(problemsOf('[extend]', 'useDefault = true', '[[allowlists]]', 'description = "fake"', 'paths = [', "  '''^a\\.ts$''',", ']')).toEqual([
+      ".gitleaks.toml:5: paths: expected a list of strings on one line, e.g. paths = ['''^fixtures/key\\.ts$''']",
+      ".gitleaks.toml:6: not a key = value line this gate reads ('''^a\\.ts$''',); write each value on one line",
+      '.gitleaks.toml:7: not a key = value line this gate reads (]); write each value on one line',
+      '.gitleaks.toml:3: [[allowlists]] (no paths): needs paths naming the fixture files',
+    ]);
+  });
+
+  it('fails when the config disables a default rule, even though the only allow-list names a fixture', async () => {
+    const root = await scratch({
+      '.gitleaks.toml': "[extend]\nuseDefault = true\ndisabledRules = ['aws-access-token']\n\n[[allowlists]]\ndescription = \"a fake key for the parser's spec\"\npaths = ['''^fixtures/fake-key\\.ts$''']\n",
+      'fixtures/fake-key.ts': `export const accessKeyId = '${fakeAccessKey()}';\n`,
+      'src/config.ts': `export const accessKeyId = '${fakeAccessKey()}';\n`,
+    });
+    gitInit(root);
+    const outcome = await judge(secretsGate, root);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.details).toContain('.gitleaks.toml:3: [extend] disabledRules: only useDefault = true is allowed; every default rule applies');
   });
 
   it('the committed config allow-lists only fixtures, each with its reason', async () => {

@@ -81,36 +81,97 @@ export interface Allowlists {
   problems: string[];
 }
 
-const ALLOWED_KEYS = new Set(['description', 'paths']);
+/** A TOML string as the config may write it: literal (`'''…'''`, `'…'`) or basic (`"…"`, escapes as in JSON). */
+const STRING = String.raw`'''(?:(?!''').)*'''|'[^']*'|"(?:[^"\\]|\\.)*"`;
+const KEY_VALUE = /^([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$/;
+const STRING_LIST = new RegExp(String.raw`^\[\s*(?:(?:${STRING})\s*,\s*)*(?:${STRING})?\s*,?\s*\]$`);
+
+interface AllowlistTable {
+  readonly line: number;
+  description?: string;
+  patterns?: string[];
+}
+
+type Section = 'top' | 'extend' | 'allowlists' | 'other';
 
 /**
- * The `[[allowlists]]` tables of the config, held to this repository's rule: a description (the reason) and
- * path patterns, nothing broader. A line-level reading of the TOML subset the file uses; gitleaks itself
- * parses the whole file when it runs and refuses one that is malformed.
+ * The whole config held to this repository's rule, line by line, since no TOML parser is installed: `[extend]`
+ * with `useDefault = true` alone, so every default rule applies as gitleaks ships it, and `[[allowlists]]`
+ * tables of a description (the reason) and path patterns, each `key = value` on one line. Anything else (a
+ * disabled or redefined rule, a regex or stopword allow-list, a top-level key, a line it cannot read) is a
+ * problem: each could silence a rule while the gate reports that only fixtures are allow-listed. gitleaks
+ * itself parses the file again when it runs and refuses one that is malformed.
  */
 export function readAllowlists(config: string): Allowlists {
-  const paths: Allowlists['paths'] = [];
   const problems: string[] = [];
-  const tables = config.replace(/^\s*#.*$/gm, '').split(/^(?=\s*\[)/m);
-  for (const table of tables) {
-    const header = /^\s*(\[\[?[^\]]+\]\]?)/.exec(table)?.[1];
-    if (!header) continue;
-    if (header !== '[[allowlists]]') {
-      if (/allowlist/i.test(header)) problems.push(`${GITLEAKS_CONFIG}: ${header}: allow-lists go in [[allowlists]] tables, each naming fixture files and why`);
-      continue;
+  const tables: AllowlistTable[] = [];
+  let section: Section = 'top';
+  let extendTables = 0;
+  let useDefault = false;
+  config.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    const where = `${GITLEAKS_CONFIG}:${index + 1}`;
+    if (!line || line.startsWith('#')) return;
+    if (line.startsWith('[')) {
+      section = line === '[extend]' ? 'extend' : line === '[[allowlists]]' ? 'allowlists' : 'other';
+      if (section === 'extend') extendTables += 1;
+      if (section === 'allowlists') tables.push({ line: index + 1 });
+      if (section === 'other') {
+        problems.push(
+          /allowlist/i.test(line)
+            ? `${where}: ${line}: allow-lists go in [[allowlists]] tables, each naming fixture files and why`
+            : `${where}: ${line}: only [extend] with useDefault = true and [[allowlists]] of fixture paths may be configured; a rule of its own or a changed default rule could silence what the gate claims to check`,
+        );
+      }
+      return;
     }
-    const entries = new Map<string, string>();
-    for (const match of table.matchAll(/^\s*([A-Za-z_]+)\s*=\s*([\s\S]*?)(?=^\s*[A-Za-z_]+\s*=|(?![\s\S]))/gm)) entries.set(match[1]!, match[2]!.trim());
-    const reason = /^"(.*)"$/.exec(entries.get('description') ?? '')?.[1]?.trim();
-    const patterns = [...(entries.get('paths') ?? '').matchAll(/'''(.*?)'''|'([^']*)'|"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
-    const extra = [...entries.keys()].filter((key) => !ALLOWED_KEYS.has(key));
-    const label = `${GITLEAKS_CONFIG}: [[allowlists]] ${patterns.join(', ') || '(no paths)'}`;
-    if (!reason) problems.push(`${label}: needs a description saying why its secrets are fake`);
+    const entry = KEY_VALUE.exec(line);
+    if (!entry) {
+      problems.push(`${where}: not a key = value line this gate reads (${line.slice(0, 80)}); write each value on one line`);
+      return;
+    }
+    const key = entry[1]!;
+    const value = entry[2]!;
+    if (section === 'other') return;
+    if (section === 'top') {
+      problems.push(`${where}: ${key}: no top-level key is allowed; the config holds [extend] and [[allowlists]] tables only`);
+    } else if (section === 'extend') {
+      if (key === 'useDefault' && value === 'true') useDefault = true;
+      else problems.push(`${where}: [extend] ${key}: only useDefault = true is allowed; every default rule applies`);
+    } else {
+      const table = tables[tables.length - 1]!;
+      if (key === 'description' && table.description === undefined) {
+        table.description = parseString(value)?.trim() ?? '';
+      } else if (key === 'paths' && table.patterns === undefined) {
+        const list = STRING_LIST.test(value);
+        table.patterns = list ? [...value.matchAll(new RegExp(STRING, 'g'))].map((match) => parseString(match[0]) ?? '') : [];
+        if (!list) problems.push(`${where}: paths: expected a list of strings on one line, e.g. paths = ['''^fixtures/key\\.ts$''']`);
+      } else {
+        problems.push(`${where}: [[allowlists]] ${key}: only description and paths are allowed here, each once`);
+      }
+    }
+  });
+  if (extendTables !== 1 || !useDefault) problems.push(`${GITLEAKS_CONFIG}: expected one [extend] table with useDefault = true, so every default rule applies`);
+  const paths: Allowlists['paths'] = [];
+  for (const { line, description, patterns = [] } of tables) {
+    const label = `${GITLEAKS_CONFIG}:${line}: [[allowlists]] ${patterns.join(', ') || '(no paths)'}`;
+    if (!description) problems.push(`${label}: needs a description saying why its secrets are fake`);
     if (!patterns.length) problems.push(`${label}: needs paths naming the fixture files`);
-    if (extra.length) problems.push(`${label}: only description and paths are allowed here, found ${extra.join(', ')}`);
-    if (reason && patterns.length && !extra.length) paths.push(...patterns.map((pattern) => ({ pattern, reason })));
+    if (description && patterns.length) paths.push(...patterns.map((pattern) => ({ pattern, reason: description })));
   }
   return { paths, problems };
+}
+
+/** The value of one TOML string, or undefined when it is not one. */
+function parseString(value: string): string | undefined {
+  if (value.length >= 6 && value.startsWith("'''") && value.endsWith("'''")) return value.slice(3, -3);
+  if (/^'[^']*'$/.test(value)) return value.slice(1, -1);
+  if (!/^"(?:[^"\\]|\\.)*"$/.test(value)) return undefined;
+  try {
+    return JSON.parse(value) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 function staleEntries(paths: Allowlists['paths'], files: string[]): string[] {
