@@ -23,15 +23,60 @@ test_stopping_on_the_stacks_lag_and_error_rate_alarms_passes if {
 	count(policy.deny) == 0 with input as builders.with_resources(builders.merge([lag_alarm, error_alarm, template(conditions)]))
 }
 
-test_a_written_out_alarm_arn_passes if {
-	conditions := {"source": "aws:cloudwatch:alarm", "value": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-us-east-1-error-rate"}
-	count(policy.deny) == 0 with input as builders.with_resources(template(conditions))
+provider(region) := {"aws": [{"region": region, "allowed_account_ids": ["123456789012"]}]}
+
+identity := builders.merge([
+	builders.resource("aws_caller_identity", "account", {}),
+	builders.resource("aws_partition", "partition", {}),
+])
+
+peer_error_alarm := builders.resource("aws_cloudwatch_metric_alarm", "chaos_error-rate", {"alarm_name": "orders-us-west-2-error-rate", "threshold": 1})
+
+arn_condition(arn) := {"source": "aws:cloudwatch:alarm", "value": arn}
+
+# The us-east-1 template stopping on `arn`, beside a us-west-2 stack that defines the survivor's error-rate alarm.
+two_regions(arn) := builders.with_stacks({
+	"us-east-1": {"provider": provider("us-east-1"), "data": identity, "resource": builders.merge([error_alarm, template([arn_condition(arn)])])},
+	"us-west-2": {"provider": provider("us-west-2"), "resource": peer_error_alarm},
+})
+
+test_the_arn_of_an_alarm_the_surviving_regions_stack_defines_passes if {
+	count(policy.deny) == 0 with input as two_regions("arn:aws:cloudwatch:us-west-2:123456789012:alarm:orders-us-west-2-error-rate")
+	count(policy.deny) == 0 with input as two_regions("arn:${data.aws_partition.partition.partition}:cloudwatch:us-west-2:${data.aws_caller_identity.account.account_id}:alarm:orders-us-west-2-error-rate")
+}
+
+test_the_arn_of_an_alarm_of_its_own_stack_passes if {
+	count(policy.deny) == 0 with input as two_regions("arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-us-east-1-error-rate")
+}
+
+test_a_written_out_alarm_arn_of_another_account_fires if {
+	findings := policy.deny with input as two_regions("arn:aws:cloudwatch:us-west-2:999999999999:alarm:orders-us-west-2-error-rate")
+	builders.locations(findings) == {template_location}
+	builders.messages(findings) == {"aws_fis_experiment_template.chaos_experiment-outage has a stop_condition with source \"aws:cloudwatch:alarm\" and value \"arn:aws:cloudwatch:us-west-2:999999999999:alarm:orders-us-west-2-error-rate\", expected source \"aws:cloudwatch:alarm\" (never \"none\") with a reference to an alarm of its stack or the ARN, in its stack's account, of an alarm the stack of that region defines"}
+}
+
+test_a_written_out_alarm_arn_of_a_region_no_stack_serves_fires if {
+	count(policy.deny) == 1 with input as two_regions("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-us-west-2-error-rate")
+}
+
+test_a_written_out_arn_of_an_alarm_no_stack_defines_fires if {
+	count(policy.deny) == 1 with input as two_regions("arn:aws:cloudwatch:us-west-2:123456789012:alarm:orders-us-west-2-anything")
+
+	# The alarm exists, but in the other region: an ARN names a region's alarm, not a name anywhere.
+	count(policy.deny) == 1 with input as two_regions("arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-us-west-2-error-rate")
+}
+
+test_an_account_read_from_a_stack_not_pinned_to_an_account_fires if {
+	unpinned := builders.with_stacks({
+		"us-east-1": {"provider": {"aws": [{"region": "us-east-1"}]}, "data": identity, "resource": builders.merge([error_alarm, template([arn_condition("arn:aws:cloudwatch:us-east-1:${data.aws_caller_identity.account.account_id}:alarm:orders-us-east-1-error-rate")])])},
+	})
+	count(policy.deny) == 1 with input as unpinned
 }
 
 test_source_none_fires if {
 	findings := policy.deny with input as builders.with_resources(template([{"source": "none"}]))
 	builders.locations(findings) == {template_location}
-	builders.messages(findings) == {"aws_fis_experiment_template.chaos_experiment-outage has a stop_condition with source \"none\" and value not set, expected source \"aws:cloudwatch:alarm\" with an alarm of its stack (never \"none\")"}
+	builders.messages(findings) == {"aws_fis_experiment_template.chaos_experiment-outage has a stop_condition with source \"none\" and value not set, expected source \"aws:cloudwatch:alarm\" (never \"none\") with a reference to an alarm of its stack or the ARN, in its stack's account, of an alarm the stack of that region defines"}
 }
 
 test_none_beside_an_alarm_still_fires if {
@@ -42,7 +87,7 @@ test_none_beside_an_alarm_still_fires if {
 
 test_no_stop_condition_fires if {
 	findings := policy.deny with input as builders.with_resources(template([]))
-	builders.messages(findings) == {"aws_fis_experiment_template.chaos_experiment-outage has no stop_condition, expected at least one on a CloudWatch alarm of its stack"}
+	builders.messages(findings) == {"aws_fis_experiment_template.chaos_experiment-outage has no stop_condition, expected at least one on a CloudWatch alarm a stack of this repository defines"}
 }
 
 test_an_alarm_source_without_an_alarm_fires if {
