@@ -31,9 +31,10 @@ const CALLS: Readonly<Record<string, readonly string[]>> = {
   'aws kafka get-bootstrap-brokers': ['kafka:GetBootstrapBrokers'],
   'kafka-get-offsets.sh': ['kafka-cluster:Connect', 'kafka-cluster:DescribeTopic'],
   'aws s3api list-objects-v2': ['s3:ListBucket'],
+  'aws cloudwatch get-metric-statistics': ['cloudwatch:GetMetricStatistics'],
 };
 /** Calls IAM cannot scope to a resource (the service authorization reference lists no resource type for them). */
-const UNSCOPABLE = ['kafka:ListClustersV2'];
+const UNSCOPABLE = ['kafka:ListClustersV2', 'cloudwatch:GetMetricStatistics'];
 const ACCOUNT = '123456789012';
 const UUID = '1a2b3c4d-0000-1111-2222-333344445555-2';
 

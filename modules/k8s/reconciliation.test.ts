@@ -57,8 +57,11 @@ describe('Reconciliation', () => {
       RECON_LEFT_RESOURCE: 'orders-us-east-1',
       RECON_RIGHT_RESOURCE: 'orders-us-west-2',
       RECON_TOPICS: 'orders.created orders.updated payments.settled',
-      RECON_MAX_OFFSET_GAP: '5000',
+      RECON_REPLICATORS: 'orders-us-east-1-to-us-west-2@us-west-2',
+      RECON_MAX_MESSAGE_LAG: '5000',
+      RECON_MAX_LATENCY_MS: '30000',
     });
+    expect(envOf(manifestOf(manifests, 'Job', 'reconcile-order-events-us-west-2'))).not.toHaveProperty('RECON_MAX_OFFSET_GAP');
   });
 
   it('runs the toolbox image by digest from the region’s own registry, as non-root with the restricted profile', () => {

@@ -7,6 +7,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Construct } from 'constructs';
 import { lagAlertMessages, type DataSet, type Model, type Region } from '../../schemas';
+import { kafkaMirror } from '../kafka-mirrors';
 import { dataSetResourceName, RECONCILIATION, RECONCILIATION_DATA_USER, reconciledDataSets, reconciliationRoleArn, regionResourceName } from '../names';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, type ResourceKind } from './argo-cd-project';
@@ -79,8 +80,8 @@ export interface ReconciliationProps {
  *
  * Per data set and peer region, a ConfigMap carries the store's scripts (`modules/k8s/reconciliation/`,
  * byte for byte) and a Job runs them: Aurora PostgreSQL row counts, checksums and differing rows by
- * primary key; S3 object inventories; Kafka end offsets per partition (active-passive data sets, whose
- * mirrored topics keep their names); Redis key counts. The pods run the toolbox image as non-root with
+ * primary key; S3 object inventories; Kafka partitions and the MSK Replicators' lag and failures against the
+ * data set's thresholds (offsets are not preserved across a replicator); Redis key counts. The pods run the toolbox image as non-root with
  * the restricted pod security profile, reach only DNS, the data stores' ports in every region and
  * HTTPS (AWS APIs), and act through the IRSA role {@link reconciliationRoleArn}, which each region
  * stack creates (modules/terraform/reconciliation-role.ts). An app named `reconciliation` would share
@@ -258,7 +259,15 @@ function environment(model: Model, dataSet: DataSet, region: Region, peer: Regio
   const byStore: Record<DataSet['store'], Record<string, string>> = {
     aurora: { RECON_DATABASE: RECONCILIATION_DATABASE, RECON_DB_USER: RECONCILIATION_DATA_USER, RECON_RDS_CA_BUNDLE: RDS_CA_BUNDLE },
     redis: { RECON_REDIS_USER: RECONCILIATION_DATA_USER },
-    kafka: { RECON_TOPICS: (dataSet.topics ?? []).join(' '), RECON_MAX_OFFSET_GAP: String(lagAlertMessages(dataSet)) },
+    kafka: {
+      RECON_TOPICS: (dataSet.topics ?? []).join(' '),
+      // Offsets are not comparable across an MSK Replicator (kafka.sh): the replicators' own lag is judged against the data set's thresholds.
+      RECON_REPLICATORS: [kafkaMirror(model, region, peer), kafkaMirror(model, peer, region)]
+        .flatMap((mirror) => (mirror ? [`${mirror.name}@${mirror.target.awsRegion}`] : []))
+        .join(' '),
+      RECON_MAX_MESSAGE_LAG: String(lagAlertMessages(dataSet)),
+      RECON_MAX_LATENCY_MS: String(dataSet.lagAlertSeconds * 1000),
+    },
     s3: {},
   };
   return Object.entries({ ...common, ...byStore[dataSet.store] }).map(([name, value]) => ({ name, value }));

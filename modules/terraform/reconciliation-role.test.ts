@@ -86,6 +86,7 @@ describe('ReconciliationRole', () => {
       },
       { sid: 'ListBuckets', effect: 'Allow', actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::orders-order-documents-us-east-1', 'arn:aws:s3:::orders-order-documents-us-west-2'] },
       { sid: 'FindKafkaClusters', effect: 'Allow', actions: ['kafka:ListClustersV2'], resources: ['*'] },
+      { sid: 'ReadReplicatorMetrics', effect: 'Allow', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] },
       {
         sid: 'ConnectKafkaClusters',
         effect: 'Allow',

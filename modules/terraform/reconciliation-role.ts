@@ -30,7 +30,7 @@ export interface ReconciledKafkaCluster {
    * @default the cluster of that name in the region and account, whatever its generated uuid
    */
   readonly clusterArn?: string;
-  /** Topics whose end offsets the Jobs read; at least one. */
+  /** Topics whose partitions the Jobs list; at least one. */
   readonly topics: readonly string[];
 }
 
@@ -85,7 +85,7 @@ export interface ReconciliationRoleProps {
    */
   readonly buckets?: readonly string[];
   /**
-   * MSK clusters whose end offsets are compared, in every region.
+   * MSK clusters whose topics' partitions are compared, in every region.
    * @default none
    */
   readonly kafkaClusters?: readonly ReconciledKafkaCluster[];
@@ -117,7 +117,8 @@ const CACHE_ACCESS_STRING = 'on -@all +dbsize +info +cluster';
  * - Aurora: `rds:DescribeDBClusters` on the clusters, `rds-db:connect` as the data user only;
  * - S3: `s3:ListBucket` on the buckets (inventories; no object is read);
  * - MSK: `kafka:ListClustersV2` (no resource; see below), `kafka:GetBootstrapBrokers` and
- *   `kafka-cluster:Connect` on the clusters, `kafka-cluster:DescribeTopic` on the compared topics only;
+ *   `kafka-cluster:Connect` on the clusters, `kafka-cluster:DescribeTopic` on the compared topics only,
+ *   `cloudwatch:GetMetricStatistics` (no resource) for the MSK Replicators' lag metrics;
  * - ElastiCache: `elasticache:DescribeReplicationGroups` on the groups, `elasticache:Connect` on the
  *   groups and the data user.
  *
@@ -164,6 +165,9 @@ export class ReconciliationRole extends Construct {
             // accepts only "*" for it. It returns cluster names and ARNs, no data; the script needs it to
             // find each cluster's ARN by name.
             { sid: 'FindKafkaClusters', actions: ['kafka:ListClustersV2'], resources: ['*'] },
+            // GetMetricStatistics has no resource type either, and no condition key narrows it to a namespace:
+            // the script reads the MSK Replicators' lag and failure metrics with it (kafka.sh).
+            { sid: 'ReadReplicatorMetrics', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] },
             { sid: 'ConnectKafkaClusters', actions: ['kafka:GetBootstrapBrokers', 'kafka-cluster:Connect'], resources: kafkaClusters.map(kafkaArn) },
             {
               sid: 'DescribeComparedTopics',
