@@ -19,7 +19,9 @@ const base: FisExperimentsProps = {
     nodeGroupTags: { stack: 'us-east-1' },
     cluster: { name: 'orders-us-east-1', namespace: 'orders-api', app: 'orders-api', serviceAccount: 'fis-experiment' },
   },
-  replicationLagAlarms: [],
+  lagTowardPeersBeyondRpo: [],
+  peerStopAlarmArns: ['arn:aws:cloudwatch:us-west-2:111122223333:alarm:orders-us-west-2-error-rate'],
+  lagIntoRegionBeyondRpo: [],
   errorRate: { loadBalancerArnSuffix: 'app/orders/0123', thresholdPercent: 1 },
   faultMinutes: 15,
   podLatencyMilliseconds: 400,
@@ -52,6 +54,12 @@ describe('FisExperiments refuses', () => {
 
   it('an error-rate threshold the alarm could never cross', () => {
     expect(() => build({ errorRate: { ...base.errorRate, thresholdPercent: 100 } })).toThrow(/errorRate\.thresholdPercent: expected a percentage from 0 to below 100 .*, got 100$/);
+  });
+
+  it('no stop condition at all, or more than FIS takes', () => {
+    expect(() => build({ peerStopAlarmArns: [] })).toThrow('FisExperiments chaos: peerStopAlarmArns: expected 1 to 5 stop conditions');
+    const six = Array.from({ length: 6 }, (_, index) => `arn:aws:cloudwatch:us-west-2:111122223333:alarm:peer-${index}`);
+    expect(() => build({ peerStopAlarmArns: six })).toThrow('got 6');
   });
 
   it('a scenario twice', () => {

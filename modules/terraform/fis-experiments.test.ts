@@ -1,14 +1,20 @@
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../schemas';
+import { synth as synthModel } from '../synth';
 import { resourcesOf, scratchStack, synthScratch, type TerraformJson } from '../../tests/helpers/scratch-stack';
 import { FAULTS, SCENARIO_IDS, SCENARIOS } from '../../schemas/scenarios';
 import { FisExperiments, type FaultTargets, type FisExperimentsProps } from './fis-experiments';
 import { SsmAutomationDocuments } from './ssm-automation-documents';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/region';
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:orders-us-east-1-replication-alarms';
 const SUBNETS = ['arn:aws:ec2:us-east-1:111122223333:subnet/subnet-a', 'arn:aws:ec2:us-east-1:111122223333:subnet/subnet-b'];
 const BUCKET = 'arn:aws:s3:::orders-order-documents-us-east-1';
+const PEER_ERROR_RATE = 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:orders-us-west-2-error-rate';
+const PEER_LAG_INTO = 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:orders-us-west-2-lag-into-beyond-rpo';
 const targets: FaultTargets = {
   subnetArns: SUBNETS,
   peerAwsRegions: ['us-west-2'],
@@ -24,9 +30,11 @@ const base: FisExperimentsProps = {
   alarmTopicArn: TOPIC,
   scenarios: SCENARIO_IDS.map((id) => SCENARIOS[id]),
   targets,
-  replicationLagAlarms: [
-    { alarmName: 'orders-us-east-1-s3-lag', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-s3-lag' },
-    { alarmName: 'orders-us-east-1-kafka-lag', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-kafka-lag' },
+  lagTowardPeersBeyondRpo: [{ alarmName: 'orders-us-east-1-rpo-toward-s3', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-rpo-toward-s3' }],
+  peerStopAlarmArns: [PEER_ERROR_RATE, PEER_LAG_INTO],
+  lagIntoRegionBeyondRpo: [
+    { alarmName: 'orders-us-east-1-rpo-into-kafka', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-rpo-into-kafka' },
+    { alarmName: 'orders-us-east-1-rpo-into-aurora', arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-us-east-1-rpo-into-aurora' },
   ],
   errorRate: { loadBalancerArnSuffix: 'app/orders-us-east-1/0123456789abcdef', thresholdPercent: 1 },
   faultMinutes: 15,
@@ -83,22 +91,33 @@ describe('FisExperiments', () => {
     expect(order('mirror-break')).toEqual([['msk-replicator-stop-0', []]]);
   });
 
-  it('stops on a composite of every replication-lag alarm and on the error-rate alarm, never on "none"', () => {
-    const { json } = synth();
-    const [composite] = resourcesOf(json, 'aws_cloudwatch_composite_alarm');
-    expect(composite!.alarm_rule).toBe('ALARM("orders-us-east-1-s3-lag") OR ALARM("orders-us-east-1-kafka-lag")');
-    for (const template of Object.values(templates(json))) {
-      expect(template.stop_condition).toEqual([
-        { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_composite_alarm\.[^}]+\.arn\}$/) },
-        { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.[^}]+\.arn\}$/) },
-      ]);
-    }
+  it('stops on the blast radius, never on the faulted region’s own lag or error rate: replication toward the peers beyond the RPO and each surviving peer’s error rate and lag', () => {
+    const { json } = synth(withAutomation);
+    const composites = Object.fromEntries(resourcesOf(json, 'aws_cloudwatch_composite_alarm').map((alarm) => [alarm.alarm_name as string, alarm.alarm_rule]));
+    expect(composites).toEqual({
+      'orders-us-east-1-lag-toward-peers-beyond-rpo': 'ALARM("orders-us-east-1-rpo-toward-s3")',
+      'orders-us-east-1-lag-into-beyond-rpo': 'ALARM("orders-us-east-1-rpo-into-kafka") OR ALARM("orders-us-east-1-rpo-into-aurora")',
+    });
+    const towardPeers = { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_composite_alarm\.chaos_lag-toward-peers_[^}]+\.arn\}$/) };
+    const peers = [PEER_ERROR_RATE, PEER_LAG_INTO].map((value) => ({ source: 'aws:cloudwatch:alarm', value }));
+    for (const id of ['outage', 'partition', 'lag-spike']) expect(templates(json)[id]!.stop_condition).toEqual([towardPeers, ...peers]);
+    // The region's own error-rate alarm is there for the peers' experiments, not for its own.
+    expect(JSON.stringify(Object.values(templates(json)).map((template) => template.stop_condition))).not.toMatch(/aws_cloudwatch_metric_alarm/);
   });
 
-  it('stops on the error rate alone in a region without replication-lag alarms', () => {
-    const { json } = synth(() => ({ ...base, replicationLagAlarms: [] }));
+  it('stops a mirror break also on the lag it holds back from this region beyond the RPO', () => {
+    const { json } = synth(withAutomation);
+    expect(templates(json)['mirror-break']!.stop_condition).toEqual([
+      expect.anything(),
+      ...[PEER_ERROR_RATE, PEER_LAG_INTO].map((value) => ({ source: 'aws:cloudwatch:alarm', value })),
+      { source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/^\$\{aws_cloudwatch_composite_alarm\.chaos_lag-into-region_[^}]+\.arn\}$/) },
+    ]);
+  });
+
+  it('stops on the peers’ alarms alone in a region that replicates nothing toward them', () => {
+    const { json } = synth(() => ({ ...base, lagTowardPeersBeyondRpo: [], lagIntoRegionBeyondRpo: [] }));
     expect(resourcesOf(json, 'aws_cloudwatch_composite_alarm')).toEqual([]);
-    expect(templates(json).outage!.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: expect.stringMatching(/aws_cloudwatch_metric_alarm/) }]);
+    expect(templates(json).outage!.stop_condition).toEqual([PEER_ERROR_RATE, PEER_LAG_INTO].map((value) => ({ source: 'aws:cloudwatch:alarm', value })));
   });
 
   it('alarms when 5xx responses exceed the error-rate SLO as a share of the load balancer’s requests', () => {
@@ -187,5 +206,53 @@ describe('FisExperiments', () => {
         ],
       }),
     ]);
+  });
+});
+
+describe('FIS stop conditions in the region stacks', () => {
+  type Stack = { resource: Record<string, Record<string, Record<string, unknown>>> };
+  let stacks: Record<string, Stack>;
+  const alarmNames = (stack: Stack) => new Set([...Object.values(stack.resource.aws_cloudwatch_metric_alarm ?? {}), ...Object.values(stack.resource.aws_cloudwatch_composite_alarm ?? {})].map((alarm) => alarm.alarm_name as string));
+  const composite = (stack: Stack, name: string) => Object.values(stack.resource.aws_cloudwatch_composite_alarm ?? {}).find((alarm) => alarm.alarm_name === name);
+  const stopsOf = (stack: Stack) => Object.values(stack.resource.aws_fis_experiment_template ?? {}).map((template) => [template.tags, template.stop_condition] as [{ Name: string }, Array<{ value: string }>]);
+
+  beforeAll(async () => {
+    const load = await loadModel(ROOT);
+    if (load.errors) throw new Error(load.errors.map((error) => error.message).join('\n'));
+    const files = synthModel(load.model);
+    stacks = Object.fromEntries(['us-east-1', 'us-west-2'].map((id) => [id, JSON.parse(files.get(`terraform/${id}/cdk.tf.json`)!) as Stack]));
+  }, 60_000);
+
+  it('stops the primary’s experiments on the Aurora, Redis and Kafka lag into the surviving secondary beyond each RPO, alarmed in the secondary where those metrics are', () => {
+    const into = composite(stacks['us-west-2']!, 'orders-us-west-2-lag-into-beyond-rpo')!;
+    for (const alarm of ['aurora-orders-orders-db-us-west-2', 'cache-orders-sessions-us-west-2', 'kafka-orders-us-east-1-to-us-west-2']) expect(into.alarm_rule).toContain(`rpo-into_alarm-${alarm}_`);
+    const thresholds = Object.values(stacks['us-west-2']!.resource.aws_cloudwatch_metric_alarm!)
+      .filter((alarm) => (alarm.alarm_name as string).startsWith('orders-us-west-2-rpo-into-'))
+      .map((alarm) => [alarm.alarm_name, alarm.threshold]);
+    expect(thresholds).toEqual([
+      ['orders-us-west-2-rpo-into-aurora-orders-orders-db-us-west-2-replication-lag', 120_000],
+      ['orders-us-west-2-rpo-into-cache-orders-sessions-us-west-2-replication-lag', 90],
+      ['orders-us-west-2-rpo-into-kafka-orders-us-east-1-to-us-west-2-replication-lag', 120_000],
+    ]);
+    for (const [tags, stops] of stopsOf(stacks['us-east-1']!)) {
+      expect(stops.map((stop) => stop.value).slice(1), tags.Name).toEqual([
+        'arn:${data.aws_partition.partition.partition}:cloudwatch:us-west-2:${data.aws_caller_identity.account.account_id}:alarm:orders-us-west-2-error-rate',
+        'arn:${data.aws_partition.partition.partition}:cloudwatch:us-west-2:${data.aws_caller_identity.account.account_id}:alarm:orders-us-west-2-lag-into-beyond-rpo',
+      ]);
+    }
+  });
+
+  it('names by ARN only alarms the peer’s stack defines, and never stops on the faulted region’s own error rate', () => {
+    for (const [id, peer] of [['us-east-1', 'us-west-2'], ['us-west-2', 'us-east-1']] as const) {
+      for (const [tags, stops] of stopsOf(stacks[id]!)) {
+        const literal = stops.map((stop) => stop.value).filter((value) => value.startsWith('arn:'));
+        expect(literal.length, tags.Name).toBeGreaterThan(0);
+        for (const arn of literal) {
+          expect(arn, tags.Name).toContain(`:cloudwatch:${peer}:`);
+          expect(alarmNames(stacks[peer]!).has(arn.split(':alarm:')[1]!), arn).toBe(true);
+        }
+        expect(JSON.stringify(stops), tags.Name).not.toMatch(/error-rate_|replication-lag-any/);
+      }
+    }
   });
 });

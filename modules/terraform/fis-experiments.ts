@@ -64,15 +64,34 @@ export interface FisExperimentsProps {
   readonly alarmTopicArn: string;
   readonly scenarios: readonly Scenario[];
   readonly targets: FaultTargets;
-  /** Stop conditions: the region's replication-lag alarms… */
-  readonly replicationLagAlarms: readonly LagAlarm[];
-  /** …and the error rate of the region's public load balancer above the error-rate SLO. */
+  /**
+   * What stops this region's experiments: the blast radius, never the faulted region's own lag or error rate,
+   * which its faults raise by design. Replication out of this region toward the peers beyond each data set's
+   * RPO (measured here: S3 publishes replication latency in the source region), folded into one composite…
+   */
+  readonly lagTowardPeersBeyondRpo: readonly LagAlarm[];
+  /**
+   * …and, by ARN, alarms the peers' stacks define where their metrics are (CloudWatch alarms watch only their own
+   * region): each surviving region's error rate ({@link errorRateAlarmName}) and its lag beyond the RPO
+   * ({@link lagIntoBeyondRpoAlarmName}).
+   */
+  readonly peerStopAlarmArns: readonly string[];
+  /** Replication into this region beyond each data set's RPO, folded into the composite the peers' experiments stop on. */
+  readonly lagIntoRegionBeyondRpo: readonly LagAlarm[];
+  /** The error rate of this region's public load balancer above the error-rate SLO: the alarm the peers' experiments stop on. */
   readonly errorRate: { readonly loadBalancerArnSuffix: string; readonly thresholdPercent: number };
   /** How long each fault lasts: the RTO SLO, so the response has to complete while the fault holds. */
   readonly faultMinutes: number;
   /** Latency added to each packet of the app's pods in the lag-spike experiment. */
   readonly podLatencyMilliseconds: number;
 }
+
+/** FIS takes at most five stop conditions per experiment template. */
+export const MAX_STOP_CONDITIONS = 5;
+/** The alarm on a region's load-balancer error rate, `name` being the region's prefix. */
+export const errorRateAlarmName = (name: string) => `${name}-error-rate`;
+/** The composite of a region's replication into it beyond each data set's RPO. */
+export const lagIntoBeyondRpoAlarmName = (name: string) => `${name}-lag-into-beyond-rpo`;
 
 /** FIS quota L-100E963F: target subnets of `aws:network:route-table-disrupt-cross-region-connectivity`. */
 export const MAX_DISRUPTED_SUBNETS = 6;
@@ -95,16 +114,17 @@ export interface ScenarioExperiment {
 
 /**
  * One AWS FIS experiment template per scenario (schemas/scenarios.ts) the region has targets for,
- * injecting the scenario's faults into this region. Every template stops on any of the region's
- * replication-lag alarms (folded into one composite alarm, as FIS takes five stop conditions at most)
- * and on the load balancer's error rate above the SLO, logs to a KMS-encrypted log group, and runs as
- * a role allowed only the calls its actions make, on this region's resources.
+ * injecting the scenario's faults into this region, one fault after another. Every template stops on the
+ * blast radius, not on the region it faults: replication toward the peers beyond the RPO, and each surviving
+ * peer's error rate and lag beyond the RPO (composites, as FIS takes five stop conditions at most). It logs to
+ * a KMS-encrypted log group and runs as a role allowed only the calls its actions make, on this region's resources.
  */
 export class FisExperiments extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly errorRateAlarm: CloudwatchMetricAlarm;
-  readonly replicationLagAlarm?: CloudwatchCompositeAlarm;
+  readonly lagTowardPeersAlarm?: CloudwatchCompositeAlarm;
+  readonly lagIntoRegionAlarm?: CloudwatchCompositeAlarm;
   readonly experiments: readonly ScenarioExperiment[];
   /** Scenarios without a template here, each with the reason. */
   readonly omitted: ReadonlyArray<{ readonly scenario: ScenarioId; readonly reason: string }>;
@@ -125,8 +145,8 @@ export class FisExperiments extends Construct {
     });
 
     this.errorRateAlarm = new CloudwatchMetricAlarm(this, 'error-rate', {
-      alarmName: `${props.name}-error-rate`,
-      alarmDescription: `5xx responses of the public load balancer above ${props.errorRate.thresholdPercent}% of requests for ${ERROR_RATE_MINUTES} minutes (the error-rate SLO); stops any running FIS experiment`,
+      alarmName: errorRateAlarmName(props.name),
+      alarmDescription: `5xx responses of the public load balancer above ${props.errorRate.thresholdPercent}% of requests for ${ERROR_RATE_MINUTES} minutes (the error-rate SLO); stops the peers' FIS experiments`,
       comparisonOperator: 'GreaterThanThreshold',
       threshold: props.errorRate.thresholdPercent,
       evaluationPeriods: ERROR_RATE_MINUTES,
@@ -139,20 +159,21 @@ export class FisExperiments extends Construct {
       okActions: [props.alarmTopicArn],
       tags: { Name: `${props.name}-error-rate` },
     });
-    if (props.replicationLagAlarms.length) {
-      this.replicationLagAlarm = new CloudwatchCompositeAlarm(this, 'replication-lag', {
-        alarmName: `${props.name}-replication-lag-any`,
-        alarmDescription: 'Any replication-lag alarm of the region; stops any running FIS experiment',
-        alarmRule: props.replicationLagAlarms.map((alarm) => `ALARM(${JSON.stringify(alarm.alarmName)})`).join(' OR '),
-        actionsEnabled: true,
-        alarmActions: [props.alarmTopicArn],
-        okActions: [props.alarmTopicArn],
-        tags: { Name: `${props.name}-replication-lag-any` },
-      });
-    }
-    const stopConditions = [this.replicationLagAlarm?.arn, this.errorRateAlarm.arn]
-      .filter((value): value is string => value !== undefined)
-      .map((value) => ({ source: 'aws:cloudwatch:alarm', value }));
+    const composite = (id: string, alarmName: string, description: string, alarms: readonly LagAlarm[]) =>
+      alarms.length
+        ? new CloudwatchCompositeAlarm(this, id, {
+            alarmName,
+            alarmDescription: description,
+            alarmRule: alarms.map((alarm) => `ALARM(${JSON.stringify(alarm.alarmName)})`).join(' OR '),
+            actionsEnabled: true,
+            alarmActions: [props.alarmTopicArn],
+            okActions: [props.alarmTopicArn],
+            tags: { Name: alarmName },
+          })
+        : undefined;
+    this.lagTowardPeersAlarm = composite('lag-toward-peers', `${props.name}-lag-toward-peers-beyond-rpo`, "Replication out of the region toward a peer beyond the data set's RPO; stops the region's FIS experiments", props.lagTowardPeersBeyondRpo);
+    this.lagIntoRegionAlarm = composite('lag-into-region', lagIntoBeyondRpoAlarmName(props.name), "Replication into the region beyond the data set's RPO; stops the peers' FIS experiments", props.lagIntoRegionBeyondRpo);
+    const stopConditions = [...(this.lagTowardPeersAlarm ? [this.lagTowardPeersAlarm.arn] : []), ...props.peerStopAlarmArns].map((value) => ({ source: 'aws:cloudwatch:alarm', value }));
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [
@@ -192,7 +213,8 @@ export class FisExperiments extends Construct {
           roleArn: this.role.arn,
           action: inOrder(built),
           target: built.flatMap((fault) => fault.targets),
-          stopCondition: stopConditions,
+          // A stopped mirror holds back what it mirrors into this region: that lag beyond the RPO is its blast radius.
+          stopCondition: faults.includes('msk-replicator-stop') && this.lagIntoRegionAlarm ? [...stopConditions, { source: 'aws:cloudwatch:alarm', value: this.lagIntoRegionAlarm.arn }] : stopConditions,
           logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
           // A target that resolves to nothing fails the experiment rather than passing it having injected nothing.
           experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
@@ -489,6 +511,10 @@ function validate(id: string, props: FisExperimentsProps): void {
   }
   if (!Number.isInteger(props.podLatencyMilliseconds) || props.podLatencyMilliseconds < 1) fail('podLatencyMilliseconds', 'a positive whole number of milliseconds', props.podLatencyMilliseconds);
   if (!(props.errorRate.thresholdPercent >= 0 && props.errorRate.thresholdPercent < 100)) fail('errorRate.thresholdPercent', 'a percentage from 0 to below 100 (at 100 the alarm could never fire)', props.errorRate.thresholdPercent);
+  const stops = (props.lagTowardPeersBeyondRpo.length ? 1 : 0) + props.peerStopAlarmArns.length + (props.lagIntoRegionBeyondRpo.length ? 1 : 0);
+  if (stops < 1 || stops > MAX_STOP_CONDITIONS) {
+    fail('peerStopAlarmArns', `1 to ${MAX_STOP_CONDITIONS} stop conditions with lagTowardPeersBeyondRpo's composite (FIS's limit; never none)`, stops);
+  }
   if (props.targets.subnetArns.length > MAX_DISRUPTED_SUBNETS) {
     fail('targets.subnetArns', `at most ${MAX_DISRUPTED_SUBNETS} subnets (FIS quota L-100E963F for cross-region disruption)`, props.targets.subnetArns.length);
   }

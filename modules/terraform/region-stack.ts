@@ -10,12 +10,12 @@ import { BackupPlan } from './backup-plan';
 import { CacheGlobalDatastore } from './cache-global-datastore';
 import { EksCluster } from './eks-cluster';
 import { FisClusterAccess } from './fis-cluster-access';
-import { FisExperiments } from './fis-experiments';
+import { errorRateAlarmName, FisExperiments, lagIntoBeyondRpoAlarmName } from './fis-experiments';
 import { KafkaCluster } from './kafka-cluster';
 import { KafkaReplicator } from './kafka-replicator';
 import { PublicLoadBalancer } from './public-load-balancer';
 import { ReconciliationRole } from './reconciliation-role';
-import { RegionalAlarms } from './regional-alarms';
+import { RegionalAlarms, type RegionalAlarmsProps } from './regional-alarms';
 import { RegionalKey } from './regional-key';
 import { RegionalNetwork } from './regional-network';
 import { ReplicatedBucket } from './replicated-bucket';
@@ -238,7 +238,21 @@ export class RegionStack extends TerraformStack {
       ),
     });
 
-    const chaos = this.chaosExperiments({ model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
+    // The same replications against each data set's RPO: what the chaos experiments may not push any further.
+    const beyondRpo = (of: 'into' | 'toward', signals: Omit<RegionalAlarmsProps, 'name' | 'awsRegion' | 'kmsKeyArn'>) =>
+      new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, ...signals });
+    const rpoOf = (dataSet: DataSet) => dataSet.rpoSeconds;
+    const lagInto = beyondRpo('into', {
+      auroraGlobalDatabases: region.role === 'secondary' ? databases.map(([dataSet]) => ({ clusterIdentifier: regionalName(dataSet), lagAlertSeconds: rpoOf(dataSet) })) : [],
+      cacheReplicationGroups: region.role === 'secondary' ? caches.map(([dataSet, cache]) => ({ replicationGroupId: regionalName(dataSet), memberClusterIds: cache.memberClusterIds, lagAlertSeconds: rpoOf(dataSet) })) : [],
+      kafkaReplicators: replicators.map(([source]) => ({ replicatorName: replicatorName(source), lagAlertSeconds: Math.min(...kafkaDataSets.map(rpoOf)) })),
+    });
+    const lagToward = beyondRpo('toward', {
+      s3Replications: buckets.flatMap(([dataSet, , destinations]) =>
+        destinations.map((peer) => ({ sourceBucket: regionalName(dataSet), destinationBucket: dataSetResourceName(global, dataSet, peer), ruleId: `to-${peer.awsRegion}`, lagAlertSeconds: rpoOf(dataSet) })),
+      ),
+    });
+    const chaos = this.chaosExperiments({ lagInto, lagToward, model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account });
     // The pod actions reach the cluster as the user FisExperimentAccess binds in the entry app's namespace.
     new FisClusterAccess(this, 'fis-cluster-access', { clusterName: eks.clusterName, roleArn: chaos.role.arn, userName: FIS_KUBERNETES_USER });
 
@@ -279,7 +293,7 @@ export class RegionStack extends TerraformStack {
    * replicators write into this region.
    */
   private chaosExperiments(context: ChaosContext): FisExperiments {
-    const { model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account } = context;
+    const { model, region, peers, name, kmsKeyArn, eks, entry, alarms, loadBalancer, databases, replicators, buckets, kafka, partition, account, lagInto, lagToward } = context;
     const { global } = model;
     const successor = peers.find((peer) => peer.role === 'secondary');
     const globalClusters =
@@ -310,7 +324,13 @@ export class RegionStack extends TerraformStack {
         cluster: { name: eks.clusterName, namespace: entry.app.name, app: entry.app.name, serviceAccount: FIS_SERVICE_ACCOUNT },
         ...(documents ? { automation: { documents, globalClusterFailovers: globalClusters, replicatorPauses } } : {}),
       },
-      replicationLagAlarms: alarms.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      lagTowardPeersBeyondRpo: lagToward.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      lagIntoRegionBeyondRpo: lagInto.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      peerStopAlarmArns: peers.flatMap((peer) => {
+        const alarm = (alarmName: string) => `arn:${partition.partition}:cloudwatch:${peer.awsRegion}:${account.accountId}:alarm:${alarmName}`;
+        const prefix = regionResourceName(global, peer);
+        return [alarm(errorRateAlarmName(prefix)), ...(lagsInto(model, peer) ? [alarm(lagIntoBeyondRpoAlarmName(prefix))] : [])];
+      }),
       errorRate: { loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix, thresholdPercent: global.slo.errorRatePercent },
       faultMinutes: global.slo.rtoMinutes,
       podLatencyMilliseconds: global.slo.crossRegionP95LatencyMs,
@@ -400,6 +420,8 @@ export class RegionStack extends TerraformStack {
 }
 
 interface ChaosContext {
+  lagInto: RegionalAlarms;
+  lagToward: RegionalAlarms;
   model: Model;
   region: Region;
   peers: readonly Region[];
@@ -426,6 +448,15 @@ interface WorkloadContext {
   region: Region;
   account: DataAwsCallerIdentity;
   partition: DataAwsPartition;
+}
+
+/**
+ * Whether anything replicates into `region` that its stack alarms on beyond the RPO: the lag-into alarms
+ * above, decided from the model so a peer's stack knows the composite exists without reading its state.
+ */
+function lagsInto(model: Model, region: Region): boolean {
+  const secondaryCopies = region.role === 'secondary' && model.replication.dataSets.some((dataSet) => dataSet.store === 'aurora' || dataSet.store === 'redis');
+  return secondaryCopies || kafkaMirrorsInto(model, region).length > 0;
 }
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
