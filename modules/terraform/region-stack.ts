@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktn';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import type { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 import type { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import type { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import type { Construct } from 'constructs';
@@ -239,8 +240,11 @@ export class RegionStack extends TerraformStack {
     });
 
     // The same replications against each data set's RPO: what the chaos experiments may not push any further.
+    // A direction with nothing to watch gets no alarms, and so no topic or dashboard either.
     const beyondRpo = (of: 'into' | 'toward', signals: Omit<RegionalAlarmsProps, 'name' | 'awsRegion' | 'kmsKeyArn'>) =>
-      new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, ...signals });
+      Object.values(signals).some((list: readonly unknown[]) => list.length)
+        ? new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, ...signals }).alarms
+        : [];
     const rpoOf = (dataSet: DataSet) => dataSet.rpoSeconds;
     const lagInto = beyondRpo('into', {
       auroraGlobalDatabases: region.role === 'secondary' ? databases.map(([dataSet]) => ({ clusterIdentifier: regionalName(dataSet), lagAlertSeconds: rpoOf(dataSet) })) : [],
@@ -324,8 +328,8 @@ export class RegionStack extends TerraformStack {
         cluster: { name: eks.clusterName, namespace: entry.app.name, app: entry.app.name, serviceAccount: FIS_SERVICE_ACCOUNT },
         ...(documents ? { automation: { documents, globalClusterFailovers: globalClusters, replicatorPauses } } : {}),
       },
-      lagTowardPeersBeyondRpo: lagToward.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
-      lagIntoRegionBeyondRpo: lagInto.alarms.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      lagTowardPeersBeyondRpo: lagToward.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
+      lagIntoRegionBeyondRpo: lagInto.map((alarm) => ({ alarmName: alarm.alarmName, arn: alarm.arn })),
       peerStopAlarmArns: peers.flatMap((peer) => {
         const alarm = (alarmName: string) => `arn:${partition.partition}:cloudwatch:${peer.awsRegion}:${account.accountId}:alarm:${alarmName}`;
         const prefix = regionResourceName(global, peer);
@@ -420,8 +424,8 @@ export class RegionStack extends TerraformStack {
 }
 
 interface ChaosContext {
-  lagInto: RegionalAlarms;
-  lagToward: RegionalAlarms;
+  lagInto: readonly CloudwatchMetricAlarm[];
+  lagToward: readonly CloudwatchMetricAlarm[];
   model: Model;
   region: Region;
   peers: readonly Region[];
