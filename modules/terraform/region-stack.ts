@@ -241,8 +241,8 @@ export class RegionStack extends TerraformStack {
 
     // The same replications against each data set's RPO: what the chaos experiments may not push any further.
     // A direction with nothing to watch gets no alarms, and so no topic or dashboard either.
-    const beyondRpo = (of: 'into' | 'toward', signals: Omit<RegionalAlarmsProps, 'name' | 'awsRegion' | 'kmsKeyArn'>) =>
-      Object.values(signals).some((list: readonly unknown[]) => list.length)
+    const beyondRpo = (of: 'into' | 'toward', signals: Pick<RegionalAlarmsProps, 'auroraGlobalDatabases' | 'cacheReplicationGroups' | 'kafkaReplicators' | 's3Replications'>) =>
+      Object.values(signals).some((list: readonly unknown[] | undefined) => (list?.length ?? 0) > 0)
         ? new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, ...signals }).alarms
         : [];
     const rpoOf = (dataSet: DataSet) => dataSet.rpoSeconds;
