@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { FAULTS, SCENARIO_IDS, type FaultId } from './scenarios';
+import { FAULTS, SCENARIO_IDS, SCENARIOS, type FaultId, type ScenarioId } from './scenarios';
 import { isoDateTime, owner, slug } from './common';
-import { singleLineText } from './limits';
+import { printableToken, singleLineText } from './limits';
 
 /**
  * The evidence a failover drill leaves under `operations/drills/<id>.json` (the markdown beside it is rendered
@@ -37,10 +37,17 @@ const finding = z.strictObject({ policy: z.string().max(200), message: engineTex
 /** One step of the response, in order (modules/failover.ts): what is done, who acts, and the command, plan or screen it happens in. */
 const step = z.strictObject({ order: z.number().int().min(1).max(100), what: engineText, who: engineText, where: engineText, channel: z.string().regex(/^[a-z][a-z-]{0,39}$/) });
 
+/**
+ * An AWS state or status (`completed`, `pendingApproval`): a token, so a JSON file cannot put a line break, a
+ * space or a table cell into the evidence through it.
+ */
+const awsState = printableToken('an AWS state like completed', 60).min(1, { error: 'an AWS state like completed' });
+
 /** A measured step: from an ARC plan execution's step states or a FIS experiment's actions. */
 const measuredStep = z.strictObject({
-  name: z.string().max(300),
-  status: z.string().max(60),
+  /** Named by whoever wrote the plan or template: prose, but one line. */
+  name: singleLineText(1, 'a step name'),
+  status: awsState,
   start: isoDateTime.optional(),
   end: isoDateTime.optional(),
 });
@@ -50,9 +57,9 @@ export const MEASUREMENT_SOURCES = ['arc-region-switch', 'fis'] as const;
 export const measurementSchema = z.strictObject({
   source: z.enum(MEASUREMENT_SOURCES),
   /** The ARC plan execution id or the FIS experiment id. */
-  id: z.string().max(300),
+  id: printableToken('an execution or experiment id', 300).min(1, { error: 'an execution or experiment id' }),
   /** `executionState` of the ARC execution, `state.status` of the FIS experiment. */
-  state: z.string().max(60),
+  state: awsState,
   stateReason: engineText.optional(),
   start: isoDateTime.optional(),
   end: isoDateTime.optional(),
@@ -81,7 +88,12 @@ export const drillRecordSchema = z.strictObject({
   kind: z.enum(DRILL_KINDS),
   /** The commit of the repository the drill was planned from. */
   commit,
-  /** Who approved running the drill; unset until someone does. */
+  /** Who proposed the drill (`--by`, by default the first owner of regions/): it declares the failover. */
+  proposer: owner,
+  /**
+   * Who approved running the drill, never the proposer; unset until someone does (`npm run drill -- approve`).
+   * A scheduled plan has none: nobody approved it, and it cannot be signed off until someone does.
+   */
   approver: owner.nullable(),
   /** The planned window, UTC: the failover declaration's window when the response moves traffic. */
   window: z.strictObject({ start: isoDateTime, end: isoDateTime }).refine((w) => w.start < w.end, { error: 'an end after the start', path: ['end'] }),
@@ -91,6 +103,11 @@ export const drillRecordSchema = z.strictObject({
     hypothesis: text('a hypothesis'),
     faults: z.array(z.strictObject({ id: faultId, fisAction: z.string().max(200) })).max(20),
     runbook: text('a runbook heading'),
+    /**
+     * The `Name` tag of the FIS experiment template that injects the scenario's faults for this drill: only an
+     * experiment started from it is this drill's. Null when the stacks have none (a mirror into a region that has no replicator).
+     */
+    experimentTemplate: printableToken('a FIS experiment template name', 256).min(1, { error: 'a FIS experiment template name' }).nullable(),
   }),
   regions: z.strictObject({ from: slug, to: slug }),
   /** Resilience assumptions the operator overrode for this plan (`--assume`), so a what-if is never read as the real configuration. */
@@ -102,7 +119,8 @@ export const drillRecordSchema = z.strictObject({
   }),
   /** Figures from the policy engine's resilience model, with its arithmetic. */
   predictions: z.strictObject({
-    rto: z.strictObject({ seconds, arithmetic: engineText }),
+    /** Losing `from`'s recovery; null when the scenario moves no traffic (it is held to the RPO and its hypothesis). */
+    rto: z.strictObject({ seconds, arithmetic: engineText }).nullable(),
     rpo: z.array(z.strictObject({ dataSet: slug, boundSeconds: seconds, targetSeconds: seconds, arithmetic: engineText })).max(200),
   }),
   /** The change the response makes, judged by the same pipeline as a pull request. */
@@ -123,7 +141,9 @@ export const drillRecordSchema = z.strictObject({
   deviations: z.array(deviationSchema).max(500),
   followUps: z.array(followUpSchema).max(100),
   signOff: signOffSchema.nullable(),
-});
+})
+  .refine((record) => !record.approver || record.approver.toLowerCase() !== record.proposer.toLowerCase(), { error: 'an approver other than the proposer', path: ['approver'] })
+  .refine((record) => (record.predictions.rto === null) === !movesTraffic(record.scenario.id), { error: 'an RTO prediction exactly when the scenario moves traffic', path: ['predictions', 'rto'] });
 
 export type DrillRecord = z.output<typeof drillRecordSchema>;
 export type DrillKind = (typeof DRILL_KINDS)[number];
@@ -133,14 +153,26 @@ export type FollowUp = z.output<typeof followUpSchema>;
 export type SignOff = z.output<typeof signOffSchema>;
 export type DrillStep = DrillRecord['steps'][number];
 
-export type DrillOutcome = 'planned' | 'blocked' | 'passed' | 'failed';
+export type DrillOutcome = 'planned' | 'blocked' | 'incomplete' | 'passed' | 'failed';
+
+/**
+ * Whether the scenario's response moves traffic (and the database writer) to another region: only then is the
+ * drill held to the RTO, and only then does an ARC Region switch execution belong to it.
+ */
+export function movesTraffic(scenario: ScenarioId): boolean {
+  return SCENARIOS[scenario].response.failover;
+}
 
 /**
  * What the drill log and reports call the drill: `blocked` when its plan could not pass the policies or breaches
- * an SLO, `planned` until measured, then `failed` when any deviation breaches, else `passed`.
+ * an SLO, `planned` until measured, `failed` when any deviation breaches, `incomplete` while a drill that moves
+ * traffic has no measured recovery time (an experiment alone shows faults were injected, not that traffic
+ * recovered within the RTO), else `passed`.
  */
 export function drillOutcome(record: DrillRecord): DrillOutcome {
   if (!record.change.passed || record.change.breaches.length) return 'blocked';
   if (!record.measurements.length) return 'planned';
-  return record.deviations.some((deviation) => deviation.breach) ? 'failed' : 'passed';
+  if (record.deviations.some((deviation) => deviation.breach)) return 'failed';
+  if (movesTraffic(record.scenario.id) && !record.measurements.some((m) => m.recoveryTimeSeconds !== undefined)) return 'incomplete';
+  return 'passed';
 }

@@ -2,19 +2,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deviationsOf, measurementOf, mismatch, parseMeasurementSource } from '../modules/drills/measurements';
 import { isScenarioId, SCENARIO_IDS, SCENARIOS } from '../schemas/scenarios';
-import { formatLocated, loadModel, owner, resilienceAssumptionsSchema, SINGLE_LINE_TEXT_MAX, singleLineText } from '../schemas';
+import { formatLocated, loadModel, owner, type Model, resilienceAssumptionsSchema, SINGLE_LINE_TEXT_MAX, singleLineText } from '../schemas';
 import { drillId, drillOutcome, followUpSchema, signOffSchema, type DrillKind, type DrillRecord } from '../schemas/drill-record';
 import { commandLine } from './lib/command-line';
+import { drillTitle } from '../modules/drills/render';
 import { breachesOf, DrillError, planDrill } from './lib/drill-plan';
 import { DrillRecordError, DRILL_LOG, DRILLS_DIR, readDrillRecord, writeDrillRecord } from './lib/drill-records';
-import { defaultTarget, failbackResponse, failoverResponse } from './lib/drill-response';
+import { defaultTarget, failbackResponse, failoverResponse, proposerOf } from './lib/drill-response';
 
 // `npm run drill`: plans the runbook's response to a scenario as a change, judged like any pull request, and
 // keeps the evidence under operations/drills/. Exit 0: planned (or recorded); 1: the plan is blocked or breaches
 // an SLO, or the command was refused; 2: bad arguments.
 const USAGE = [
-  'usage: npm run drill -- --from <region> [--to <region>] [--scenario ' + SCENARIO_IDS.join('|') + '] [--branch] [--approver @handle] [--by @handle] [--reason <text>] [--assume <assumption>=<seconds>]... [--dry-run] [--now <ISO date-time>]',
+  'usage: npm run drill -- --from <region> [--to <region>] [--scenario ' + SCENARIO_IDS.join('|') + '] [--branch] [--by @proposer] [--approver @handle] [--emergency-approver @handle] [--reason <text>] [--assume <assumption>=<seconds>]... [--dry-run] [--now <ISO date-time>]',
   '       npm run drill -- failback --from <region that failed> --to <region that took over> [the options above]',
+  '       npm run drill -- approve <id> --by @handle   (someone other than the proposer)',
   '       npm run drill -- record <id> --from-json <GetPlanExecution or GetExperiment output.json>',
   '       npm run drill -- follow-up <id> --action <text> --owner @handle --due <YYYY-MM-DD>',
   '       npm run drill -- sign-off <id> --by @handle --statement <text>',
@@ -29,6 +31,7 @@ const { values, positionals } = commandLine(
       scenario: { type: 'string', default: 'outage' },
       branch: { type: 'boolean', default: false },
       approver: { type: 'string' },
+      'emergency-approver': { type: 'string' },
       by: { type: 'string' },
       reason: { type: 'string' },
       assume: { type: 'string', multiple: true, default: [] },
@@ -63,6 +66,9 @@ try {
       if (rest.length) usage(`failback takes no arguments besides options, got ${rest.map((arg) => JSON.stringify(arg)).join(' ')}`);
       await plan('failback');
       break;
+    case 'approve':
+      await approve(idArgument(rest));
+      break;
     case 'record':
       await record(idArgument(rest));
       break;
@@ -83,10 +89,11 @@ try {
 async function plan(kind: DrillKind): Promise<void> {
   if (!values.from) usage('--from: expected the region the scenario takes down, got nothing');
   if (!isScenarioId(values.scenario)) usage(`--scenario: expected one of ${SCENARIO_IDS.join(', ')}, got ${JSON.stringify(values.scenario)}`);
-  for (const [option, value] of [['--approver', values.approver], ['--by', values.by]] as const) {
+  for (const [option, value] of [['--approver', values.approver], ['--emergency-approver', values['emergency-approver']], ['--by', values.by]] as const) {
     if (value !== undefined && !owner.safeParse(value).success) usage(`${option}: expected a GitHub handle like @org/team or @user, got ${JSON.stringify(value)}`);
   }
   if (values.reason !== undefined && !REASON.safeParse(values.reason).success) usage(`--reason: expected ${REASON_TEXT}, got ${JSON.stringify(values.reason.slice(0, 80))}`);
+  if (values.branch && values['dry-run']) usage('--branch commits the change and its evidence record; --dry-run writes nothing: drop one');
   const assumptions = parseAssumptions(values.assume);
   const scenario = SCENARIOS[values.scenario];
   const loaded = await loadModel(root);
@@ -97,16 +104,23 @@ async function plan(kind: DrillKind): Promise<void> {
   const to = values.to ?? defaultTarget(loaded.model, from);
   if (!to) usage(`--to: ${ids.length} regions: name the region that takes over (${ids.filter((id) => id !== from).join(', ')})`);
   if (!ids.includes(to) || to === from) usage(`--to: expected a region other than ${from} (${ids.filter((id) => id !== from).join(', ')}), got ${JSON.stringify(to)}`);
+  const proposer = proposerOf(loaded.model, values.by);
+  // Two-person rule: whoever proposes the drill does not also approve it, as an operator or as the CAB.
+  for (const [option, value] of [['--approver', values.approver], ['--emergency-approver', values['emergency-approver']]] as const) {
+    if (value && value.toLowerCase() === proposer.toLowerCase()) fail(`${option} ${value} is the proposer${values.by ? '' : ' (the first owner of regions/, as --by is not given)'}; someone else approves the drill`);
+  }
+  const emergencyApprover = emergencyApproverFor(loaded.model, proposer);
 
   const id = drillIdFor(now, kind === 'failback' ? 'failback' : scenario.id, from);
   if (await readDrillRecord(root, id)) fail(`a drill ${id} is already recorded; wait a second and run it again`);
-  const response = { id, kind, scenario, from, to, now, reason: values.reason ?? `Drill ${id}: ${scenario.title.toLowerCase()}, ${from} to ${to}`, ...(values.by ? { by: values.by } : {}) };
+  const response = { id, kind, scenario, from, to, now, reason: values.reason ?? `Drill ${id}: ${scenario.title.toLowerCase()}, ${from} to ${to}`, by: proposer, ...(emergencyApprover ? { emergencyApprover } : {}) };
   const planned = await planDrill({
     root,
     id,
     scenario,
     from,
     to,
+    proposer,
     approver: values.approver ?? null,
     now,
     assumptions,
@@ -115,14 +129,18 @@ async function plan(kind: DrillKind): Promise<void> {
   });
   const { record } = planned;
   console.log(summary(record));
-  if (!values['dry-run']) {
+  if (record.change.branch) {
+    console.log(`\nevidence: ${DRILLS_DIR}/${id}.json, ${DRILLS_DIR}/${id}.md, ${DRILL_LOG}, committed on ${record.change.branch} with the change (the checkout is not changed)`);
+    console.log(`branch: ${record.change.branch}, one commit; push it and open a pull request: git push origin ${record.change.branch}`);
+  } else if (!values['dry-run']) {
     const written = await writeDrillRecord(root, record);
     console.log(`\nevidence: ${written.join(', ')}`);
   } else console.log('\nevidence: not written (--dry-run)');
-  if (record.change.branch) console.log(`branch: ${record.change.branch}, one commit; push it and open a pull request: git push origin ${record.change.branch}`);
-  const breaches = breachesOf(planned.report, from);
+  if (!record.approver) console.log(`approver: none yet; before sign-off, someone other than ${record.proposer} approves: npm run drill -- approve ${id} --by @handle`);
+  const breaches = breachesOf(planned.report, from, scenario);
+  const rto = planned.report.resilience.rto.byRegion[from];
   const problems = [
-    ...breaches.map((term) => (term === 'rto' ? `the plan breaches the RTO SLO: predicted ${record.predictions.rto.seconds} s > ${record.targets.rtoSeconds} s (${record.predictions.rto.arithmetic})` : `the plan breaches the RPO SLO: ${record.predictions.rpo.filter((f) => f.boundSeconds > f.targetSeconds || f.boundSeconds > record.targets.rpoSeconds).map((f) => `${f.arithmetic} > ${Math.min(f.targetSeconds, record.targets.rpoSeconds)} s`).join('; ')}`)),
+    ...breaches.map((term) => (term === 'rto' ? `the plan breaches the RTO SLO: predicted ${rto?.seconds ?? '?'} s > ${record.targets.rtoSeconds} s (${rto?.arithmetic ?? `no RTO figure for losing ${from}`})` : `the plan breaches the RPO SLO: ${record.predictions.rpo.filter((f) => f.boundSeconds > f.targetSeconds || f.boundSeconds > record.targets.rpoSeconds).map((f) => `${f.arithmetic} > ${Math.min(f.targetSeconds, record.targets.rpoSeconds)} s`).join('; ')}`)),
     ...record.change.blocking.map((finding) => `blocked by ${finding.policy} at ${finding.file} ${finding.path}: ${finding.message}`),
   ];
   if (problems.length) fail([...new Set(problems)].join('\n'));
@@ -131,19 +149,48 @@ async function plan(kind: DrillKind): Promise<void> {
 function summary(record: DrillRecord): string {
   const assumed = Object.entries(record.assumptions);
   return [
-    `drill ${record.id}: ${record.scenario.title}, ${record.regions.from} → ${record.regions.to} (${record.kind}), planned from ${record.commit.slice(0, 12)}`,
+    `drill ${record.id}: ${drillTitle(record)} (${record.kind}), planned from ${record.commit.slice(0, 12)}`,
+    `proposer: ${record.proposer}; approver: ${record.approver ?? 'none yet'}`,
     `hypothesis: ${record.scenario.hypothesis}`,
     ...(assumed.length ? [`what-if: ${assumed.map(([key, value]) => `${key} = ${value} s`).join(', ')} (the inputs are not changed)`] : []),
     `change: ${record.change.summary}; risk class ${record.change.class}; the policies ${record.change.passed ? 'pass' : 'block'} it`,
     `window: ${record.window.start} to ${record.window.end} (UTC)`,
     '',
-    `predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}`,
+    record.predictions.rto
+      ? `predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}`
+      : `RTO: not held (no traffic moves; the drill is held to the RPO and its hypothesis)`,
     'predicted RPO:',
     ...record.predictions.rpo.map((figure) => `  ${figure.arithmetic} (target ${figure.targetSeconds} s, SLO ${record.targets.rpoSeconds} s)`),
     '',
     'steps:',
     ...record.steps.map((step) => `  ${step.order}. ${step.what}\n     who: ${step.who}\n     where: ${step.where}`),
   ].join('\n');
+}
+
+/** Records who approved running a drill planned without one (a scheduled plan); never its proposer. */
+async function approve(id: string): Promise<void> {
+  const existing = await requireRecord(id);
+  if (!values.by || !owner.safeParse(values.by).success) usage(`approve: --by: expected the approver's GitHub handle like @org/team or @user, got ${JSON.stringify(values.by ?? null)}`);
+  if (existing.approver) fail(`drill ${id} is already approved by ${existing.approver}`);
+  if (existing.proposer.toLowerCase() === values.by.toLowerCase()) fail(`drill ${id} was proposed by ${existing.proposer}; someone else approves it`);
+  await writeDrillRecord(root, { ...existing, approver: values.by });
+  console.log(`drill ${id}: approved by ${values.by}`);
+}
+
+/**
+ * The CAB member approving the drill's change as an emergency: required while a change freeze is in force and
+ * no emergency is declared (the freeze policy blocks the change otherwise, as the standing plans' judgement
+ * assumes), refused when no freeze is, so the record never claims an emergency nobody needed.
+ */
+function emergencyApproverFor(model: Model, proposer: string): string | undefined {
+  const at = now.getTime();
+  const within = (window: { start: string; end: string }) => Date.parse(window.start) <= at && at < Date.parse(window.end);
+  const freeze = model.global.changeFreezes.find(within);
+  const declared = model.global.declarations.some((declaration) => declaration.kind === 'emergency' && within(declaration));
+  const approver = values['emergency-approver'];
+  if (freeze && !declared && !approver) fail(`the change freeze ${freeze.name} is in force until ${freeze.end} (${freeze.reason}); the drill's change needs an emergency approved by a CAB member other than ${proposer}: pass --emergency-approver @handle`);
+  if (approver && (!freeze || declared)) fail(`--emergency-approver: ${freeze ? 'an emergency is already declared' : 'no change freeze is in force'} at ${now.toISOString()}; drop it`);
+  return approver;
 }
 
 async function record(id: string): Promise<void> {
@@ -185,8 +232,11 @@ async function signOff(id: string): Promise<void> {
   if (!parsed.success) usage(`sign-off: ${parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; ')}`);
   if (existing.signOff) fail(`drill ${id} is already signed off by ${existing.signOff.by} at ${existing.signOff.at}`);
   if (drillOutcome(existing) === 'planned') fail(`drill ${id} has no measured results to sign off; record them first: npm run drill -- record ${id} --from-json <file>`);
-  // Two-person rule: whoever approved running the drill does not also accept its evidence.
-  if (existing.approver && existing.approver.toLowerCase() === parsed.data.by.toLowerCase()) fail(`drill ${id} was approved by ${existing.approver}; someone else signs it off`);
+  if (!existing.approver) fail(`drill ${id} has no approver (a scheduled plan has none); someone other than ${existing.proposer} approves it first: npm run drill -- approve ${id} --by @handle`);
+  // Two-person rule: whoever proposed or approved running the drill does not also accept its evidence.
+  for (const [role, handle] of [['proposed', existing.proposer], ['approved', existing.approver]] as const) {
+    if (handle.toLowerCase() === parsed.data.by.toLowerCase()) fail(`drill ${id} was ${role} by ${handle}; someone else signs it off`);
+  }
   await writeDrillRecord(root, { ...existing, signOff: parsed.data });
   console.log(`drill ${id}: signed off by ${parsed.data.by}; outcome ${drillOutcome(existing)}`);
 }

@@ -80,6 +80,44 @@ describe('measurements from AWS', () => {
     expect(mismatch(plannedRecord(), parsed('arc.json', await fixture('arc-get-plan-execution.json')))).toBeUndefined();
   });
 
+  it('expects a failback’s own execution to activate the region it returns to and deactivate the one that took over', async () => {
+    const failback = plannedRecord({ id: '20260301-030000-failback-us-east-1', kind: 'failback' });
+    const arc = (await fixture('arc-get-plan-execution.json')) as object;
+    expect(mismatch(failback, parsed('arc.json', { ...arc, executionAction: 'activate', executionRegion: 'us-east-1' }))).toBeUndefined();
+    expect(mismatch(failback, parsed('arc.json', { ...arc, executionAction: 'deactivate', executionRegion: 'us-west-2' }))).toBeUndefined();
+    expect(mismatch(failback, parsed('arc.json', { ...arc, executionAction: 'activate', executionRegion: 'us-west-2' }))).toBe(
+      'the execution e7f1c2a4-55b0-4d7e-9a43-0c6f2b1d9e10 activates us-west-2, but drill 20260301-030000-failback-us-east-1 moves traffic from us-west-2 to us-east-1',
+    );
+  });
+
+  it('refuses a Region switch execution for a drill that moves no traffic, and one started outside the drill window', async () => {
+    const arc = (await fixture('arc-get-plan-execution.json')) as object;
+    const mirrorBreak = plannedRecord({ id: '20260301-030000-mirror-break-us-east-1', scenario: { ...plannedRecord().scenario, id: 'mirror-break' }, predictions: { ...plannedRecord().predictions, rto: null } });
+    expect(mismatch(mirrorBreak, parsed('arc.json', arc))).toBe('drill 20260301-030000-mirror-break-us-east-1 (mirror-break) moves no traffic, so no Region switch execution belongs to it; record its FIS experiment');
+    expect(mismatch(plannedRecord(), parsed('arc.json', { ...arc, startTime: '2026-03-01T08:00:00Z' }))).toBe(
+      "the execution e7f1c2a4-55b0-4d7e-9a43-0c6f2b1d9e10 started at 2026-03-01T08:00:00.000Z, outside drill 20260301-030000-outage-us-east-1's window (2026-03-01T03:00:00.000Z to 2026-03-01T07:00:00.000Z)",
+    );
+  });
+
+  it('ties a FIS experiment to the drill by its template’s Name and scenario tags', async () => {
+    const fis = (await fixture('fis-get-experiment.json')) as { experiment: object };
+    expect(mismatch(plannedRecord(), parsed('fis.json', fis))).toBeUndefined();
+    const other = { experiment: { ...fis.experiment, tags: { Name: 'orders-us-west-2-outage', scenario: 'outage' } } };
+    expect(mismatch(plannedRecord(), parsed('fis.json', other))).toMatch(/^the experiment EXPk7Tq2LmZ9xW4aB carries Name=orders-us-west-2-outage, scenario=outage, but drill 20260301-030000-outage-us-east-1 injects its faults with the template orders-us-east-1-outage/);
+    const untemplated = plannedRecord({ scenario: { ...plannedRecord().scenario, experimentTemplate: null } });
+    expect(mismatch(untemplated, parsed('fis.json', fis))).toBe('no FIS experiment template of this repository injects the faults of drill 20260301-030000-outage-us-east-1 (outage from us-east-1 to us-west-2), so the experiment EXPk7Tq2LmZ9xW4aB is not its measurement');
+  });
+
+  it('refuses AWS output whose names, ids or tags would break a line of the evidence, saying where', async () => {
+    const fis = (await fixture('fis-get-experiment.json')) as { experiment: { actions: object } };
+    const forged = 'a|b\n\nSigned off: all good\n\n| x | y |';
+    const result = parseMeasurementSource('m.json', { experiment: { ...fis.experiment, actions: { [forged]: { actionId: 'aws:fis:wait' } } } });
+    expect('errors' in result && result.errors.map(formatLocated)).toEqual([expect.stringMatching(/^m\.json: experiment\.actions.*one line of at most 64 characters, on one line without control or invisible characters/)]);
+    const arc = (await fixture('arc-get-plan-execution.json')) as object;
+    const step = parseMeasurementSource('m.json', { ...arc, stepStates: [{ name: forged, status: 'completed' }] });
+    expect('errors' in step && step.errors.map(formatLocated)).toEqual([expect.stringMatching(/^m\.json: stepStates\[0\]\.name: expected one line of at most 300 characters, on one line/)]);
+  });
+
   it('says which shape it expected of JSON that is neither, and where a known shape is wrong', async () => {
     const errors = (value: unknown) => {
       const result = parseMeasurementSource('m.json', value);

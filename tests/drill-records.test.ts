@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drillLogMarkdown, drillMarkdown, inline } from '../modules/drills/render';
 import { drillOutcome, drillRecordSchema } from '../schemas/drill-record';
+import { expectation, formatLocated, issueToLocated } from '../schemas';
 import { DRILL_LOG, DrillRecordError, readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
 import { plannedRecord } from './drill-fixtures/record';
 import { REPO_ROOT } from './helpers/example-repo';
@@ -41,7 +42,7 @@ describe('drill evidence records', () => {
   it('lists the drill log newest first', async () => {
     const root = await scratch();
     await writeDrillRecord(root, plannedRecord());
-    await writeDrillRecord(root, plannedRecord({ id: '20260401-030000-lag-spike-us-west-2', scenario: { ...plannedRecord().scenario, id: 'lag-spike' } }));
+    await writeDrillRecord(root, plannedRecord({ id: '20260401-030000-lag-spike-us-west-2', scenario: { ...plannedRecord().scenario, id: 'lag-spike' }, predictions: { ...plannedRecord().predictions, rto: null } }));
     const log = await readFile(path.join(root, DRILL_LOG), 'utf8');
     expect(log.indexOf('20260401-030000-lag-spike-us-west-2')).toBeLessThan(log.indexOf('20260301-030000-outage-us-east-1'));
     expect((await readDrillRecords(root)).map((record) => record.id)).toEqual(['20260301-030000-outage-us-east-1', '20260401-030000-lag-spike-us-west-2']);
@@ -77,7 +78,23 @@ describe('drill evidence records', () => {
     expect(refused({ ...base, id: '../../etc/passwd' })).toBe(true);
     expect(refused({ ...base, id: '20260301-030000-outage-us-east-1/x' })).toBe(true);
     expect(refused({ ...base, unexpected: true })).toBe(true);
+    expect(refused({ ...base, approver: '@Example-Org/Platform' })).toBe(true);
+    expect(refused({ ...base, predictions: { ...base.predictions, rto: null } })).toBe(true);
     expect(refused(base)).toBe(false);
+  });
+
+  it('holds every string of a measurement to one bounded line, naming the field that breaks it', () => {
+    const measurement = { source: 'fis', id: 'EXP1', state: 'completed', timeline: [{ name: 'wait (aws:fis:wait)', status: 'completed' }], recordedAt: '2026-03-01T05:00:00.000Z' };
+    const forged = 'a|b\n\nSigned off: all good\n\n| x | y |';
+    const errors = (candidate: object) => {
+      const result = drillRecordSchema.safeParse({ ...plannedRecord(), measurements: [{ ...measurement, ...candidate }] }, { reportInput: true, error: expectation });
+      return result.success ? [] : result.error.issues.map((issue) => formatLocated(issueToLocated('r.json', issue)));
+    };
+    expect(errors({})).toEqual([]);
+    expect(errors({ timeline: [{ name: forged, status: 'completed' }] })).toEqual([expect.stringMatching(/^r\.json: measurements\[0\]\.timeline\[0\]\.name: expected a step name, on one line without control or invisible characters, got /)]);
+    expect(errors({ timeline: [{ name: 'x', status: 'completed\n\nSigned off' }] })).toEqual([expect.stringMatching(/^r\.json: measurements\[0\]\.timeline\[0\]\.status: expected an AWS state like completed of printable ASCII without spaces/)]);
+    expect(errors({ id: 'exec\n\nSigned off' })).toEqual([expect.stringMatching(/^r\.json: measurements\[0\]\.id: expected an execution or experiment id of printable ASCII without spaces/)]);
+    expect(errors({ state: 'completed | forged' })).toEqual([expect.stringMatching(/^r\.json: measurements\[0\]\.state: /)]);
   });
 
   it('renders hostile text inert in the markdown: no table cell, link or HTML can be forged', () => {
@@ -89,11 +106,29 @@ describe('drill evidence records', () => {
     expect(inline('run `a | b` then ` <b>')).toBe('run `a \\| b` then \\` \\<b\\>');
   });
 
-  it('calls a drill blocked, planned, passed or failed from its plan, measurements and deviations', () => {
-    const measured = { source: 'arc-region-switch' as const, id: 'exec-1', state: 'completed', timeline: [], recordedAt: '2026-03-01T05:00:00.000Z' };
+  it('renders a line break that got past the schema as a visible mark, never as a paragraph of its own', () => {
+    expect(inline('a|b\n\nSigned off: all good\u2028`x\ny`')).toBe('a\\|b\uFFFD\uFFFDSigned off: all good\uFFFD`x\uFFFDy`');
+    const forged = 'a|b\n\nSigned off: all good\n\n| x | y |';
+    const measurement = { source: 'fis' as const, id: `EXP1\n\n${forged}`, state: 'completed', timeline: [{ name: forged, status: 'completed' }], recordedAt: '2026-03-01T05:00:00.000Z' };
+    const markdown = drillMarkdown(plannedRecord({ measurements: [measurement] }));
+    expect(markdown.split('\n').filter((line) => line.includes('Signed off: all good'))).toEqual([
+      '### AWS FIS experiment `EXP1\uFFFD\uFFFDa\\|b\uFFFD\uFFFDSigned off: all good\uFFFD\uFFFD\\| x \\| y \\|`',
+      '| a\\|b\uFFFD\uFFFDSigned off: all good\uFFFD\uFFFD\\| x \\| y \\| | completed |  |  |',
+    ]);
+  });
+
+  it('calls a drill blocked, planned, incomplete, passed or failed from its plan, measurements and deviations', () => {
+    const measured = { source: 'arc-region-switch' as const, id: 'exec-1', state: 'completed', recoveryTimeSeconds: 300, timeline: [], recordedAt: '2026-03-01T05:00:00.000Z' };
+    const experiment = { source: 'fis' as const, id: 'EXP1', state: 'completed', timeline: [], recordedAt: '2026-03-01T05:00:00.000Z' };
     expect(drillOutcome(plannedRecord())).toBe('planned');
     expect(drillOutcome(plannedRecord({ change: { ...plannedRecord().change, breaches: ['rto'] } }))).toBe('blocked');
     expect(drillOutcome(plannedRecord({ measurements: [measured] }))).toBe('passed');
+    // Faults injected are not traffic recovered: a failover drill passes only with a measured recovery time.
+    expect(drillOutcome(plannedRecord({ measurements: [experiment] }))).toBe('incomplete');
+    expect(drillOutcome(plannedRecord({ measurements: [{ ...measured, recoveryTimeSeconds: undefined }] }))).toBe('incomplete');
+    // A lag spike moves no traffic: its experiment completing as the hypothesis says is its measurement.
+    const lagSpike = plannedRecord({ scenario: { ...plannedRecord().scenario, id: 'lag-spike' }, predictions: { ...plannedRecord().predictions, rto: null } });
+    expect(drillOutcome({ ...lagSpike, measurements: [experiment] })).toBe('passed');
     expect(drillOutcome(plannedRecord({ measurements: [measured], deviations: [{ term: 'rto', expected: '≤ 900 s', measured: '1200 s', deltaSeconds: 300, breach: true }] }))).toBe('failed');
     expect(drillLogMarkdown([])).toContain('_no drills yet_');
   });

@@ -3,8 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_IDS, SCENARIOS } from '../schemas/scenarios';
-import { drillOutcome } from '../schemas/drill-record';
-import { DrillError, planDrill, withAssumptions } from '../scripts/lib/drill-plan';
+import { drillOutcome, movesTraffic } from '../schemas/drill-record';
+import { drillTitle } from '../modules/drills/render';
+import type { PolicyReport } from '../policies/engine/engine';
+import { breachesOf, DrillError, planDrill, withAssumptions } from '../scripts/lib/drill-plan';
 import { readDrillRecord, readDrillRecords, writeDrillRecord } from '../scripts/lib/drill-records';
 import { failoverResponse } from '../scripts/lib/drill-response';
 import { commitAll, exampleRepo, modelAt, REPO_ROOT, removeScratchRepos } from './helpers/example-repo';
@@ -40,12 +42,24 @@ describe('npm run drill: every region and scenario', () => {
         const to = regions.find((id) => id !== from)!;
         const scenario = SCENARIOS[scenarioId];
         const id = `20260301-030000-${scenarioId}-${from}`;
-        const { record, report } = await planDrill({ root, id, scenario, from, to, approver: '@example-org/sre', now, assumptions: {}, branch: false, change: failoverResponse({ id, kind: 'failover', scenario, from, to, now, reason: `Drill ${id}` }) });
+        const proposer = '@example-org/platform';
+        const { record, report } = await planDrill({ root, id, scenario, from, to, proposer, approver: '@example-org/sre', now, assumptions: {}, branch: false, change: failoverResponse({ id, kind: 'failover', scenario, from, to, now, by: proposer, reason: `Drill ${id}` }) });
         expect(report.findings.filter((finding) => !finding.waiver)).toEqual([]);
         expect(record.change).toMatchObject({ passed: true, breaches: [], branch: null });
         expect(record.commit).toBe(git(root, 'rev-parse', 'HEAD'));
-        expect(record.predictions.rto.arithmetic).toMatch(new RegExp(`^losing ${from}: .* = ${record.predictions.rto.seconds} s$`));
-        expect(record.predictions.rto.seconds).toBeLessThanOrEqual(record.targets.rtoSeconds);
+        expect(record).toMatchObject({ proposer, approver: '@example-org/sre' });
+        // The template that injects the faults, as the stacks tag it; a mirror break's stops the replicator in the region it mirrors into, and there is none into the Kafka primary.
+        expect(record.scenario.experimentTemplate).toBe(scenarioId !== 'mirror-break' ? `orders-${from}-${scenarioId}` : from === 'us-east-1' ? 'orders-us-west-2-mirror-break' : null);
+        // Only a response that moves traffic is held to the RTO; the others to the RPO and their hypothesis.
+        if (movesTraffic(scenarioId)) {
+          expect(record.predictions.rto?.arithmetic).toMatch(new RegExp(`^losing ${from}: .* = ${record.predictions.rto?.seconds} s$`));
+          expect(record.predictions.rto!.seconds).toBeLessThanOrEqual(record.targets.rtoSeconds);
+          expect(drillTitle(record)).toBe(`${scenario.title}, ${from} → ${to}`);
+        } else {
+          expect(record.predictions.rto).toBeNull();
+          expect(drillTitle(record)).toBe(`${scenario.title} in ${from}, no traffic moves`);
+          expect(record.change.summary).toMatch(new RegExp(`^${scenarioId} response in ${from}: `));
+        }
         expect(record.predictions.rpo.map((figure) => figure.dataSet).sort()).toEqual(record.targets.dataSets.map((dataSet) => dataSet.name).sort());
         expect(record.scenario.faults.map((fault) => fault.id)).toEqual([...scenario.faults]);
         // What the runbook's response changes: traffic and writes move only when the scenario fails over.
@@ -65,7 +79,7 @@ describe('npm run drill: every region and scenario', () => {
 
         await writeDrillRecord(root, record);
         expect(await readDrillRecord(root, id)).toEqual(record);
-        expect(await readFile(path.join(root, `operations/drills/${id}.md`), 'utf8')).toContain(`# Drill ${id}: ${scenario.title}, ${from} → ${to}`);
+        expect(await readFile(path.join(root, `operations/drills/${id}.md`), 'utf8')).toContain(`# Drill ${id}: ${drillTitle(record)}`);
         // The checkout is never touched: only the evidence is new.
         expect(git(root, 'status', '--porcelain', '--', 'regions', 'apps', 'generated')).toBe('');
       }, 120_000);
@@ -90,8 +104,9 @@ describe('what-if assumptions', () => {
 });
 
 describe('npm run drill: the command line', () => {
-  it('writes the change as one commit on a new branch drill/<id>, leaving the checkout and its branch alone', async () => {
+  it('writes the change and its evidence record as one commit on a new branch drill/<id>, leaving the checkout and its branch alone', async () => {
     const before = git(root, 'rev-parse', 'HEAD');
+    const logBefore = await readFile(path.join(root, 'operations/drill-log.md'), 'utf8').catch(() => null);
     const result = await drill(root, '--from', 'us-east-1', '--approver', '@example-org/sre', '--branch', '--now', '2026-03-02T03:00:00Z');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -109,7 +124,13 @@ describe('npm run drill: the command line', () => {
     const diff = git(root, 'diff', '--unified=0', 'main', `drill/${id}`, '--', 'regions/us-east-1.ts');
     expect(diff.split('\n').filter((line) => /^[-+](?![-+])/.test(line)).length).toBeLessThanOrEqual(6);
     expect(git(root, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
-    expect((await readDrillRecord(root, id))?.change.branch).toBe(`drill/${id}`);
+    // The evidence is committed with the change on the branch, and the checkout is left as it was.
+    expect(changed).toEqual(expect.arrayContaining([`operations/drills/${id}.json`, `operations/drills/${id}.md`, 'operations/drill-log.md']));
+    expect(JSON.parse(git(root, 'show', `drill/${id}:operations/drills/${id}.json`))).toMatchObject({ id, change: { branch: `drill/${id}` }, proposer: '@example-org/platform', approver: '@example-org/sre' });
+    expect(git(root, 'show', `drill/${id}:operations/drill-log.md`)).toContain(`[${id}](drills/${id}.md)`);
+    expect(await readDrillRecord(root, id)).toBeUndefined();
+    expect(logBefore).toBe(await readFile(path.join(root, 'operations/drill-log.md'), 'utf8').catch(() => null));
+    expect(git(root, 'status', '--porcelain', '--', `operations/drills/${id}.json`, `operations/drills/${id}.md`)).toBe('');
   }, 120_000);
 
   it('exits non-zero naming the RTO term when an assumed approval time breaches the SLO, and records the blocked plan', async () => {
@@ -164,7 +185,7 @@ describe('npm run drill: the command line', () => {
       ['arc-region-switch', 'completed', 312],
       ['fis', 'completed', undefined],
     ]);
-    expect(record.deviations).toEqual([expect.objectContaining({ term: 'rto', deltaSeconds: 312 - record.predictions.rto.seconds, breach: false })]);
+    expect(record.deviations).toEqual([expect.objectContaining({ term: 'rto', deltaSeconds: 312 - record.predictions.rto!.seconds, breach: false })]);
 
     expect((await drill(root, 'follow-up', id, '--action', 'Alarm on Aurora promotion taking over 90 s', '--owner', '@example-org/dba', '--due', '2026-04-01')).code).toBe(0);
     const self = await drill(root, 'sign-off', id, '--by', '@example-org/sre', '--statement', 'Evidence reviewed');
@@ -200,5 +221,145 @@ describe('npm run drill: the command line', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain('usage: npm run drill --');
     }
+  }, 120_000);
+});
+
+describe('npm run drill: scenarios that move no traffic', () => {
+  it('holds only a response that moves traffic to the RTO of losing the region; every scenario to the RPO', () => {
+    const figures = (rtoSeconds: number, rpoBound: number) =>
+      ({ resilience: { rto: { sloSeconds: 900, byRegion: { 'us-east-1': { seconds: rtoSeconds } } }, rpo: { sloSeconds: 300, byDataSet: { 'orders-db': { boundSeconds: rpoBound, targetSeconds: 120 } } } } }) as unknown as PolicyReport;
+    expect(breachesOf(figures(1170, 90), 'us-east-1', SCENARIOS.outage)).toEqual(['rto']);
+    expect(breachesOf(figures(1170, 90), 'us-east-1', SCENARIOS['mirror-break'])).toEqual([]);
+    expect(breachesOf(figures(1170, 600), 'us-east-1', SCENARIOS['lag-spike'])).toEqual(['rpo']);
+  });
+
+  it('labels a mirror break by its scenario, with no RTO and no database promotion', async () => {
+    const result = await drill(root, '--from', 'us-east-1', '--scenario', 'mirror-break', '--dry-run', '--now', '2026-03-05T03:00:00Z');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drill 20260305-030000-mirror-break-us-east-1: Kafka mirror break in us-east-1, no traffic moves (failover)');
+    expect(result.stdout).toContain('RTO: not held (no traffic moves; the drill is held to the RPO and its hypothesis)');
+    // The plan's own figures (the steps come from modules/failover.ts): no RTO, no promotion.
+    expect(result.stdout.slice(0, result.stdout.indexOf('\nsteps:'))).not.toMatch(/predicted RTO|database promotion|RTO \d+ s/);
+    expect(result.stdout).toMatch(/change: mirror-break response in us-east-1: us-east-1 degradedMode\.pauseProducers false → true/);
+  }, 120_000);
+});
+
+describe('npm run drill: who proposes and who approves', () => {
+  it('refuses an approver who is the proposer', async () => {
+    const result = await drill(root, '--from', 'us-east-1', '--by', '@example-org/sre', '--approver', '@Example-Org/SRE', '--dry-run', '--now', '2026-03-06T03:00:00Z');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('drill: --approver @Example-Org/SRE is the proposer; someone else approves the drill');
+  }, 120_000);
+
+  it('plans a drill with no approver, as the schedule does, and signs it off only once someone other than the proposer approved it', async () => {
+    const id = '20260307-030000-outage-us-east-1';
+    const planned = await drill(root, '--from', 'us-east-1', '--now', '2026-03-07T03:00:00Z');
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain('proposer: @example-org/platform; approver: none yet');
+    expect(planned.stdout).toContain(`approver: none yet; before sign-off, someone other than @example-org/platform approves: npm run drill -- approve ${id} --by @handle`);
+    const execution = path.join(root, 'execution.json');
+    const arc = JSON.parse(await readFile(fixture('arc-get-plan-execution.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(execution, JSON.stringify({ ...arc, startTime: '2026-03-07T03:10:00Z', endTime: '2026-03-07T03:15:00Z' }));
+    expect((await drill(root, 'record', id, '--from-json', execution, '--now', '2026-03-07T04:00:00Z')).code).toBe(0);
+
+    const unapproved = await drill(root, 'sign-off', id, '--by', '@example-org/cab', '--statement', 'Evidence reviewed');
+    expect(unapproved.code).toBe(1);
+    expect(unapproved.stderr).toContain(`drill: drill ${id} has no approver (a scheduled plan has none); someone other than @example-org/platform approves it first: npm run drill -- approve ${id} --by @handle`);
+    const byProposer = await drill(root, 'approve', id, '--by', '@example-org/platform');
+    expect(byProposer.code).toBe(1);
+    expect(byProposer.stderr).toContain(`drill: drill ${id} was proposed by @example-org/platform; someone else approves it`);
+    expect((await drill(root, 'approve', id, '--by', '@example-org/sre')).code).toBe(0);
+    expect((await readDrillRecord(root, id))?.approver).toBe('@example-org/sre');
+    for (const [by, role] of [['@example-org/sre', 'approved'], ['@example-org/platform', 'proposed']] as const) {
+      const refused = await drill(root, 'sign-off', id, '--by', by, '--statement', 'Evidence reviewed');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`drill: drill ${id} was ${role} by ${by}; someone else signs it off`);
+    }
+    expect((await drill(root, 'sign-off', id, '--by', '@example-org/cab', '--statement', 'Evidence reviewed')).code).toBe(0);
+  }, 180_000);
+});
+
+describe('npm run drill: during a change freeze', () => {
+  // regions/global.yaml freezes changes from 2026-11-26 to 2026-12-02 (peak-season-2026).
+  const inFreeze = '2026-11-27T03:00:00Z';
+
+  it('refuses to plan without an emergency approver, saying to pass one', async () => {
+    const result = await drill(root, '--from', 'us-east-1', '--dry-run', '--now', inFreeze);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('drill: the change freeze peak-season-2026 is in force until 2026-12-02T00:00:00.000Z');
+    expect(result.stderr).toContain('needs an emergency approved by a CAB member other than @example-org/platform: pass --emergency-approver @handle');
+  }, 120_000);
+
+  it('refuses the proposer as the emergency approver, and an emergency approver outside a freeze', async () => {
+    const self = await drill(root, '--from', 'us-east-1', '--emergency-approver', '@example-org/platform', '--dry-run', '--now', inFreeze);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain('drill: --emergency-approver @example-org/platform is the proposer (the first owner of regions/, as --by is not given); someone else approves the drill');
+    const outside = await drill(root, '--from', 'us-east-1', '--emergency-approver', '@example-org/sre', '--dry-run', '--now', '2026-03-08T03:00:00Z');
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('drill: --emergency-approver: no change freeze is in force at 2026-03-08T03:00:00.000Z; drop it');
+  }, 120_000);
+
+  it('with an emergency approver proposes the emergency beside the failover, as the standing plans are judged, and the policies pass it', async () => {
+    const id = '20261127-030000-outage-us-east-1';
+    const result = await drill(root, '--from', 'us-east-1', '--emergency-approver', '@example-org/sre', '--approver', '@example-org/cab', '--branch', '--now', inFreeze);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('the policies pass it');
+    const global = git(root, 'show', `drill/${id}:regions/global.yaml`);
+    expect(global).toMatch(/kind: emergency[\s\S]*approvedBy: "?@example-org\/sre"?/);
+    expect(global).toMatch(/kind: failover[\s\S]*declaredBy: "?@example-org\/platform"?/);
+  }, 120_000);
+});
+
+describe('npm run drill -- record: what belongs to a drill', () => {
+  const id = '20260301-030000-outage-us-east-1';
+  const fis = async (change: (experiment: Record<string, unknown>) => void): Promise<string> => {
+    const value = JSON.parse(await readFile(fixture('fis-get-experiment.json'), 'utf8')) as { experiment: Record<string, unknown> };
+    change(value.experiment);
+    const file = path.join(root, 'experiment.json');
+    await writeFile(file, JSON.stringify(value));
+    return file;
+  };
+
+  it('refuses a FIS experiment of another template, of another drill, or started outside the drill window', async () => {
+    const before = await readFile(path.join(root, `operations/drills/${id}.json`), 'utf8');
+    const cases: Array<[(experiment: Record<string, unknown>) => void, string]> = [
+      [(e) => (e.tags = {}), `drill: the experiment EXPk7Tq2LmZ9xW4aB carries no template tags, but drill ${id} injects its faults with the template orders-us-east-1-outage; start that template with --tags Name=orders-us-east-1-outage,scenario=outage,drill=${id}`],
+      [(e) => (e.tags = { Name: 'orders-us-east-1-lag-spike', scenario: 'lag-spike' }), 'carries Name=orders-us-east-1-lag-spike, scenario=lag-spike, but drill'],
+      [(e) => (e.tags = { Name: 'orders-us-east-1-outage', scenario: 'outage', drill: '20260302-030000-outage-us-east-1' }), `is tagged for drill 20260302-030000-outage-us-east-1, not ${id}`],
+      [(e) => (e.startTime = '2026-02-27T03:00:00Z'), `started at 2026-02-27T03:00:00.000Z, outside drill ${id}'s window (2026-03-01T03:00:00.000Z to 2026-03-01T07:00:00.000Z)`],
+    ];
+    for (const [change, message] of cases) {
+      const result = await drill(root, 'record', id, '--from-json', await fis(change));
+      expect(result.code, message).toBe(1);
+      expect(result.stderr).toContain(message);
+    }
+    expect(await readFile(path.join(root, `operations/drills/${id}.json`), 'utf8')).toBe(before);
+  }, 120_000);
+
+  it('keeps a failover drill measured only by its FIS experiment incomplete until a recovery time is recorded', async () => {
+    const planned = '20260309-030000-outage-us-east-1';
+    expect((await drill(root, '--from', 'us-east-1', '--approver', '@example-org/sre', '--now', '2026-03-09T03:00:00Z')).code).toBe(0);
+    const file = await fis((e) => {
+      e.startTime = '2026-03-09T03:00:12Z';
+      e.tags = { Name: 'orders-us-east-1-outage', scenario: 'outage', drill: planned };
+    });
+    const result = await drill(root, 'record', planned, '--from-json', file, '--now', '2026-03-09T04:00:00Z');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outcome incomplete');
+    expect(drillOutcome((await readDrillRecord(root, planned))!)).toBe('incomplete');
+    expect(await readFile(path.join(root, `operations/drills/${planned}.md`), 'utf8')).toContain('| outcome | incomplete: measured, but no recovery time yet (record the Region switch execution) |');
+  }, 120_000);
+
+  it('refuses a step name or action key that would forge a paragraph in the evidence, naming where it is', async () => {
+    const before = await readFile(path.join(root, `operations/drills/${id}.md`), 'utf8');
+    const forged = 'a|b\n\nSigned off: all good\n\n| x | y |';
+    const file = await fis((e) => (e.actions = { [forged]: { actionId: 'aws:fis:wait', state: { status: 'completed' } } }));
+    const result = await drill(root, 'record', id, '--from-json', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not a measurement this command reads');
+    expect(result.stderr).toMatch(/experiment\.actions.*one line/);
+    expect(await readFile(path.join(root, `operations/drills/${id}.md`), 'utf8')).toBe(before);
   }, 120_000);
 });

@@ -67,10 +67,24 @@ beforeAll(async () => {
     root,
     plannedRecord({
       id: '20261124-040000-lag-spike-us-west-2',
-      scenario: { id: 'lag-spike', title: 'Replication lag spike', hypothesis: 'Lag recovers under priority writes only.', faults: [], runbook: 'Replication lag spike' },
+      scenario: { id: 'lag-spike', title: 'Replication lag spike', hypothesis: 'Lag recovers under priority writes only.', faults: [], runbook: 'Replication lag spike', experimentTemplate: 'orders-us-west-2-lag-spike' },
       regions: { from: 'us-west-2', to: 'us-east-1' },
       window: { start: '2026-11-24T04:00:00.000Z', end: '2026-11-24T05:00:00.000Z' },
-      measurements: [{ source: 'arc-region-switch', id: 'exec-1', state: 'completed', recoveryTimeSeconds: 312, timeline: [], recordedAt: '2026-11-24T05:10:00.000Z' }],
+      predictions: { ...plannedRecord().predictions, rto: null },
+      measurements: [{ source: 'fis', id: 'EXP1', state: 'completed', timeline: [], recordedAt: '2026-11-24T05:10:00.000Z' }],
+    }),
+  );
+  // Measured and passed, but as a what-if (--assume): not a rehearsal of the configuration as it is.
+  await writeDrillRecord(
+    root,
+    plannedRecord({
+      id: '20261125-030000-outage-us-west-2',
+      regions: { from: 'us-west-2', to: 'us-east-1' },
+      scenario: { ...plannedRecord().scenario, experimentTemplate: 'orders-us-west-2-outage' },
+      window: { start: '2026-11-25T03:00:00.000Z', end: '2026-11-25T05:00:00.000Z' },
+      assumptions: { approvalSeconds: 60 },
+      measurements: [{ source: 'arc-region-switch', id: 'exec-2', state: 'completed', recoveryTimeSeconds: 300, timeline: [], recordedAt: '2026-11-25T05:10:00.000Z' }],
+      deviations: [{ term: 'rto', expected: '≤ 900 s (SLO), predicted 270 s', measured: '300 s', deltaSeconds: 30, breach: false }],
     }),
   );
   await writeDrillRecord(root, plannedRecord({ id: '20261001-030000-outage-us-east-1', window: { start: '2026-10-01T03:00:00.000Z', end: '2026-10-01T05:00:00.000Z' } }));
@@ -110,9 +124,10 @@ describe('npm run report -- weekly', () => {
   });
 
   it('lists the drills started in the window with predicted and measured recovery, and open follow-ups, overdue ones marked', () => {
-    expect(weekly.stdout).toContain('2 drills: passed 1, failed 0, blocked 0, planned 1.');
+    expect(weekly.stdout).toContain('3 drills: passed 2, failed 0, incomplete 0, blocked 0, planned 1.');
     expect(row(weekly.stdout, '`20261124-030000-outage-us-east-1`')).toEqual(['`20261124-030000-outage-us-east-1`', 'failover', 'outage', 'us-east-1 → us-west-2', '@example-org/sre', '270 s (target 900 s)', '_not recorded_', 'planned']);
-    expect(row(weekly.stdout, '`20261124-040000-lag-spike-us-west-2`').slice(6)).toEqual(['312 s', 'passed']);
+    // A lag spike moves no traffic: it is not held to the RTO, and its FIS experiment alone can pass it.
+    expect(row(weekly.stdout, '`20261124-040000-lag-spike-us-west-2`').slice(5)).toEqual(['not held (no traffic moves)', '_not recorded_', 'passed']);
     expect(weekly.stdout).not.toContain('20261001-030000-outage-us-east-1');
     expect(row(weekly.stdout, '**2026-11-25 (overdue)**')).toEqual(['**2026-11-25 (overdue)**', '@example-org/platform', 'Shorten the DNS TTL of the regional record', '`20261124-030000-outage-us-east-1`']);
   });
@@ -141,12 +156,12 @@ describe('npm run report -- weekly', () => {
 });
 
 describe('npm run report -- monthly', () => {
-  it('adds drill outcomes, the region × scenario pairs not rehearsed, risk posture, and blanks for cost and SLA', () => {
+  it('adds drill outcomes, the region × scenario pairs not rehearsed (a plan never measured or a what-if does not count), risk posture, and blanks for cost and SLA', () => {
     const monthly = report('monthly', '--since', '2026-11-01T00:00:00Z', '--until', '2026-12-01T00:00:00Z');
     expect(monthly.stderr).toBe('');
     expect(monthly.code).toBe(0);
     expect(monthly.stdout).toMatch(/^# Monthly executive report: 2026-11-01 to 2026-12-01 \(UTC\)\n/);
-    expect(monthly.stdout).toContain('### Not rehearsed in the window\n\n- us-east-1 partition\n- us-east-1 mirror-break\n- us-east-1 lag-spike\n- us-west-2 outage\n- us-west-2 partition\n- us-west-2 mirror-break\n');
+    expect(monthly.stdout).toContain('### Not rehearsed in the window\n\n- us-east-1 outage\n- us-east-1 partition\n- us-east-1 mirror-break\n- us-east-1 lag-spike\n- us-west-2 outage\n- us-west-2 partition\n- us-west-2 mirror-break\n');
     expect(monthly.stdout).not.toContain('- us-west-2 lag-spike');
     expect(monthly.stdout).toContain('- Waivers in force: 1; expiring within 30 days: 1.');
     expect(row(monthly.stdout, 'freeze')).toEqual(['freeze', 'peak-season-2026', '2026-11-26T00:00:00.000Z', '2026-12-02T00:00:00.000Z', 'Black Friday to Cyber Monday peak; CAB emergency approval only.']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { expectation, issueToLocated, located, type Located } from '../../schemas';
-import type { Deviation, DrillRecord, Measurement } from '../../schemas/drill-record';
+import { expectation, issueToLocated, located, singleLineText, type Located } from '../../schemas';
+import { movesTraffic, type Deviation, type DrillRecord, type Measurement } from '../../schemas/drill-record';
 
 /**
  * What AWS reports about a drill, as `aws arc-region-switch get-plan-execution` or `aws fis get-experiment`
@@ -9,7 +9,8 @@ import type { Deviation, DrillRecord, Measurement } from '../../schemas/drill-re
  * strings (CLI, SDK JSON) or epoch seconds (the raw API).
  */
 
-const bounded = (max: number) => z.string().max(max, { error: `at most ${max} characters` });
+/** Every string AWS returns is held to one line here, so a forged file is refused with the field that carries it. */
+const bounded = (max: number) => singleLineText(0, `one line of at most ${max} characters`).max(max, { error: `at most ${max} characters` });
 const timestamp = z.union([z.iso.datetime({ offset: true, local: false }), z.number().positive()], { error: 'a timestamp (ISO-8601 date-time or epoch seconds)' }).transform((value) => new Date(typeof value === 'number' ? value * 1000 : value).toISOString());
 
 /** ISO-8601 duration as ARC writes `actualRecoveryTime` (pattern `P(nY)(nM)(nD)(T(nH)(nM)(nS))`). */
@@ -53,6 +54,8 @@ export const fisExperimentSchema = z.looseObject({
       .default({}),
     startTime: timestamp.optional(),
     endTime: timestamp.optional(),
+    /** The tags the experiment was started with (`aws fis start-experiment --tags`): they tie it to a drill's template. */
+    tags: z.record(bounded(128), bounded(256)).default({}),
   }),
 });
 
@@ -88,14 +91,34 @@ export function durationSeconds(duration: string): number {
 }
 
 /**
- * Why a measurement cannot belong to this drill: an ARC execution that activated a region other than the one
- * the drill moves traffic to (or deactivated another than the one it leaves).
+ * Why a measurement cannot belong to this drill, or undefined when it can. An ARC execution belongs only to a
+ * drill that moves traffic, and must activate the region the drill moves traffic to (for a failback, the region
+ * it returns to) or deactivate the one it leaves. A FIS experiment must have been started from the drill's own
+ * template (its `Name` and `scenario` tags) and, when tagged with a drill, this one. Either
+ * must have started within the drill's window.
  */
 export function mismatch(record: DrillRecord, source: MeasurementSource): string | undefined {
-  if (source.kind !== 'arc') return undefined;
+  const started = source.kind === 'arc' ? source.execution.startTime : source.experiment.startTime;
+  const label = source.kind === 'arc' ? `the execution ${source.execution.executionId}` : `the experiment ${source.experiment.id}`;
+  if (!started) return `${label} has not started; record it once it has`;
+  if (started < record.window.start || started > record.window.end) return `${label} started at ${started}, outside drill ${record.id}'s window (${record.window.start} to ${record.window.end})`;
+  if (source.kind === 'fis') {
+    const { tags } = source.experiment;
+    const template = record.scenario.experimentTemplate;
+    if (!template) return `no FIS experiment template of this repository injects the faults of drill ${record.id} (${record.scenario.id} from ${record.regions.from} to ${record.regions.to}), so ${label} is not its measurement`;
+    if (tags.Name !== template || tags.scenario !== record.scenario.id) {
+      const found = tags.Name === undefined && tags.scenario === undefined ? 'no template tags' : `Name=${tags.Name ?? '(none)'}, scenario=${tags.scenario ?? '(none)'}`;
+      return `${label} carries ${found}, but drill ${record.id} injects its faults with the template ${template}; start that template with --tags Name=${template},scenario=${record.scenario.id},drill=${record.id}`;
+    }
+    if (tags.drill !== undefined && tags.drill !== record.id) return `${label} is tagged for drill ${tags.drill}, not ${record.id}`;
+    return undefined;
+  }
+  if (!movesTraffic(record.scenario.id)) return `drill ${record.id} (${record.scenario.id}) moves no traffic, so no Region switch execution belongs to it; record its FIS experiment`;
   const { executionAction, executionRegion } = source.execution;
-  const expected = executionAction === 'deactivate' ? record.regions.from : executionAction === 'activate' ? record.regions.to : undefined;
-  if (expected && executionRegion !== expected) return `the execution ${source.execution.executionId} ${executionAction}s ${executionRegion}, but drill ${record.id} moves traffic from ${record.regions.from} to ${record.regions.to}`;
+  // A failback activates the region that failed and leaves the one that took over.
+  const [leaves, receives] = record.kind === 'failback' ? [record.regions.to, record.regions.from] : [record.regions.from, record.regions.to];
+  const expected = executionAction === 'deactivate' ? leaves : executionAction === 'activate' ? receives : undefined;
+  if (expected && executionRegion !== expected) return `${label} ${executionAction}s ${executionRegion}, but drill ${record.id} moves traffic from ${leaves} to ${receives}`;
   return undefined;
 }
 
@@ -134,7 +157,8 @@ const STEP_DONE = new Set(['completed', 'skipped']);
 /**
  * How a measurement departs from the plan. The state must be `completed` (a FIS experiment stopped by its
  * stop condition, an ARC execution completed with exceptions: the hypothesis did not hold as planned); every
- * step must complete; ARC's recovery time is held to the RTO SLO and compared with the prediction.
+ * step must complete; ARC's recovery time is held to the RTO SLO and compared with the prediction when the
+ * drill moves traffic (only such a drill has an RTO prediction, and only it accepts an ARC execution).
  */
 export function deviationsOf(record: DrillRecord, measurement: Measurement): Deviation[] {
   const label = measurement.source === 'fis' ? `FIS experiment ${measurement.id}` : `ARC execution ${measurement.id}`;
@@ -145,7 +169,7 @@ export function deviationsOf(record: DrillRecord, measurement: Measurement): Dev
   for (const step of measurement.timeline) {
     if (!STEP_DONE.has(step.status)) deviations.push({ term: 'step', expected: `${step.name} completed`, measured: step.status, breach: true });
   }
-  if (measurement.recoveryTimeSeconds !== undefined) {
+  if (measurement.recoveryTimeSeconds !== undefined && record.predictions.rto) {
     const { seconds: predicted } = record.predictions.rto;
     const target = record.targets.rtoSeconds;
     const measured = measurement.recoveryTimeSeconds;

@@ -1,4 +1,4 @@
-import { drillOutcome, type DrillRecord } from '../../schemas/drill-record';
+import { drillOutcome, movesTraffic, type DrillRecord } from '../../schemas/drill-record';
 
 /**
  * Markdown for auditors and reviewers, rendered from the records only, so the committed markdown never says
@@ -6,23 +6,43 @@ import { drillOutcome, type DrillRecord } from '../../schemas/drill-record';
  * cannot add a table column, a link or HTML to the evidence.
  */
 
+/** Control, format and line- or paragraph-separator characters: what could end a line or hide text. */
+const NOT_ONE_LINE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
 /**
- * Backslash-escapes markdown's punctuation and HTML's angle brackets; the schema already keeps values on one
- * line. A `code span` stays one (markdown shows its content literally), with only `|` escaped, which GitHub
- * reads as a table cell's end even there.
+ * Backslash-escapes markdown's punctuation and HTML's angle brackets. The schema keeps values on one line; a
+ * line break or invisible character that reaches here anyway (a record edited past the schema) is shown as
+ * U+FFFD rather than starting a paragraph of its own. A `code span` stays one (markdown shows its content
+ * literally), with only `|` escaped, which GitHub reads as a table cell's end even there.
  */
 export function inline(value: string): string {
   return value
+    .replace(NOT_ONE_LINE, '\uFFFD')
     .split(/(`[^`]+`)/)
     .map((part, index) => (index % 2 ? part.replaceAll('|', '\\|') : part.replace(/[\\`*_{}[\]()<>#+!|~]/g, (character) => `\\${character}`)))
     .join('');
 }
 
-const OUTCOME_LABEL = { planned: 'planned, not yet measured', blocked: 'blocked: the plan does not pass', passed: 'passed', failed: 'failed: a deviation breaches' } as const;
+const OUTCOME_LABEL = {
+  planned: 'planned, not yet measured',
+  blocked: 'blocked: the plan does not pass',
+  incomplete: 'incomplete: measured, but no recovery time yet (record the Region switch execution)',
+  passed: 'passed',
+  failed: 'failed: a deviation breaches',
+} as const;
+
+/**
+ * What the drill rehearses, in one line: a failover names where traffic goes; a scenario whose response moves
+ * no traffic (a mirror break, a lag spike) names the region it happens in and says so.
+ */
+export function drillTitle(record: Pick<DrillRecord, 'scenario' | 'regions'>): string {
+  const { scenario, regions } = record;
+  return movesTraffic(scenario.id) ? `${scenario.title}, ${regions.from} → ${regions.to}` : `${scenario.title} in ${regions.from}, no traffic moves`;
+}
 
 export function drillMarkdown(record: DrillRecord): string {
   const { scenario, regions, targets, predictions, change } = record;
-  const lines = [`# Drill ${record.id}: ${inline(scenario.title)}, ${regions.from} → ${regions.to}`, ''];
+  const lines = [`# Drill ${record.id}: ${inline(drillTitle(record))}`, ''];
   lines.push(
     '| | |',
     '|---|---|',
@@ -30,6 +50,7 @@ export function drillMarkdown(record: DrillRecord): string {
     `| kind | ${record.kind} |`,
     `| outcome | ${OUTCOME_LABEL[drillOutcome(record)]} |`,
     `| commit | \`${record.commit}\` |`,
+    `| proposer | ${inline(record.proposer)} |`,
     `| approver | ${record.approver ? inline(record.approver) : '_not yet approved_'} |`,
     `| window (UTC) | ${record.window.start} to ${record.window.end} |`,
     `| scenario | \`${scenario.id}\` |`,
@@ -49,7 +70,7 @@ export function drillMarkdown(record: DrillRecord): string {
   if (assumed.length) lines.push(`**What-if:** planned with resilience assumptions overridden: ${assumed.map(([key, value]) => `\`${key}\` = ${value} s`).join(', ')}.`, '');
 
   lines.push('## RTO and RPO', '', '| term | target | predicted | arithmetic |', '|---|---|---|---|');
-  lines.push(`| RTO | ≤ ${targets.rtoSeconds} s | ${predictions.rto.seconds} s | ${inline(predictions.rto.arithmetic)} |`);
+  lines.push(predictions.rto ? `| RTO | ≤ ${targets.rtoSeconds} s | ${predictions.rto.seconds} s | ${inline(predictions.rto.arithmetic)} |` : `| RTO | not held: no traffic moves | | |`);
   for (const figure of predictions.rpo) lines.push(`| RPO ${figure.dataSet} | ≤ ${figure.targetSeconds} s (SLO ${targets.rpoSeconds} s) | ${figure.boundSeconds} s | ${inline(figure.arithmetic)} |`);
   lines.push('');
   lines.push('## The change', '', inline(change.summary), '');
@@ -108,7 +129,7 @@ export function drillLogMarkdown(records: readonly DrillRecord[]): string {
   for (const record of [...records].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))) {
     const measured = record.measurements.map((m) => m.recoveryTimeSeconds).find((value) => value !== undefined);
     lines.push(
-      `| [${record.id}](drills/${record.id}.md) | ${record.window.start} to ${record.window.end} | ${record.scenario.id} (${record.kind}) | ${record.regions.from} → ${record.regions.to} | ${record.predictions.rto.seconds} s | ${measured === undefined ? '' : `${measured} s`} | ${drillOutcome(record)} | ${record.signOff ? inline(record.signOff.by) : ''} |`,
+      `| [${record.id}](drills/${record.id}.md) | ${record.window.start} to ${record.window.end} | ${record.scenario.id} (${record.kind}) | ${movesTraffic(record.scenario.id) ? `${record.regions.from} → ${record.regions.to}` : `${record.regions.from}, no traffic moves`} | ${record.predictions.rto ? `${record.predictions.rto.seconds} s` : 'n/a'} | ${measured === undefined ? '' : `${measured} s`} | ${drillOutcome(record)} | ${record.signOff ? inline(record.signOff.by) : ''} |`,
     );
   }
   if (!records.length) lines.push('| _no drills yet_ | | | | | | | |');

@@ -5,14 +5,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { applyInputEdits, type InputEdit } from '../../modules/edits/apply-edits';
 import { EditRefused } from '../../modules/edits/edit-refused';
-import { writeOutputs } from '../../modules/generated-dir';
-import { synthOutputs } from '../../modules/outputs';
+import { drillTitle } from '../../modules/drills/render';
+import { GENERATED_DIR, writeOutputs } from '../../modules/generated-dir';
+import { synthOutputs, type RepoFiles } from '../../modules/outputs';
 import { FAULTS, type Scenario } from '../../schemas/scenarios';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
 import type { RegionHealth } from '../../policies/engine/input';
 import { judgeWorkingTree, type Judgement } from '../../policies/engine/judge';
+import { regionResourceName } from '../../modules/names';
 import { formatLocated, loadModel, loadWaivers, resilienceAssumptionsSchema, type Model, type ModelSources } from '../../schemas';
-import type { DrillKind, DrillRecord, DrillStep } from '../../schemas/drill-record';
+import { movesTraffic, type DrillKind, type DrillRecord, type DrillStep } from '../../schemas/drill-record';
+import { writeDrillRecord } from './drill-records';
 
 const run = promisify(execFile);
 
@@ -46,6 +49,8 @@ export interface DrillRequest {
   scenario: Scenario;
   from: string;
   to: string;
+  /** Who proposes the drill and declares its failover; never also its approver. */
+  proposer: string;
   approver: string | null;
   now: Date;
   /** Resilience assumptions to override for a what-if (`--assume key=seconds`); never written to the inputs. */
@@ -66,7 +71,8 @@ export interface PlannedDrill {
  * Plans a drill as a change to HEAD, in a scratch git worktree so the checkout is never touched: apply the
  * response's edits, load, synth, write the outputs, and judge the worktree against HEAD with `judgeWorkingTree`,
  * the pipeline `plan-change` and the console use. The RTO and RPO predictions are the policy engine's
- * resilience figures for losing `from`. With `branch`, the worktree's change is committed on `drill/<id>`.
+ * resilience figures for losing `from`. With `branch`, the worktree's change is committed on `drill/<id>` together
+ * with the drill's evidence record (its JSON, markdown and the drill log), so the checkout is left as it was.
  */
 export async function planDrill(request: DrillRequest): Promise<PlannedDrill> {
   const { root } = request;
@@ -103,9 +109,10 @@ export async function planDrill(request: DrillRequest): Promise<PlannedDrill> {
     // The scenario takes `from` down: the rule refusing more traffic to a failing region judges the response as it would during the incident.
     const health: Record<string, RegionHealth> = change.kind === 'failover' && request.scenario.response.failover ? { [request.from]: 'failing' } : {};
     const judgement = await judgeWorkingTree(engine, worktree, { model, sources: loaded.sources, files, waivers: loaded.waivers }, { base: judgedFrom, now: request.now, health, evaluateBase: true });
-    const record = drillRecord(request, change, commit, branch, model, judgement);
+    const record = drillRecord(request, change, commit, branch, model, files, judgement);
     if (prelude) record.change.summary = `${change.summary} (judged as a change from ${prelude.summary})`;
     if (branch) {
+      await writeDrillRecord(worktree, record);
       await commitWorktree(worktree, commitMessage(record));
       proposed = true;
     }
@@ -128,17 +135,35 @@ export function withAssumptions(model: Model, assumptions: Record<string, number
   return { ...model, global: { ...model.global, resilience: checked.data } };
 }
 
-/** SLO terms the plan breaches: the RTO of losing `from`, and any data set whose RPO bound exceeds its target or the SLO. */
-export function breachesOf(report: PolicyReport, from: string): Array<'rto' | 'rpo'> {
+/**
+ * SLO terms the plan breaches: the RTO of losing `from` when the scenario moves traffic (a mirror break or a lag
+ * spike moves none, so no recovery is timed), and any data set whose RPO bound exceeds its target or the SLO.
+ */
+export function breachesOf(report: PolicyReport, from: string, scenario: Scenario): Array<'rto' | 'rpo'> {
   const { rto, rpo } = report.resilience;
   const breaches: Array<'rto' | 'rpo'> = [];
   const lost = rto.byRegion[from];
-  if (!lost || lost.seconds > rto.sloSeconds) breaches.push('rto');
+  if (movesTraffic(scenario.id) && (!lost || lost.seconds > rto.sloSeconds)) breaches.push('rto');
   if (Object.values(rpo.byDataSet).some((figure) => figure.boundSeconds > figure.targetSeconds || figure.boundSeconds > rpo.sloSeconds)) breaches.push('rpo');
   return breaches;
 }
 
-function drillRecord(request: DrillRequest, change: DrillChange, commit: string, branch: string | null, model: Model, judgement: Judgement): DrillRecord {
+/**
+ * The `Name` tag of the FIS experiment template that injects the scenario's faults for this drill, read from the
+ * synthesised stacks (modules/terraform/fis-experiments.ts names it `<region resource name>-<scenario>`); null
+ * when no stack has one. The faults run in `from`, except a mirror break: the MSK Replicator that mirrors `from`
+ * into `to` runs in `to`, whose template stops it.
+ */
+function experimentTemplate(files: RepoFiles, model: Model, scenario: Scenario, from: string, to: string): string | null {
+  const region = model.regions.find((candidate) => candidate.id === (scenario.faults.includes('msk-replicator-stop') ? to : from));
+  if (!region) return null;
+  const name = `${regionResourceName(model.global, region)}-${scenario.id}`;
+  const stack = files.get(`${GENERATED_DIR}/terraform/${region.id}/cdk.tf.json`);
+  const templates = stack ? ((JSON.parse(stack) as { resource?: { aws_fis_experiment_template?: Record<string, { tags?: Record<string, string> }> } }).resource?.aws_fis_experiment_template ?? {}) : {};
+  return Object.values(templates).some((template) => template.tags?.Name === name && template.tags.scenario === scenario.id) ? name : null;
+}
+
+function drillRecord(request: DrillRequest, change: DrillChange, commit: string, branch: string | null, model: Model, files: RepoFiles, judgement: Judgement): DrillRecord {
   const { report } = judgement;
   const { rto, rpo } = report.resilience;
   const lost = rto.byRegion[request.from];
@@ -149,6 +174,7 @@ function drillRecord(request: DrillRequest, change: DrillChange, commit: string,
     id: request.id,
     kind: change.kind,
     commit,
+    proposer: request.proposer,
     approver: request.approver,
     window: change.window,
     scenario: {
@@ -157,12 +183,13 @@ function drillRecord(request: DrillRequest, change: DrillChange, commit: string,
       hypothesis: scenario.hypothesis(request.from, request.to),
       faults: scenario.faults.map((id) => ({ id, fisAction: FAULT_ACTIONS[id] })),
       runbook: scenario.runbook,
+      experimentTemplate: experimentTemplate(files, model, scenario, request.from, request.to),
     },
     regions: { from: request.from, to: request.to },
     assumptions: request.assumptions,
     targets: { rtoSeconds: rto.sloSeconds, rpoSeconds: rpo.sloSeconds, dataSets: model.replication.dataSets.map((dataSet) => ({ name: dataSet.name, rpoSeconds: dataSet.rpoSeconds })) },
     predictions: {
-      rto: { seconds: lost.seconds, arithmetic: lost.arithmetic },
+      rto: movesTraffic(scenario.id) ? { seconds: lost.seconds, arithmetic: lost.arithmetic } : null,
       rpo: Object.entries(rpo.byDataSet).map(([dataSet, figure]) => ({ dataSet, boundSeconds: figure.boundSeconds, targetSeconds: figure.targetSeconds, arithmetic: figure.arithmetic })),
     },
     change: {
@@ -170,7 +197,7 @@ function drillRecord(request: DrillRequest, change: DrillChange, commit: string,
       files: [...change.edits.keys()].sort(),
       class: report.classification.class,
       passed: blocking(report).length === 0,
-      breaches: breachesOf(report, request.from),
+      breaches: breachesOf(report, request.from, scenario),
       blocking: blocking(report).map((finding) => ({ policy: finding.policy, message: finding.message, file: finding.location.file, path: finding.location.path })),
       branch,
     },
@@ -189,8 +216,8 @@ function commitMessage(record: DrillRecord): string {
   return [
     `Drill ${record.id}: ${record.change.summary}`,
     '',
-    `${record.scenario.title} from ${record.regions.from} to ${record.regions.to}, planned by npm run drill from ${record.commit.slice(0, 12)}.`,
-    `Predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}`,
+    `${drillTitle(record)}, planned by npm run drill from ${record.commit.slice(0, 12)}; its evidence record is in operations/drills/${record.id}.json.`,
+    record.predictions.rto ? `Predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}` : `No traffic moves: held to the RPO (SLO ${record.targets.rpoSeconds} s) and the hypothesis, not the RTO.`,
     `Risk class ${record.change.class}; the policies ${record.change.passed ? 'pass' : 'block'} the change.`,
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 import { declarationWindow, editsFor, planFailback, planFailover, propose, type RegionChange } from '../../modules/failover';
 import type { Scenario } from '../../schemas/scenarios';
 import type { Model, ModelSources } from '../../schemas';
-import type { DrillKind } from '../../schemas/drill-record';
+import { movesTraffic, type DrillKind } from '../../schemas/drill-record';
 import { DrillError, type DrillChange, type DrillPrelude } from './drill-plan';
 
 /** How long a drill's failover declaration holds: the window the operator has to run the drill in. */
@@ -14,9 +14,18 @@ export interface ResponseRequest {
   from: string;
   to: string;
   now: Date;
-  /** Who declares the failover; by default the first owner CODEOWNERS names for regions/. */
-  by?: string;
+  /** Who proposes the change and declares the failover (`proposerOf`). */
+  by: string;
+  /** A CAB member other than `by` approving the change as an emergency, declared when a change freeze is in force. */
+  emergencyApprover?: string;
   reason: string;
+}
+
+/** Who proposes a drill: `--by`, else the first owner CODEOWNERS names for regions/, the team that answers for region changes. */
+export function proposerOf(model: Model, by: string | undefined): string {
+  const proposer = by ?? model.global.owners.find((rule) => rule.path.replace(/^\//, '').replace(/\/?\*?$/, '') === 'regions')?.owners[0];
+  if (!proposer) throw new DrillError('--by: name who proposes the drill (a GitHub handle); regions/ has no owner in global.yaml to default to');
+  return proposer;
 }
 
 /** The region that takes over when none is named: the only other one. */
@@ -44,34 +53,27 @@ export function failbackResponse(request: ResponseRequest): { prelude: DrillPrel
     const failover = valid(planFailover(model, { from: request.from, to: request.to, scenario: request.scenario.id }));
     if (!failover.settings.length) return null;
     weights = Object.fromEntries(model.regions.map((region) => [region.id, region.traffic.weight]));
-    const change = propose(model, failover, proposal(request, model));
-    return { summary: `the failover it undoes (${summaryOf(failover)})`, edits: editsFor(change, sources) };
+    const change = propose(model, failover, proposal(request));
+    return { summary: `the failover it undoes (${summaryOf(failover, request.scenario)})`, edits: editsFor(change, sources) };
   };
   const change = (model: Model, sources: ModelSources): DrillChange => proposed(model, sources, request, planFailback(model, { from: request.from, to: request.to, scenario: request.scenario.id, ...(weights ? { weights } : {}) }));
   return { prelude, change };
 }
 
 function proposed(model: Model, sources: ModelSources, request: ResponseRequest, result: ReturnType<typeof planFailover>): DrillChange {
-  const change = propose(model, valid(result), proposal(request, model));
+  const change = propose(model, valid(result), proposal(request));
   return {
     kind: change.kind,
-    summary: summaryOf(change),
+    summary: summaryOf(change, request.scenario),
     edits: editsFor(change, sources),
     steps: change.steps.map((step, index) => ({ order: index + 1, ...step, where: step.where.replaceAll('<id>', request.id) })),
     window: declarationWindow(request.now),
   };
 }
 
-function proposal(request: ResponseRequest, model: Model) {
+function proposal(request: ResponseRequest) {
   const { start, end } = declarationWindow(request.now);
-  const declaredBy = request.by ?? regionOwner(model);
-  if (!declaredBy) throw new DrillError('--by: name who declares the failover (a GitHub handle); regions/ has no owner in global.yaml to default to');
-  return { reason: request.reason, declaredBy, start, end };
-}
-
-/** The first owner of the CODEOWNERS rule for regions/, the team that answers for region changes. */
-function regionOwner(model: Model): string | undefined {
-  return model.global.owners.find((rule) => rule.path.replace(/^\//, '').replace(/\/?\*?$/, '') === 'regions')?.owners[0];
+  return { reason: request.reason, declaredBy: request.by, start, end, ...(request.emergencyApprover ? { emergencyApprovedBy: request.emergencyApprover } : {}) };
 }
 
 function valid(result: ReturnType<typeof planFailover>): RegionChange {
@@ -79,9 +81,11 @@ function valid(result: ReturnType<typeof planFailover>): RegionChange {
   return result;
 }
 
-function summaryOf(change: RegionChange): string {
+/** What the change does, labelled by what the scenario's response is: a failover moves traffic, the others set switches in `from`. */
+function summaryOf(change: RegionChange, scenario: Scenario): string {
   const settings = change.settings.map((setting) => `${setting.region} ${setting.path.join('.')} ${String(setting.before)} → ${String(setting.after)}`);
   const declaration = change.declaration ? [`declare failover ${change.declaration.from} → ${change.declaration.to}`] : [];
   const promotion = change.promotion ? [`${change.promotion.mode} of ${change.promotion.globalClusters.join(', ')} to ${change.promotion.to}`] : [];
-  return `${change.kind} ${change.from} → ${change.to}: ${[...settings, ...declaration, ...promotion].join('; ') || 'no input value changes'}`;
+  const label = movesTraffic(scenario.id) ? `${change.kind} ${change.from} → ${change.to}` : `${scenario.id} ${change.kind === 'failback' ? 'response undone' : 'response'} in ${change.from}`;
+  return `${label}: ${[...settings, ...declaration, ...promotion].join('; ') || 'no input value changes'}`;
 }

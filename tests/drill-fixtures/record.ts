@@ -7,6 +7,7 @@ export function plannedRecord(overrides: Partial<DrillRecord> = {}): DrillRecord
     id: '20260301-030000-outage-us-east-1',
     kind: 'failover',
     commit: 'a'.repeat(40),
+    proposer: '@example-org/platform',
     approver: '@example-org/sre',
     window: { start: '2026-03-01T03:00:00.000Z', end: '2026-03-01T07:00:00.000Z' },
     scenario: {
@@ -15,6 +16,7 @@ export function plannedRecord(overrides: Partial<DrillRecord> = {}): DrillRecord
       hypothesis: 'With us-east-1 lost, us-west-2 serves all traffic and takes the writes within the RTO SLO.',
       faults: [{ id: 'eks-node-group-loss', fisAction: 'aws:eks:terminate-nodegroup-instances' }],
       runbook: 'Region outage',
+      experimentTemplate: 'orders-us-east-1-outage',
     },
     regions: { from: 'us-east-1', to: 'us-west-2' },
     assumptions: {},

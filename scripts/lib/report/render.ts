@@ -182,7 +182,7 @@ function drills(data: ReportData): string[] {
   const lines = ['## Failover drills', ''];
   if (!data.drills.length) lines.push('No drill started in the window.', '');
   else {
-    const outcomes = ['passed', 'failed', 'blocked', 'planned'].map((outcome) => `${outcome} ${data.drills.filter((record) => drillOutcome(record) === outcome).length}`);
+    const outcomes = ['passed', 'failed', 'incomplete', 'blocked', 'planned'].map((outcome) => `${outcome} ${data.drills.filter((record) => drillOutcome(record) === outcome).length}`);
     lines.push(`${data.drills.length} drills: ${outcomes.join(', ')}.`, '');
     lines.push(...table(['drill', 'kind', 'scenario', 'regions', 'approver', 'RTO predicted', 'recovery measured', 'outcome'], data.drills.map(drillRow)));
   }
@@ -202,15 +202,24 @@ function drillRow(record: DrillRecord): string[] {
     record.scenario.id,
     `${record.regions.from} → ${record.regions.to}`,
     record.approver ? inline(record.approver) : '_none_',
-    `${record.predictions.rto.seconds} s (target ${record.targets.rtoSeconds} s)`,
+    record.predictions.rto ? `${record.predictions.rto.seconds} s (target ${record.targets.rtoSeconds} s)` : 'not held (no traffic moves)',
     measured.length ? `${measured.at(-1)} s` : '_not recorded_',
     drillOutcome(record),
   ];
 }
 
-/** Which region × scenario pairs no drill rehearsed in the window: the seed asks for a drill per month. */
+/**
+ * Which region × scenario pairs no drill rehearsed in the window: the seed asks for a drill per month. Only a
+ * drill that ran counts: measured to a verdict (passed or failed), planned with the configuration as it is (no
+ * `--assume` what-if); a plan nobody ran, a blocked one or one still missing its recovery time does not.
+ */
+export function rehearsed(record: DrillRecord): boolean {
+  const outcome = drillOutcome(record);
+  return record.kind === 'failover' && (outcome === 'passed' || outcome === 'failed') && Object.keys(record.assumptions).length === 0;
+}
+
 function drillCoverage(data: ReportData): string[] {
-  const drilled = new Set(data.drills.filter((record) => record.kind === 'failover').map((record) => `${record.regions.from}/${record.scenario.id}`));
+  const drilled = new Set(data.drills.filter(rehearsed).map((record) => `${record.regions.from}/${record.scenario.id}`));
   const missing = data.model.regions.flatMap((region) => SCENARIO_IDS.filter((scenario) => !drilled.has(`${region.id}/${scenario}`)).map((scenario) => `${region.id} ${scenario}`));
   return ['### Not rehearsed in the window', '', missing.length ? missing.map((pair) => `- ${pair}`).join('\n') : 'Every region and scenario was drilled.', ''];
 }
