@@ -75,6 +75,8 @@ describe('planning a failover', () => {
     expect(settings(change)).toEqual(['us-east-1 degradedMode.pauseProducers false→true']);
     expect(change.declaration).toBeNull();
     expect(change.promotion).toBeNull();
+    // Nothing moves, so the flags need no timing against a writer.
+    expect(change.steps.find((step) => step.channel === 'argo-cd')?.what).toBe('Sync the feature flags (read-only, degraded switches) of us-east-1; pods read them without a rollout');
   });
 
   it('names the replicator a mirror break stops as the stacks create it: in the region it mirrors into, beside the FIS template that stops it', () => {

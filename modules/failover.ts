@@ -390,7 +390,7 @@ function failoverSteps(model: Model, change: RegionChange): FailoverStep[] {
   const to = model.regions.find((region) => region.id === change.to)!;
   const steps = proposalSteps(change);
   // `from` stops taking writes and producing before the writer moves, so the two regions never both write (no split-brain).
-  steps.push(...flagSteps(change, [from.id], ` before the writer moves, so ${from.id} stops taking writes and producing first`));
+  steps.push(...flagSteps(change, [from.id], change.declaration ? ` before the writer moves, so ${from.id} stops taking writes and producing first` : ''));
   if (change.declaration) steps.push(regionSwitchStep(model, to, 'ungraceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
   // `to` takes writes only once its writer is there.
