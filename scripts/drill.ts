@@ -155,6 +155,9 @@ function summary(record: DrillRecord): string {
     ...(assumed.length ? [`what-if: ${assumed.map(([key, value]) => `${key} = ${value} s`).join(', ')} (the inputs are not changed)`] : []),
     `change: ${record.change.summary}; risk class ${record.change.class}; the policies ${record.change.passed ? 'pass' : 'block'} it`,
     `window: ${record.window.start} to ${record.window.end} (UTC)`,
+    record.scenario.experimentTemplate
+      ? `faults: start the FIS experiment template ${record.scenario.experimentTemplate} within the window, tagged for this drill: aws fis start-experiment --experiment-template-id <its id> --tags Name=${record.scenario.experimentTemplate},scenario=${record.scenario.id},drill=${record.id}`
+      : `faults: no FIS experiment template of this repository injects ${record.scenario.id} from ${record.regions.from} to ${record.regions.to}`,
     '',
     record.predictions.rto
       ? `predicted RTO ${record.predictions.rto.seconds} s (SLO ${record.targets.rtoSeconds} s): ${record.predictions.rto.arithmetic}`

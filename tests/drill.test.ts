@@ -242,6 +242,8 @@ describe('npm run drill: scenarios that move no traffic', () => {
     // The plan's own figures (the steps come from modules/failover.ts): no RTO, no promotion.
     expect(result.stdout.slice(0, result.stdout.indexOf('\nsteps:'))).not.toMatch(/predicted RTO|database promotion|RTO \d+ s/);
     expect(result.stdout).toMatch(/change: mirror-break response in us-east-1: us-east-1 degradedMode\.pauseProducers false → true/);
+    // The replicator that mirrors us-east-1 into us-west-2 runs in us-west-2: that region's template stops it.
+    expect(result.stdout).toContain('faults: start the FIS experiment template orders-us-west-2-mirror-break within the window, tagged for this drill: aws fis start-experiment --experiment-template-id <its id> --tags Name=orders-us-west-2-mirror-break,scenario=mirror-break,drill=20260305-030000-mirror-break-us-east-1');
   }, 120_000);
 });
 
