@@ -242,6 +242,14 @@ describe('FIS stop conditions in the region stacks', () => {
     }
   });
 
+  it('keeps running when the failover it caused silences the promoted cluster’s lag, while the paging alarms still read that silence as an outage', () => {
+    const metricAlarms = Object.values(stacks['us-west-2']!.resource.aws_cloudwatch_metric_alarm!);
+    const missingData = (prefix: string) => metricAlarms.filter((alarm) => (alarm.alarm_name as string).startsWith(prefix) && (alarm.alarm_name as string).includes('-aurora-')).map((alarm) => alarm.treat_missing_data);
+    expect(missingData('orders-us-west-2-rpo-into-')).toEqual(['notBreaching']);
+    expect(missingData('orders-us-west-2-aurora-')).toEqual(['breaching']);
+    for (const alarm of metricAlarms.filter((alarm) => /-rpo-(into|toward)-/.test(alarm.alarm_name as string))) expect(alarm.treat_missing_data, alarm.alarm_name as string).toBe('notBreaching');
+  });
+
   it('names by ARN only alarms the peer’s stack defines, and never stops on the faulted region’s own error rate', () => {
     for (const [id, peer] of [['us-east-1', 'us-west-2'], ['us-west-2', 'us-east-1']] as const) {
       for (const [tags, stops] of stopsOf(stacks[id]!)) {

@@ -240,10 +240,11 @@ export class RegionStack extends TerraformStack {
     });
 
     // The same replications against each data set's RPO: what the chaos experiments may not push any further.
-    // A direction with nothing to watch gets no alarms, and so no topic or dashboard either.
+    // A direction with nothing to watch gets no alarms, and so no topic or dashboard either. They serve only as
+    // stop conditions, so a lag metric silenced by the experiment's own failover does not stop it.
     const beyondRpo = (of: 'into' | 'toward', signals: Pick<RegionalAlarmsProps, 'auroraGlobalDatabases' | 'cacheReplicationGroups' | 'kafkaReplicators' | 's3Replications'>) =>
       Object.values(signals).some((list: readonly unknown[] | undefined) => (list?.length ?? 0) > 0)
-        ? new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, ...signals }).alarms
+        ? new RegionalAlarms(this, `rpo-${of}`, { name: `${name}-rpo-${of}`, awsRegion: region.awsRegion, kmsKeyArn, evaluationMinutes: 1, missingData: 'notBreaching', ...signals }).alarms
         : [];
     const rpoOf = (dataSet: DataSet) => dataSet.rpoSeconds;
     const lagInto = beyondRpo('into', {

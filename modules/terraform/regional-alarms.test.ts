@@ -120,6 +120,12 @@ describe('RegionalAlarms', () => {
     expect(onlyAlarm({ auroraGlobalDatabases: [aurora] }).evaluation_periods).toBe(5);
   });
 
+  it('reads silence per source by default, and as healthy for every source when the alarms serve only as stop conditions', () => {
+    const all = { auroraGlobalDatabases: [aurora], cacheReplicationGroups: [cache], kafkaReplicators: [kafka], s3Replications: [s3] };
+    expect(alarms(synth(all)).map((alarm) => alarm.treat_missing_data)).toEqual(['breaching', 'breaching', 'breaching', 'notBreaching']);
+    expect(alarms(synth({ ...all, missingData: 'notBreaching' })).map((alarm) => alarm.treat_missing_data)).toEqual(['notBreaching', 'notBreaching', 'notBreaching', 'notBreaching']);
+  });
+
   it('creates one alarm per watched replication', () => {
     expect(alarms(synth({ auroraGlobalDatabases: [aurora], cacheReplicationGroups: [cache], kafkaReplicators: [kafka], s3Replications: [s3] }))).toHaveLength(4);
   });

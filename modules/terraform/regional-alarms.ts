@@ -66,6 +66,15 @@ export interface RegionalAlarmsProps {
    * @default 5
    */
   readonly evaluationMinutes?: number;
+  /**
+   * How the alarms read a minute without data. `bySource` pages on silence where the source publishes
+   * every minute for as long as its replication is attached (see collectSignals). `notBreaching` is for
+   * alarms used only as FIS stop conditions: the outage scenario's Aurora failover promotes the
+   * surviving cluster, which then publishes no lag, and that silence is the experiment's own doing,
+   * not a reason to stop it; the paging alarms still catch a replication that really went away.
+   * @default 'bySource'
+   */
+  readonly missingData?: 'bySource' | 'notBreaching';
 }
 
 type MissingData = 'breaching' | 'notBreaching';
@@ -142,7 +151,7 @@ export class RegionalAlarms extends Construct {
           threshold: threshold(signal),
           evaluationPeriods: evaluationMinutes,
           datapointsToAlarm: evaluationMinutes,
-          treatMissingData: signal.missingData,
+          treatMissingData: props.missingData === 'notBreaching' ? 'notBreaching' : signal.missingData,
           metricQuery: alarmQueries(signal),
           actionsEnabled: true,
           alarmActions: [this.topic.arn],
