@@ -280,7 +280,7 @@ describe('scheduled drill', () => {
     const drill = job(workflow('drill.yml'), 'drill');
     expect(drill.strategy?.matrix).toEqual({ region: model.regions.map((region) => region.id), scenario: [...SCENARIO_IDS] });
     const steps = expandedSteps(drill);
-    expect(steps.find((step) => step.run?.startsWith('npm run drill'))?.run).toBe('npm run drill -- --from "$REGION" --scenario "$SCENARIO" --approver "@$APPROVER"');
+    expect(steps.find((step) => step.run?.startsWith('npm run drill'))?.run).toBe('npm run drill -- --from "$REGION" --scenario "$SCENARIO"');
     expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with?.path).toBe('operations/drills/');
   });
 });
