@@ -1,7 +1,7 @@
 import { primaryRegion, type DataSet, type Declaration, type DegradedSwitch, type Model, type ModelSources, type Region } from '../schemas';
 import type { InputEdit } from './edits/apply-edits';
 import { kafkaMirror, kafkaMirrorsInto } from './kafka-mirrors';
-import { auroraGlobalClusterId, RECONCILIATION, reconciledDataSets, regionResourceName, regionSwitchPlanName } from './names';
+import { auroraGlobalClusterId, fisExperimentTemplateName, RECONCILIATION, reconciledDataSets, regionResourceName, regionSwitchPlanName } from './names';
 import { SCENARIOS, type ScenarioId } from '../schemas/scenarios';
 
 /**
@@ -419,7 +419,7 @@ function mirrorStep(model: Model, from: Region, to: Region): FailoverStep {
     };
   }
   return {
-    what: `Restart the MSK Replicator ${mirror.name} (FIS experiment template ${regionResourceName(model.global, mirror.target)}-mirror-break stops it) and watch the mirror lag fall under its alert threshold; then propose the failback to resume producers`,
+    what: `Restart the MSK Replicator ${mirror.name} (FIS experiment template ${fisExperimentTemplateName(regionResourceName(model.global, mirror.target), 'mirror-break')} stops it) and watch the mirror lag fall under its alert threshold; then propose the failback to resume producers`,
     who: 'on-call engineer',
     where: `MSK Replicator ${mirror.name} (${mirror.target.awsRegion})`,
     channel: 'msk',

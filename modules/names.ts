@@ -1,4 +1,5 @@
 import type { App, DataSet, Global, Model, Region } from '../schemas';
+import type { ScenarioId } from '../schemas/scenarios';
 
 /**
  * Names both sides of the compile stage must agree on: Terraform creates these AWS resources and the
@@ -132,4 +133,12 @@ export const FIS_KUBERNETES_USER = 'fis-experiment';
 /** The role a region's FIS experiments run as, under the region stack's role path; the one principal its access entry maps. */
 export function fisExperimentRoleName(global: Pick<Global, 'name'>, region: Pick<Region, 'id'>): string {
   return `${global.name}-${region.id}-fis`;
+}
+
+/**
+ * The `Name` tag of the FIS experiment template that injects a scenario's faults in a region: what the
+ * runbooks and failover steps tell the operator to start. `regionPrefix` is {@link regionResourceName}.
+ */
+export function fisExperimentTemplateName(regionPrefix: string, scenario: ScenarioId): string {
+  return `${regionPrefix}-${scenario}`;
 }

@@ -1,7 +1,9 @@
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../../schemas';
+import { loadModel, type Model } from '../../schemas';
+import { planFailover } from '../failover';
+import { fisExperimentTemplateName } from '../names';
 import { synth as synthModel } from '../synth';
 import { resourcesOf, scratchStack, synthScratch, type TerraformJson } from '../../tests/helpers/scratch-stack';
 import { FAULTS, SCENARIO_IDS, SCENARIOS } from '../../schemas/scenarios';
@@ -216,10 +218,13 @@ describe('FIS stop conditions in the region stacks', () => {
   const composite = (stack: Stack, name: string) => Object.values(stack.resource.aws_cloudwatch_composite_alarm ?? {}).find((alarm) => alarm.alarm_name === name);
   const stopsOf = (stack: Stack) => Object.values(stack.resource.aws_fis_experiment_template ?? {}).map((template) => [template.tags, template.stop_condition] as [{ Name: string }, Array<{ value: string }>]);
 
+  let model: Model;
+
   beforeAll(async () => {
     const load = await loadModel(ROOT);
     if (load.errors) throw new Error(load.errors.map((error) => error.message).join('\n'));
-    const files = synthModel(load.model);
+    model = load.model;
+    const files = synthModel(model);
     stacks = Object.fromEntries(['us-east-1', 'us-west-2'].map((id) => [id, JSON.parse(files.get(`terraform/${id}/cdk.tf.json`)!) as Stack]));
   }, 60_000);
 
@@ -248,6 +253,18 @@ describe('FIS stop conditions in the region stacks', () => {
     expect(missingData('orders-us-west-2-rpo-into-')).toEqual(['notBreaching']);
     expect(missingData('orders-us-west-2-aurora-')).toEqual(['breaching']);
     for (const alarm of metricAlarms.filter((alarm) => /-rpo-(into|toward)-/.test(alarm.alarm_name as string))) expect(alarm.treat_missing_data, alarm.alarm_name as string).toBe('notBreaching');
+  });
+
+  it('tags each template with the name the failover steps tell the operator to start', () => {
+    for (const id of ['us-east-1', 'us-west-2']) {
+      const names = Object.values(stacks[id]!.resource.aws_fis_experiment_template!).map((template) => (template.tags as { Name: string }).Name);
+      expect(names.length, id).toBeGreaterThan(0);
+      for (const name of names) expect(SCENARIO_IDS.map((scenario) => fisExperimentTemplateName(`orders-${id}`, scenario))).toContain(name);
+    }
+    const change = planFailover(model, { from: 'us-east-1', to: 'us-west-2', scenario: 'mirror-break' });
+    if (change.kind === 'invalid') throw new Error(change.reason);
+    const named = /FIS experiment template (\S+) stops it/.exec(change.steps.find((step) => step.channel === 'msk')!.what)![1];
+    expect(Object.values(stacks['us-west-2']!.resource.aws_fis_experiment_template!).map((template) => (template.tags as { Name: string }).Name)).toContain(named);
   });
 
   it('names by ARN only alarms the peer’s stack defines, and never stops on the faulted region’s own error rate', () => {

@@ -14,6 +14,7 @@ import { FAULTS, type FaultId, type Scenario, type ScenarioId } from '../../sche
 import { callerIdentity, partitionOf } from './aws-context';
 import type { GlobalClusterFailover, ReplicatorPause, SsmAutomationDocuments } from './ssm-automation-documents';
 import { stackRoleConfig } from './stack-roles';
+import { fisExperimentTemplateName } from '../names';
 
 /** A replication-lag alarm of the region (RegionalAlarms). */
 export interface LagAlarm {
@@ -218,7 +219,7 @@ export class FisExperiments extends Construct {
           logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
           // A target that resolves to nothing fails the experiment rather than passing it having injected nothing.
           experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
-          tags: { Name: `${props.name}-${scenario.id}`, scenario: scenario.id },
+          tags: { Name: fisExperimentTemplateName(props.name, scenario.id), scenario: scenario.id },
           dependsOn: [rolePolicy],
         });
         return { scenario: scenario.id, template, faults };
