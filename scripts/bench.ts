@@ -92,6 +92,12 @@ console.log(`${`overview read, ${overview.clients} clients x ${overview.seconds}
 console.log(`${'first-load JS of the overview'.padEnd(40)} ${`${firstLoadJs.transferredKiB} KiB`.padStart(9)} ${`${firstLoadJs.decodedKiB} KiB raw`.padStart(13)}  ${firstLoadJs.files} scripts, as transferred`);
 console.log('');
 
+// An operator's commands: a drill plans, synthesises and judges a change in a scratch worktree; the weekly
+// report classifies each merged change with the policy engine (bounded here to the five newest).
+const primary = (await loadModel(root)).model?.regions.find((region) => region.role === 'primary')?.id;
+if (!primary) throw new Error('bench: the repository model does not load or has no primary region; run npm test to see why');
+bench('drill: outage of the primary (dry run)', [node, run, 'drill', '--from', primary, '--dry-run'], root, Math.min(runs, 3));
+bench('report: weekly, 5 newest changes', [node, run, 'report', 'weekly', '--max-changes', '5'], root, Math.min(runs, 3));
 bench('npm test: gates only', [node, run, 'test', '--gates-only'], root);
 if (!values.quick) bench('npm test: vitest + gates', [node, run, 'test'], root, Math.min(runs, 3));
 await removeRepo(example);
