@@ -49,3 +49,8 @@ export function kafkaMirrorsInto(model: Pick<Model, 'global' | 'regions' | 'repl
 export function kafkaMirror(model: Pick<Model, 'global' | 'regions' | 'replication'>, source: Region, target: Region): KafkaMirror | undefined {
   return kafkaMirrorsInto(model, target).find((mirror) => mirror.source.id === source.id);
 }
+
+/** The replicators carrying `dataSet`'s topics into `target`, by source in model order. */
+export function kafkaMirrorsOf(model: Pick<Model, 'global' | 'regions' | 'replication'>, dataSet: DataSet, target: Region): KafkaMirror[] {
+  return kafkaMirrorsInto(model, target).filter((mirror) => replicationTargets(dataSet, mirror.source, [target]).length > 0);
+}

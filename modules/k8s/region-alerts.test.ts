@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type Model } from '../../schemas';
+import { kafkaMirrorsInto } from '../kafka-mirrors';
 import { RegionAlerts } from './region-alerts';
 
 let model: Model;
@@ -71,6 +72,24 @@ describe('RegionAlerts', () => {
     expect(named(slower, 'us-west-2', 'RedisGlobalDatastoreStale')).toEqual([
       expect.objectContaining({ expr: 'max(aws_elasticache_global_datastore_replication_lag_maximum{dimension_CacheClusterId=~"orders-sessions-us-west-2-.+"}) > 20', for: '2m', labels: expect.objectContaining({ data_set: 'sessions', severity: 'critical' }) }),
     ]);
+  });
+
+  it('watches the Kafka lag of exactly the MSK Replicators the region stacks create into the region, in either mode', () => {
+    const replicatorsWatched = (of: Model, regionId: string) =>
+      named(of, regionId, 'ReplicationLagHigh')
+        .filter((rule) => rule.labels.store === 'kafka')
+        .map((rule) => /dimension_ReplicatorName=~"([^"]+)"/.exec(rule.expr)![1]!.replaceAll('\\', ''));
+    const created = (of: Model, regionId: string) => kafkaMirrorsInto(of, of.regions.find((region) => region.id === regionId)!).map((mirror) => mirror.name);
+    const activeActive = variant((copy) => (copy.replication.dataSets.find((dataSet) => dataSet.store === 'kafka')!.mode = 'active-active'));
+    for (const [of, regionId, expected] of [
+      [model, 'us-west-2', ['orders-us-east-1-to-us-west-2']],
+      [model, 'us-east-1', []],
+      [activeActive, 'us-west-2', ['orders-us-east-1-to-us-west-2']],
+      [activeActive, 'us-east-1', ['orders-us-west-2-to-us-east-1']],
+    ] as const) {
+      expect(created(of, regionId), regionId).toEqual(expected);
+      expect(replicatorsWatched(of, regionId), regionId).toEqual(expected.length ? [expected.join('|')] : []);
+    }
   });
 
   it('watches only S3 replication from the primary, where AWS publishes no other lag', () => {

@@ -2,7 +2,8 @@ import { lagAlertMessages, type DataSet, type Model, type Region } from '../../.
 import { selector } from '../service-metrics';
 import { aroundThreshold, duration, literalPattern, type AlertDefinition } from './alert';
 import { yaceMetric } from './cloudwatch';
-import { dataSetResourceName, kafkaReplicatorName } from '../../names';
+import { kafkaMirrorsOf } from '../../kafka-mirrors';
+import { dataSetResourceName } from '../../names';
 
 /** A CloudWatch series measuring one data set's replication into or out of a region. */
 interface CloudWatchSignal {
@@ -71,19 +72,16 @@ export function lagSignals(model: Model, region: Region): LagSignal[] {
   return [...model.replication.dataSets].sort((a, b) => a.name.localeCompare(b.name)).flatMap(signal);
 }
 
-/**
- * The MSK Replicators writing a kafka data set's topics into `region`, and its topics. Active-passive
- * topics flow from the primary to the secondaries; active-active ones from every peer.
- */
+/** The MSK Replicators writing a kafka data set's topics into `region` (kafka-mirrors.ts), and its topics. */
 function kafkaMirror(model: Model, dataSet: DataSet, region: Region): Pick<CloudWatchSignal, 'matchers' | 'example'> | undefined {
-  const sources = model.regions.filter((peer) => peer.id !== region.id && (dataSet.mode === 'active-active' || (peer.role === 'primary' && region.role === 'secondary')));
+  const names = kafkaMirrorsOf(model, dataSet, region).map((mirror) => mirror.name);
   const topics = dataSet.topics ?? [];
-  const [source] = sources;
-  if (!source || !topics.length) return undefined;
+  const [name] = names;
+  if (!name || !topics.length) return undefined;
   const anyOf = (values: readonly string[]) => `~${values.map(literalPattern).join('|')}`;
   return {
-    matchers: { dimension_ReplicatorName: anyOf(sources.map((peer) => kafkaReplicatorName(model.global, peer, region))), dimension_Topic: anyOf(topics) },
-    example: { dimension_ReplicatorName: kafkaReplicatorName(model.global, source, region), dimension_Topic: topics[0]! },
+    matchers: { dimension_ReplicatorName: anyOf(names), dimension_Topic: anyOf(topics) },
+    example: { dimension_ReplicatorName: name, dimension_Topic: topics[0]! },
   };
 }
 
