@@ -64,6 +64,14 @@ describe('Reconciliation', () => {
     expect(envOf(manifestOf(manifests, 'Job', 'reconcile-order-events-us-west-2'))).not.toHaveProperty('RECON_MAX_OFFSET_GAP');
   });
 
+  it('judges only the replicators that carry the data set’s own topics, not an active-active data set’s mirror back', () => {
+    const withActiveActive = structuredClone(model);
+    const events = withActiveActive.replication.dataSets.find((dataSet) => dataSet.name === 'order-events')!;
+    withActiveActive.replication.dataSets.push({ ...events, name: 'click-events', mode: 'active-active', topics: ['clicks.recorded'] });
+    const jobs = synthChart((chart) => new Reconciliation(chart, 'reconciliation', { model: withActiveActive, region: east }));
+    expect(envOf(manifestOf(jobs, 'Job', 'reconcile-order-events-us-west-2')).RECON_REPLICATORS).toBe('orders-us-east-1-to-us-west-2@us-west-2');
+  });
+
   it('runs the toolbox image by digest from the region’s own registry, as non-root with the restricted profile', () => {
     for (const job of jobs()) {
       const pod = job.spec.template.spec;

@@ -7,7 +7,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Construct } from 'constructs';
 import { lagAlertMessages, type DataSet, type Model, type Region } from '../../schemas';
-import { kafkaMirror } from '../kafka-mirrors';
+import { kafkaMirrorsOf, type KafkaMirror } from '../kafka-mirrors';
 import { dataSetResourceName, RECONCILIATION, RECONCILIATION_DATA_USER, reconciledDataSets, reconciliationRoleArn, regionResourceName } from '../names';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, type ResourceKind } from './argo-cd-project';
@@ -241,6 +241,11 @@ function peersOf(model: Model, region: Region): Region[] {
   return model.regions.filter((other) => other.id !== region.id);
 }
 
+/** The replicators carrying the data set's topics from `source` into `target`: another data set's mirror is not this one's lag. */
+function mirrorsOf(model: Model, dataSet: DataSet, source: Region, target: Region): KafkaMirror[] {
+  return kafkaMirrorsOf(model, dataSet, target).filter((mirror) => mirror.source.id === source.id);
+}
+
 /** The scripts' environment: who is left and right, where each side's store is, and the store's own settings. */
 function environment(model: Model, dataSet: DataSet, region: Region, peer: Region): IEnvVar[] {
   const { global } = model;
@@ -262,9 +267,7 @@ function environment(model: Model, dataSet: DataSet, region: Region, peer: Regio
     kafka: {
       RECON_TOPICS: (dataSet.topics ?? []).join(' '),
       // Offsets are not comparable across an MSK Replicator (kafka.sh): the replicators' own lag is judged against the data set's thresholds.
-      RECON_REPLICATORS: [kafkaMirror(model, region, peer), kafkaMirror(model, peer, region)]
-        .flatMap((mirror) => (mirror ? [`${mirror.name}@${mirror.target.awsRegion}`] : []))
-        .join(' '),
+      RECON_REPLICATORS: [...mirrorsOf(model, dataSet, region, peer), ...mirrorsOf(model, dataSet, peer, region)].map((mirror) => `${mirror.name}@${mirror.target.awsRegion}`).join(' '),
       RECON_MAX_MESSAGE_LAG: String(lagAlertMessages(dataSet)),
       RECON_MAX_LATENCY_MS: String(dataSet.lagAlertSeconds * 1000),
     },
