@@ -12,7 +12,7 @@ import { FAULTS, type Scenario } from '../../schemas/scenarios';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
 import type { RegionHealth } from '../../policies/engine/input';
 import { judgeWorkingTree, type Judgement } from '../../policies/engine/judge';
-import { regionResourceName } from '../../modules/names';
+import { fisExperimentTemplateName, regionResourceName } from '../../modules/names';
 import { formatLocated, loadModel, loadWaivers, resilienceAssumptionsSchema, type Model, type ModelSources } from '../../schemas';
 import { movesTraffic, type DrillKind, type DrillRecord, type DrillStep } from '../../schemas/drill-record';
 import { writeDrillRecord } from './drill-records';
@@ -150,14 +150,14 @@ export function breachesOf(report: PolicyReport, from: string, scenario: Scenari
 
 /**
  * The `Name` tag of the FIS experiment template that injects the scenario's faults for this drill, read from the
- * synthesised stacks (modules/terraform/fis-experiments.ts names it `<region resource name>-<scenario>`); null
+ * synthesised stacks (named by `fisExperimentTemplateName` in modules/names.ts); null
  * when no stack has one. The faults run in `from`, except a mirror break: the MSK Replicator that mirrors `from`
  * into `to` runs in `to`, whose template stops it.
  */
 function experimentTemplate(files: RepoFiles, model: Model, scenario: Scenario, from: string, to: string): string | null {
   const region = model.regions.find((candidate) => candidate.id === (scenario.faults.includes('msk-replicator-stop') ? to : from));
   if (!region) return null;
-  const name = `${regionResourceName(model.global, region)}-${scenario.id}`;
+  const name = fisExperimentTemplateName(regionResourceName(model.global, region), scenario.id);
   const stack = files.get(`${GENERATED_DIR}/terraform/${region.id}/cdk.tf.json`);
   const templates = stack ? ((JSON.parse(stack) as { resource?: { aws_fis_experiment_template?: Record<string, { tags?: Record<string, string> }> } }).resource?.aws_fis_experiment_template ?? {}) : {};
   return Object.values(templates).some((template) => template.tags?.Name === name && template.tags.scenario === scenario.id) ? name : null;
