@@ -329,7 +329,13 @@ function proposalSteps(change: RegionChange): FailoverStep[] {
   const what = change.settings.length ? change.settings.map(settingText).join('; ') : 'no input value changes';
   return [
     { what: `Propose the change (${what})${change.declaration ? ' with a failover declaration' : ''}`, who: 'on-call engineer', where: `\`${command}\`${console}`, channel: 'pull-request' },
-    { what: 'Approve and merge the pull request once the policy gate passes (the approval term of the RTO)', who: REVIEWER, where: 'the pull request', channel: 'pull-request' },
+    {
+      // Only a change that moves traffic is held to the RTO; the others are held to the RPO.
+      what: `Approve and merge the pull request once the policy gate passes${change.declaration ? ' (the approval term of the RTO)' : ''}`,
+      who: REVIEWER,
+      where: 'the pull request',
+      channel: 'pull-request',
+    },
   ];
 }
 
@@ -376,9 +382,11 @@ function weightSteps(change: RegionChange): FailoverStep[] {
   return [{ what: 'Apply the global stack so the Route 53 weights and the accelerator dials match the merged weights', who: 'the CI apply job for the global stack, behind its protected environment', where: 'generated/terraform/global/', channel: 'terraform' }];
 }
 
-function recordStep(): FailoverStep {
+function recordStep(change: RegionChange): FailoverStep {
   return {
-    what: 'Record the measured recovery time and timeline against the predicted RTO and RPO',
+    what: change.declaration
+      ? 'Record the measured recovery time and timeline against the predicted RTO and RPO'
+      : `Record the timeline and the measured lag against the predicted RPO and the hypothesis of the ${change.scenario} scenario`,
     who: 'on-call engineer',
     where: '`npm run drill -- record <id> --from-json <GetPlanExecution or FIS GetExperiment output>`',
     channel: 'drill-record',
@@ -399,7 +407,7 @@ function failoverSteps(model: Model, change: RegionChange): FailoverStep[] {
   if (change.scenario === 'lag-spike') {
     steps.push({ what: `Watch replication lag out of ${from.id} fall under ${model.global.slo.replicationLagSeconds} s; then propose the failback to accept every write again`, who: 'on-call engineer', where: `${from.id} Prometheus (${from.observability.prometheusUrl})`, channel: 'observability' });
   }
-  steps.push(recordStep());
+  steps.push(recordStep(change));
   return steps;
 }
 
@@ -443,6 +451,6 @@ function failbackSteps(model: Model, change: RegionChange): FailoverStep[] {
   if (change.declaration) steps.push(regionSwitchStep(model, from, 'graceful'));
   if (change.promotion) steps.push(promotionStep(model, change.promotion));
   // The returning region takes writes only once the writer is back.
-  steps.push(...flagSteps(change, [change.from, change.to]), ...weightSteps(change), recordStep());
+  steps.push(...flagSteps(change, [change.from, change.to]), ...weightSteps(change), recordStep(change));
   return steps;
 }
