@@ -152,8 +152,9 @@ function manifestObjects(regions: PolicyInput['manifests']): Keyed {
   return keyed;
 }
 
-async function git(root: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+/** The one way the engine and the operator commands run git: never prompting, in the C locale, output trimmed. */
+export async function git(root: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, { cwd: root, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
   return stdout.trim();
 }
 

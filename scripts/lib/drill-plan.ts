@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { applyInputEdits, type InputEdit } from '../../modules/edits/apply-edits';
 import { EditRefused } from '../../modules/edits/edit-refused';
 import { drillTitle } from '../../modules/drills/render';
@@ -10,6 +8,7 @@ import { GENERATED_DIR, writeOutputs } from '../../modules/generated-dir';
 import { synthOutputs, type RepoFiles } from '../../modules/outputs';
 import { FAULTS, type Scenario } from '../../schemas/scenarios';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
+import { git } from '../../policies/engine/change';
 import type { RegionHealth } from '../../policies/engine/input';
 import { judgeWorkingTree, type Judgement } from '../../policies/engine/judge';
 import { fisExperimentTemplateName, regionResourceName } from '../../modules/names';
@@ -17,7 +16,6 @@ import { formatLocated, loadModel, loadWaivers, resilienceAssumptionsSchema, typ
 import { movesTraffic, type DrillKind, type DrillRecord, type DrillStep } from '../../schemas/drill-record';
 import { writeDrillRecord } from './drill-records';
 
-const run = promisify(execFile);
 
 /** Why a drill could not be planned at all (as opposed to a plan the policies block): exit 1 with this message. */
 export class DrillError extends Error {
@@ -246,7 +244,3 @@ async function loadInputs(worktree: string, what: string) {
   return { model: loaded.model, sources: loaded.sources, waivers: waivers.waivers };
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-  return stdout.trim();
-}

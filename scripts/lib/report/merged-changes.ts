@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { changedFiles, loadRevision, RevisionError, summarizeChange, type Revision } from '../../../policies/engine/change';
+import { changedFiles, git, loadRevision, RevisionError, summarizeChange, type Revision } from '../../../policies/engine/change';
 import { blocking, type PolicyEngine } from '../../../policies/engine/engine';
 import { policyInput, type ChangeSummary } from '../../../policies/engine/input';
 import type { RISK_CLASSES } from '../../../schemas/drill-record';
 
-const run = promisify(execFile);
 
 /** A change merged on the default branch: a first-parent commit, judged against its first parent. */
 export interface MergedChange {
@@ -36,11 +33,7 @@ const RECORD = '\x1e';
  * the next change, so the cost is one load per change that touches the inputs or the output, plus the oldest base.
  */
 export async function mergedChanges(root: string, engine: PolicyEngine, options: { ref: string; since: Date; until: Date; maxClassified: number }): Promise<MergedChange[]> {
-  const { stdout } = await run(
-    'git',
-    ['log', '--first-parent', `--format=%H${FIELD}%P${FIELD}%cI${FIELD}%an${FIELD}%s${RECORD}`, `--since=${options.since.toISOString()}`, `--until=${options.until.toISOString()}`, '--end-of-options', options.ref, '--'],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  );
+  const stdout = await git(root, ['log', '--first-parent', `--format=%H${FIELD}%P${FIELD}%cI${FIELD}%an${FIELD}%s${RECORD}`, `--since=${options.since.toISOString()}`, `--until=${options.until.toISOString()}`, '--end-of-options', options.ref, '--']);
   const commits = stdout
     .split(RECORD)
     .map((entry) => entry.replace(/^\n/, ''))
@@ -99,8 +92,7 @@ async function classify(root: string, engine: PolicyEngine, parent: string, comm
 }
 
 async function trackedPaths(root: string, commit: string): Promise<string[]> {
-  const { stdout } = await run('git', ['ls-tree', '-r', '--name-only', '-z', commit], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  return stdout.split('\0').filter(Boolean);
+  return (await git(root, ['ls-tree', '-r', '--name-only', '-z', commit])).split('\0').filter(Boolean);
 }
 
 /** The pull request a merge or squash commit names: GitHub's "Merge pull request #12 …" or "… (#12)". */
