@@ -16,6 +16,21 @@ const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const HTML_ANCHOR = /<a\s+(?:[^>]*\s)?(?:id|name)="([^"]+)"/g;
 const LINE_FRAGMENT = /^L(\d+)(?:-L(\d+))?$/;
 
+/** Each line with its index, but for fenced code blocks (a fence closes on the same character, at least as long). */
+function* linesOutsideFences(text: string): Generator<[number, string]> {
+  let fence: string | undefined;
+  for (const [index, line] of text.split('\n').entries()) {
+    const opening = FENCE.exec(line)?.[1];
+    if (fence) {
+      if (opening && opening[0] === fence[0] && opening.length >= fence.length) fence = undefined;
+    } else if (opening) {
+      fence = opening;
+    } else {
+      yield [index, line];
+    }
+  }
+}
+
 /**
  * Relative links of a markdown document: inline links, images and reference definitions, outside fenced code
  * blocks and code spans (an example command in backticks is not a link). URLs with a scheme are not followed:
@@ -23,17 +38,7 @@ const LINE_FRAGMENT = /^L(\d+)(?:-L(\d+))?$/;
  */
 export function relativeLinks(file: string, text: string): MarkdownLink[] {
   const links: MarkdownLink[] = [];
-  let fence: string | undefined;
-  for (const [index, raw] of text.split('\n').entries()) {
-    const opening = FENCE.exec(raw)?.[1];
-    if (fence) {
-      if (opening && opening[0] === fence[0] && opening.length >= fence.length) fence = undefined;
-      continue;
-    }
-    if (opening) {
-      fence = opening;
-      continue;
-    }
+  for (const [index, raw] of linesOutsideFences(text)) {
     const line = raw.replace(/(`+)[^`]*?\1/g, '');
     const targets = [...line.matchAll(INLINE_LINK)].map((match) => match[1]!);
     const definition = REFERENCE_DEFINITION.exec(line)?.[1];
@@ -53,17 +58,7 @@ export function relativeLinks(file: string, text: string): MarkdownLink[] {
 export function headingAnchors(text: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  let fence: string | undefined;
-  for (const line of text.split('\n')) {
-    const opening = FENCE.exec(line)?.[1];
-    if (fence) {
-      if (opening && opening[0] === fence[0] && opening.length >= fence.length) fence = undefined;
-      continue;
-    }
-    if (opening) {
-      fence = opening;
-      continue;
-    }
+  for (const [, line] of linesOutsideFences(text)) {
     for (const match of line.matchAll(HTML_ANCHOR)) anchors.add(match[1]!);
     const heading = HEADING.exec(line)?.[2];
     if (heading === undefined) continue;
