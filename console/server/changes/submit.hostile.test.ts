@@ -262,10 +262,13 @@ describe('the base worktree lock', () => {
   it('does not hold one preview behind another’s slow health read on the same base', async () => {
     const on = await setup();
     let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const slowIsReadingHealth = new Promise<void>((resolve) => (entered = resolve));
     let hang = false;
     const health = async () => {
       if (hang) {
         hang = false;
+        entered();
         await new Promise<void>((resolve) => (release = resolve));
       }
       return {};
@@ -275,6 +278,8 @@ describe('the base worktree lock', () => {
     hang = true;
     let slowDone = false;
     const slow = service.preview({ request: { intent: { kind: 'degraded', region: 'us-east-1', switch: 'pauseProducers', on: true }, reason: 'slow one' }, requester: ALICE }).finally(() => (slowDone = true));
+    // Bob starts only once Alice's preview is the one waiting on health, so the hang is hers and never his.
+    await slowIsReadingHealth;
     // Bob's preview completes while Alice's still waits for its health: it never queued behind her on the worktree.
     const fast = await service.preview({ request: { intent: WEIGHTS_60_40, reason: 'bob fast' }, requester: BOB });
     expect(fast.files.length).toBeGreaterThan(0);
