@@ -88,13 +88,41 @@ used_as_boundary(policy) if {
 # an exclusive attachment set, a data source read back into a grant), so it ends the exemption. The
 # conditions of policy documents only compare ARNs, e.g. the boundary a CI role must set on the roles it creates.
 named_elsewhere(policy) if {
-	some stack, _ in input.terraform
-	some item in stack_items(stack)
-	not same(item, policy)
-	some attribute, value in item.config
-	not boundary_attribute(item, attribute)
-	names_policy(without_conditions(item, attribute, value), stack, policy)
+	some mention in mentions
+	not same(mention, policy)
+	text_names_policy(mention.text, mention.stack, policy)
 }
+
+# Every string of every stack outside roles' boundaries and documents' conditions that could name an
+# aws_iam_policy, with the item it is in. Collected in one walk of the stacks, however many boundary
+# documents there are: each clause of text_names_policy needs one of these three things in the text.
+mentions := [{"stack": stack, "address": item.address, "text": text} |
+	some stack, generated in input.terraform
+	some kind in {"resource", "data"}
+	some type, items in object.get(generated.config, kind, {})
+	some name, config in items
+	item := {"type": type, "address": address(kind, type, name)}
+	some attribute, value in config
+	not boundary_attribute(item, attribute)
+	walk(without_conditions(item, attribute, value), [_, text])
+	is_string(text)
+	could_name_a_policy(text)
+]
+
+address("resource", type, name) := sprintf("%s.%s", [type, name])
+
+address("data", type, name) := sprintf("data.%s.%s", [type, name])
+
+could_name_a_policy(text) if contains(text, ":policy")
+
+could_name_a_policy(text) if {
+	contains(text, "${")
+	contains(text, "aws_iam_policy.")
+}
+
+could_name_a_policy(text) if text in policy_names
+
+policy_names := {policy.config.name | some policy in tf.resources("aws_iam_policy")}
 
 same(item, policy) if {
 	item.stack == policy.stack
@@ -108,22 +136,21 @@ without_conditions(item, attribute, value) := [object.remove(statement, ["condit
 	attribute == "statement"
 } else := value
 
-# By reference within its stack, or in any stack by its ARN (which ends in its path and name) or its name.
 names_policy(value, stack, policy) if {
-	stack == policy.stack
-	tf.references(value, "aws_iam_policy", policy.name)
-}
-
-names_policy(value, _, policy) if {
 	walk(value, [_, text])
 	is_string(text)
-	contains(text, sprintf(":policy%s%s", [object.get(policy.config, "path", "/"), policy.config.name]))
+	text_names_policy(text, stack, policy)
 }
 
-names_policy(value, _, policy) if {
-	walk(value, [_, text])
-	text == policy.config.name
+# By reference within its stack, or in any stack by its ARN (which ends in its path and name) or its name.
+text_names_policy(text, stack, policy) if {
+	stack == policy.stack
+	tf.references(text, "aws_iam_policy", policy.name)
 }
+
+text_names_policy(text, _, policy) if contains(text, sprintf(":policy%s%s", [object.get(policy.config, "path", "/"), policy.config.name]))
+
+text_names_policy(text, _, policy) if text == policy.config.name
 
 allows(statement) if lower(statement.effect) == "allow"
 

@@ -147,6 +147,13 @@ test_boundary_policy_in_an_exclusive_attachment_set_fires if {
 	count(findings) == 1
 }
 
+test_boundary_policy_read_back_by_its_name_fires if {
+	lookup := {"data": builders.resource("aws_iam_policy", "boundary_copy", {"name": "orders-boundary"})}
+	input_with_lookup := object.union(boundary_stacks({}), {"terraform": {"us-east-1": {"config": lookup}}})
+	findings := policy.deny with input as input_with_lookup
+	count(findings) == 1
+}
+
 test_boundary_arn_in_a_policy_document_condition_keeps_the_exemption if {
 	condition := {"test": "StringEquals", "variable": "iam:PermissionsBoundary", "values": ["arn:aws:iam::123456789012:policy/ci/orders-boundary"]}
 	config := {
