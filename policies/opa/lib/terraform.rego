@@ -6,8 +6,9 @@ package multiregion.lib.terraform
 import data.multiregion.lib
 
 # Every resource of a type across the stacks, with the address a person would look for and the
-# dotted path a finding points at.
-resources(type) := {resource |
+# dotted path a finding points at. A list, not a set: each (stack, type, name) occurs once anyway, and
+# building a set hashes every configuration, which was a third of an evaluation.
+resources(type) := [resource |
 	some stack, generated in input.terraform
 	some name, config in generated.config.resource[type]
 	resource := {
@@ -19,9 +20,9 @@ resources(type) := {resource |
 		"path": sprintf("resource.%s.%s", [type, name]),
 		"config": config,
 	}
-}
+]
 
-data_sources(type) := {source |
+data_sources(type) := [source |
 	some stack, generated in input.terraform
 	some name, config in generated.config.data[type]
 	source := {
@@ -33,7 +34,7 @@ data_sources(type) := {source |
 		"path": sprintf("data.%s.%s", [type, name]),
 		"config": config,
 	}
-}
+]
 
 location(resource) := lib.location(resource.file, resource.path)
 
