@@ -3,6 +3,10 @@ import path from 'node:path';
 import { S3Backend } from 'cdktn';
 import { describe, expect, it } from 'vitest';
 import { edit, exampleRepo, modelAt, REPO_ROOT } from '../tests/helpers/example-repo';
+import type { Model } from '../schemas';
+import { largeConfigRepo, removeRepo } from '../scripts/bench/large-config';
+import { modelAfter, standingPlans } from './failover';
+import { createReadMemo, type ReadMemo } from './read-memo';
 import { renderStacks, synth, terraformApp, type GeneratedFiles } from './synth';
 
 function changedFiles(before: GeneratedFiles, after: GeneratedFiles): string[] {
@@ -102,5 +106,64 @@ describe('synth', () => {
   it('targets Terraform 1.10 or newer, which the S3 backend\'s native locking requires', async () => {
     const { app } = terraformApp(await modelAt(REPO_ROOT), path.join(tmpdir(), 'synth-test-cdktf'));
     expect(app.node.tryGetContext('targetVersions')).toEqual({ terraform: '>=1.10.0' });
+  });
+});
+
+describe('synth with a memo', () => {
+  /** A memo that also lists the parts it had to build. */
+  function countingMemo() {
+    const memo = createReadMemo();
+    const built: string[] = [];
+    return { built, memo: { run: <A extends object, T>(part: string, input: A, compute: (input: A) => T) => memo.run(part, input, (seen: A) => (built.push(part), compute(seen))) } satisfies ReadMemo };
+  }
+
+  it('gives byte-identical output to a fresh synth for every variant of a model, in any order', async () => {
+    const repo = await largeConfigRepo(REPO_ROOT, 3, 2);
+    try {
+      const model = await modelAt(repo);
+      const variant = (change: (model: Model) => void): Model => {
+        const copy = structuredClone(model);
+        change(copy);
+        return copy;
+      };
+      const variants: Model[] = [
+        model,
+        variant((m) => ((m.regions[0]!.traffic.weight -= 1), (m.regions[1]!.traffic.weight += 1))),
+        variant((m) => (m.regions[1]!.readOnly = true)),
+        variant((m) => (m.regions[2]!.degradedMode.serveStaleReads = true)),
+        variant((m) => (m.apps[0]!.replicas.max += 1)),
+        variant((m) => (m.regions[0]!.healthCheck.failureThreshold += 1)),
+        variant((m) => (m.regions = m.regions.slice(0, 2).map((region) => ({ ...region, traffic: { ...region.traffic, weight: 50 } })))),
+        ...standingPlans(model).map((plan) => modelAfter(model, plan.failover)),
+        model,
+      ];
+      const { memo } = countingMemo();
+      const base = synth(model);
+      for (const [index, each] of variants.entries()) {
+        const fresh = synth(each);
+        // Each variant between the first and the last changes the output, or the comparison would prove little.
+        if (index > 0 && index < variants.length - 1) expect(changedFiles(base, fresh), `variant ${index}`).not.toEqual([]);
+        const memoised = synth(each, memo);
+        expect([...memoised.keys()], `variant ${index}`).toEqual([...fresh.keys()]);
+        for (const [file, content] of fresh) expect(memoised.get(file), `variant ${index}: ${file}`).toBe(content);
+      }
+    } finally {
+      await removeRepo(repo);
+    }
+  });
+
+  it('rebuilds only the global stack and the failover plans for a weight change, and nothing for the same model again', async () => {
+    const model = await modelAt(REPO_ROOT);
+    const { memo, built } = countingMemo();
+    synth(model, memo);
+    const parts = built.splice(0);
+    expect(parts).toEqual(expect.arrayContaining(['terraform/us-east-1', 'k8s/us-east-1', 'terraform/global', 'terraform/ci', 'failover']));
+    synth(structuredClone(model), memo);
+    expect(built.splice(0)).toEqual([]);
+    const shifted = structuredClone(model);
+    shifted.regions[0]!.traffic.weight -= 10;
+    shifted.regions[1]!.traffic.weight += 10;
+    synth(shifted, memo);
+    expect(built.splice(0).sort()).toEqual(['failover', 'terraform/global']);
   });
 });

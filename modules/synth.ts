@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
-import type { Model } from '../schemas';
+import type { Model, Region } from '../schemas';
 import { alertTests } from './k8s/alerts/promtool-tests';
 import { standingPlanFiles } from './failover-plans';
 import { k6Scripts } from './load-tests/k6-scripts';
@@ -10,6 +10,7 @@ import { manifestFolder, type PlacedManifest } from './k8s/layout';
 import { manifestYaml } from './k8s/manifest-yaml';
 import { RegionChart } from './k8s/region-chart';
 import { stableJson } from '../schemas/stable-json';
+import type { ReadMemo } from './read-memo';
 import { CiStack } from './terraform/ci-stack';
 import { GlobalStack } from './terraform/global-stack';
 import { RegionStack } from './terraform/region-stack';
@@ -23,16 +24,39 @@ export const CI_STACK = 'ci';
 /**
  * Compiles the model into every file under `generated/`, in memory. Pure: no clock, no environment,
  * no absolute paths, so equal models give byte-identical output on every machine.
+ *
+ * With a `memo`, each part (a stack, a region's chart, …) is built only when the model answers its reads
+ * differently from a part already built: callers that synthesise many variants of one model (the console's
+ * previews, the standing failover plans) pay for what changed. The output is the same with or without it.
  */
-export function synth(model: Model): GeneratedFiles {
+export function synth(model: Model, memo?: ReadMemo): GeneratedFiles {
   const files = new Map<string, string>();
-  for (const [stackName, json] of synthTerraform(model)) files.set(`terraform/${stackName}/cdk.tf.json`, json);
-  for (const [file, yaml] of synthKubernetes(model)) files.set(`k8s/${file}`, yaml);
-  for (const [file, yaml] of synthAlertTests(model)) files.set(`alert-tests/${file}`, yaml);
-  for (const [file, script] of k6Scripts(model)) files.set(`load-tests/${file}`, script);
-  for (const [file, text] of standingPlanFiles(model)) files.set(file, text);
+  for (const { name, build } of parts(model)) {
+    for (const [file, content] of memo ? memo.run(name, model, build) : build(model)) files.set(file, content);
+  }
   files.set('README.md', GENERATED_README);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The independent parts of `generated/`, each a pure function of the model giving paths relative to `generated/`. */
+function parts(model: Model): Array<{ name: string; build: (model: Model) => Map<string, string> }> {
+  const regionIds = model.regions.map((region) => region.id);
+  const inRegion = (model: Model, id: string) => model.regions.find((region) => region.id === id)!;
+  return [
+    ...regionIds.flatMap((id) => [
+      { name: `terraform/${id}`, build: (model: Model) => terraformFiles((app) => new RegionStack(app, id, { region: inRegion(model, id), model })) },
+      { name: `k8s/${id}`, build: (model: Model) => kubernetesFiles(model, inRegion(model, id)) },
+      { name: `alert-tests/${id}`, build: (model: Model) => prefixed(`alert-tests/${id}/`, alertTests(model, inRegion(model, id))) },
+    ]),
+    { name: `terraform/${GLOBAL_STACK}`, build: (model: Model) => terraformFiles((app) => new GlobalStack(app, GLOBAL_STACK, { model })) },
+    { name: `terraform/${CI_STACK}`, build: (model: Model) => terraformFiles((app) => new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK })) },
+    { name: 'load-tests', build: (model: Model) => prefixed('load-tests/', k6Scripts(model)) },
+    { name: 'failover', build: (model: Model) => new Map(standingPlanFiles(model)) },
+  ];
+}
+
+function prefixed(prefix: string, files: Iterable<readonly [string, string]>): Map<string, string> {
+  return new Map([...files].map(([file, content]) => [`${prefix}${file}`, content]));
 }
 
 /**
@@ -47,16 +71,20 @@ export const TERRAFORM_TARGET_VERSIONS = { terraform: '>=1.10.0' } as const;
  * `npm run synth` renders the stacks in memory; the official `cdktn synth` CLI (benchmarks) calls `app.synth()`.
  */
 export function terraformApp(model: Model, outdir: string): { app: TerraformApp; stacks: TerraformStack[] } {
-  // Every token records the stack trace of its creation, for error messages about misused tokens; that is
-  // most of the construction time of a large model. Set CDKTN_DISABLE_CREATION_STACK=false to get them back.
-  process.env.CDKTN_DISABLE_CREATION_STACK ??= 'true';
-  const app = new TerraformApp({ outdir, skipValidation: false, context: { targetVersions: TERRAFORM_TARGET_VERSIONS } });
+  const app = newTerraformApp(outdir);
   const stacks: TerraformStack[] = [
     ...model.regions.map((region) => new RegionStack(app, region.id, { region, model })),
     new GlobalStack(app, GLOBAL_STACK, { model }),
     new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK }),
   ];
   return { app, stacks };
+}
+
+function newTerraformApp(outdir: string): TerraformApp {
+  // Every token records the stack trace of its creation, for error messages about misused tokens; that is
+  // most of the construction time of a large model. Set CDKTN_DISABLE_CREATION_STACK=false to get them back.
+  process.env.CDKTN_DISABLE_CREATION_STACK ??= 'true';
+  return new TerraformApp({ outdir, skipValidation: false, context: { targetVersions: TERRAFORM_TARGET_VERSIONS } });
 }
 
 /**
@@ -78,31 +106,23 @@ export function renderStacks(stacks: readonly TerraformStack[]): Map<string, str
   return out;
 }
 
-function synthTerraform(model: Model): Map<string, string> {
-  // App.synth() is never called here, but the App constructor still creates its outdir: point it
-  // outside the checkout so synth leaves no stray folder behind.
-  return renderStacks(terraformApp(model, path.join(tmpdir(), 'multi-region-gitops-cdktf')).stacks);
+/**
+ * One stack in an app of its own. Stacks share nothing but names, so alone each renders as it does beside the
+ * others. App.synth() is never called, but the App constructor still creates its outdir: it points outside the
+ * checkout so synth leaves no stray folder behind.
+ */
+function terraformFiles(stackIn: (app: TerraformApp) => TerraformStack): Map<string, string> {
+  const stack = stackIn(newTerraformApp(path.join(tmpdir(), 'multi-region-gitops-cdktf')));
+  return prefixed('terraform/', [[`${stack.node.id}/cdk.tf.json`, renderStacks([stack]).get(stack.node.id)!]]);
 }
 
-function synthKubernetes(model: Model): Map<string, string> {
-  const app = new Cdk8sApp({ outdir: 'dist' });
+function kubernetesFiles(model: Model, region: Region): Map<string, string> {
+  const chart = new RegionChart(new Cdk8sApp({ outdir: 'dist' }), region.id, { model, region });
   const out = new Map<string, string>();
-  for (const region of model.regions) {
-    const chart = new RegionChart(app, region.id, { model, region });
-    for (const manifest of chart.toJson() as PlacedManifest[]) {
-      const file = `${region.id}/${manifestFolder(manifest)}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
-      if (out.has(file)) throw new Error(`two manifests would be written to generated/k8s/${file}`);
-      out.set(file, `${MANIFEST_HEADER}${manifestYaml(manifest)}`);
-    }
-  }
-  return out;
-}
-
-/** promtool unit tests of each region's alerts, with the thresholds of this model; the promtool gate runs them. */
-function synthAlertTests(model: Model): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const region of model.regions) {
-    for (const [file, yaml] of alertTests(model, region)) out.set(`${region.id}/${file}`, yaml);
+  for (const manifest of chart.toJson() as PlacedManifest[]) {
+    const file = `k8s/${region.id}/${manifestFolder(manifest)}/${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
+    if (out.has(file)) throw new Error(`two manifests would be written to generated/${file}`);
+    out.set(file, `${MANIFEST_HEADER}${manifestYaml(manifest)}`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { readCommitted } from '../modules/generated-dir';
-import { synthOutputs } from '../modules/outputs';
+import { memoizedSynthOutputs } from '../modules/outputs';
 import { actionlintGate } from '../policies/gates/actionlint-gate';
 import { createGateContext } from '../policies/gates/context';
 import { runGates } from '../policies/gates/registry';
@@ -18,7 +18,7 @@ commandLine({ allowPositionals: false, options: {} }, (problem) => {
   process.exit(2);
 });
 const root = process.env.MR_REPO_ROOT ?? process.cwd();
-const context = await createGateContext(root, { synthOutputs, readCommitted });
+const context = await createGateContext(root, { synthOutputs: memoizedSynthOutputs(), readCommitted });
 const counts = { passed: 0, failed: 0 };
 for (const outcome of await runGates(context, [actionlintGate, zizmorGate, secretsGate, sastGate])) {
   console.log(`  ${outcome.ok ? 'PASS' : 'FAIL'}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeOutputs } from '../modules/generated-dir';
-import { synthOutputs } from '../modules/outputs';
+import { memoizedSynthOutputs } from '../modules/outputs';
 import { loadPolicyEngine, PolicyBundleError } from '../policies/engine/engine';
 import { repositoryPaths } from '../policies/engine/repository';
 import { formatVerdict, judgeStandingPlans } from '../policies/engine/standing-plans';
@@ -18,6 +18,8 @@ if (loaded.errors) {
   process.exit(1);
 }
 
+// The standing plans below synthesise the model after each failover: only what a failover changes is rebuilt.
+const synthOutputs = memoizedSynthOutputs();
 const files = synthOutputs(loaded.model);
 const result = await writeOutputs(root, files);
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCommitted } from '../modules/generated-dir';
-import { synthOutputs } from '../modules/outputs';
+import { memoizedSynthOutputs } from '../modules/outputs';
 import { baseRefOf } from '../policies/engine/change';
 import { createGateContext } from '../policies/gates/context';
 import { ensureTool } from '../policies/toolchain/ensure';
@@ -49,7 +49,7 @@ if (!values['gates-only']) {
 
 if (!values['tests-only']) {
   console.log('\nGates');
-  const context = await createGateContext(root, { synthOutputs, readCommitted }, baseRef ? { baseRef } : {});
+  const context = await createGateContext(root, { synthOutputs: memoizedSynthOutputs(), readCommitted }, baseRef ? { baseRef } : {});
   for (const outcome of await runGates(context)) {
     const mark = outcome.skipped ? 'SKIP' : outcome.ok ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  ${outcome.name.padEnd(12)} ${`${Math.round(outcome.durationMs)} ms`.padStart(8)}  ${outcome.summary}`);

@@ -5,7 +5,7 @@ import { applyInputEdits, type InputEdit } from '../../modules/edits/apply-edits
 import { EditRefused } from '../../modules/edits/edit-refused';
 import { drillTitle } from '../../modules/drills/render';
 import { GENERATED_DIR, writeOutputs } from '../../modules/generated-dir';
-import { synthOutputs, type RepoFiles } from '../../modules/outputs';
+import { memoizedSynthOutputs, type RepoFiles } from '../../modules/outputs';
 import { FAULTS, type Scenario } from '../../schemas/scenarios';
 import { blocking, loadPolicyEngine, type PolicyReport } from '../../policies/engine/engine';
 import { git } from '../../policies/engine/change';
@@ -18,6 +18,9 @@ import { writeDrillRecord } from './drill-records';
 
 
 /** Why a drill could not be planned at all (as opposed to a plan the policies block): exit 1 with this message. */
+/** Every drill of a run synthesises a variant of one model: only what a scenario changes is rebuilt. */
+const synthOutputs = memoizedSynthOutputs();
+
 export class DrillError extends Error {
   constructor(message: string) {
     super(message);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { applyInputEdits } from '../../../modules/edits/apply-edits';
 import { EditRefused } from '../../../modules/edits/edit-refused';
 import { GENERATED_DIR, replaceFile } from '../../../modules/generated-dir';
-import { synthOutputs, type RepoFiles } from '../../../modules/outputs';
+import type { RepoFiles } from '../../../modules/outputs';
 import { changePlan } from '../../../policies/engine/change-plan';
 import { blocking, type Finding } from '../../../policies/engine/engine';
 import type { RegionHealth } from '../../../policies/engine/input';
@@ -32,7 +32,12 @@ export interface Built {
  * what was judged. A change refused before the policies can judge it (an edit the console cannot make,
  * inputs that no longer load) is shown with the base judged as it stands, and its refusals block it.
  */
-export async function build(base: Base, worktree: string, plan: IntentPlan, options: { headLabel: string; now: Date; health: Record<string, RegionHealth> }): Promise<Built> {
+export async function build(
+  base: Base,
+  worktree: string,
+  plan: IntentPlan,
+  options: { headLabel: string; now: Date; health: Record<string, RegionHealth>; /** The service's memoised synth (modules/outputs). */ synthOutputs: (model: Model) => RepoFiles },
+): Promise<Built> {
   const refusals = [...plan.refusals];
   let edited = new Map<string, string>();
   if (!refusals.length) {
@@ -50,7 +55,7 @@ export async function build(base: Base, worktree: string, plan: IntentPlan, opti
     const [loaded, waivers] = await Promise.all([loadModel(worktree), loadWaivers(worktree)]);
     const errors = [...(loaded.errors ?? []), ...waivers.errors];
     for (const error of errors) refusals.push(consoleFinding('console.input-invalid', error.message, error.file, error.path, 'Change the request so the inputs stay valid; the loader error says what it expects.', error));
-    if (loaded.model && !errors.length) head = { model: loaded.model, sources: loaded.sources, files: synthOutputs(loaded.model), waivers: waivers.waivers };
+    if (loaded.model && !errors.length) head = { model: loaded.model, sources: loaded.sources, files: options.synthOutputs(loaded.model), waivers: waivers.waivers };
   }
   if (head) await writeChangedOutputs(worktree, head.files, base);
 

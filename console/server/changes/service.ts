@@ -1,3 +1,4 @@
+import { memoizedSynthOutputs } from '../../../modules/outputs';
 import type { RegionHealth } from '../../../policies/engine/input';
 import { checkBarrier } from '../../../policies/promotion/rollout-barrier';
 import { changeRequestSchema, owner, stableJson, type ChangeRequest } from '../../../schemas';
@@ -72,6 +73,8 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
   const barrier: typeof checkBarrier = (model, app, digest, regions) =>
     checkRollouts({ ...model, regions: model.regions.map((region) => (overrides[region.id] ? { ...region, observability: { ...region.observability, prometheusUrl: overrides[region.id]! } } : region)) }, app, digest, regions);
   const committer = options.committer ?? DEFAULT_COMMITTER;
+  // Previews are variants of the default branch's model: each rebuilds only the parts of generated/ its change reads differently.
+  const synthOutputs = memoizedSynthOutputs();
   // Records and refs of changes long done go when the service starts; requests wait for it, and a failure only leaves them for the next start.
   const cutoff = new Date(now().getTime() - RECORD_RETENTION_MS);
   const maintained = Promise.all([records.prune(cutoff), workspace.pruneRefs(cutoff)]).then(
@@ -120,7 +123,7 @@ export function createChangeService(options: ChangeServiceOptions): ChangeServic
     ]);
     return workspace.withBase(tip.name, tip.sha, async (base, worktree) => {
       // Policies judge the change as of now (a freeze that began since the preview counts); the intent keeps the preview's clock.
-      const built = await build(base, worktree, plan, { headLabel: branch, now: now(), health });
+      const built = await build(base, worktree, plan, { headLabel: branch, now: now(), health, synthOutputs });
       const { report } = built.judgement;
       const changed = built.files.map((file) => file.path);
       const preview: Preview = {
