@@ -32,6 +32,8 @@ export interface JudgeOptions {
    * again. Its resilience depends on the base model alone; its findings are as of that earlier judgement.
    */
   baseReport?: PolicyReport;
+  /** The files the working tree changes from `base`, when the caller has just listed them (the console's staged diff). */
+  changedFiles?: ChangeSummary['files'];
 }
 
 export interface Judgement {
@@ -49,7 +51,7 @@ export async function judgeWorkingTree(engine: PolicyEngine, root: string, head:
   const common = { repositoryPaths: paths, ...(options.now ? { now: options.now } : {}), ...(options.health ? { health: options.health } : {}) };
   if (!options.base) return { report: await withPositions(root, engine.evaluate(policyInput({ ...head, ...common }))) };
   const revision = options.baseRevision ?? (await loadRevision(root, options.base));
-  const change = summarizeChange(await changedFiles(root, revision.commit), revision.files, head.files);
+  const change = summarizeChange(options.changedFiles ?? (await changedFiles(root, revision.commit)), revision.files, head.files);
   const report = await withPositions(root, engine.evaluate(policyInput({ ...head, ...common, base: { model: revision.model, sources: revision.sources }, change })));
   const baseReport = options.baseReport ?? (options.evaluateBase ? engine.evaluate(policyInput({ ...revision, ...common })) : undefined);
   return { report, base: { revision, ...(baseReport ? { report: baseReport } : {}) }, change };

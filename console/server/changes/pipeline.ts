@@ -68,6 +68,9 @@ export async function build(
     now: options.now,
     health: options.health,
     evaluateBase: true,
+    // With everything staged, the staged diff lists what git would list as changed and untracked; a refused
+    // change was reset to the base after its diff was taken, so git is asked instead.
+    ...(head ? { changedFiles: files.map(({ path, status }) => ({ path, status })).sort((a, b) => a.path.localeCompare(b.path)) } : {}),
     // Only the base's resilience is shown (before → after), and it depends on the base model alone.
     ...(base.report ? { baseReport: base.report } : {}),
   });
