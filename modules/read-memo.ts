@@ -1,18 +1,24 @@
 /**
- * A cache for pure functions of plain data (objects, arrays and primitives), keyed by what each call read.
+ * A cache for files built by pure functions of plain data (objects, arrays and primitives), keyed by what each
+ * call read.
  *
  * While a function runs, its argument is seen through proxies that record every read: a property's own value
- * or its absence, the keys listed, the membership tested. A later call whose argument answers those reads the
- * same way returns the recorded result without running the function again. A call that writes to its argument
- * or meets anything but plain data is not recorded, so the cache can skip work but never change an answer.
+ * or its absence, the keys listed, the membership tested, the kind of each object (list, object, object without
+ * a prototype). A later call whose argument answers those reads the same way gets the recorded files without
+ * running the function again. A call that writes to its argument or meets anything but plain data is not
+ * recorded, and a call that fails under the proxies runs again without them, so the cache can skip work but
+ * never change an answer.
  *
  * Synth uses it to build only what a change touches: a weight change reads differently only in the parts that
  * read weights (the global stack, the failover plans), and every regional stack and chart is reused.
  */
 export interface ReadMemo {
-  /** `compute(input)`, or the result of an earlier call under the same `part` whose reads `input` answers alike. */
-  run<A extends object, T>(part: string, input: A, compute: (input: A) => T): T;
+  /** `build(input)`, or a copy of the files of an earlier call under the same `part` whose reads `input` answers alike. */
+  run<A extends object>(part: string, input: A, build: (input: A) => Files): Map<string, string>;
 }
+
+/** What a part builds: path → content. Strings only, so a result can hold nothing of the input it was built from. */
+export type Files = ReadonlyMap<string, string>;
 
 /** One recorded read: the operation, the path from the argument to the object read, the key, and the answer. */
 interface Read {
@@ -24,11 +30,13 @@ interface Read {
 
 interface Entry {
   reads: Read[];
-  result: unknown;
+  files: Files;
 }
 
+type Kind = 'array' | 'object' | 'bare-object' | 'opaque';
+
 /** What a read of one own property tells: a primitive's value, or the kind of a nested object. */
-type Answer = { primitive: unknown } | 'array' | 'object' | 'absent' | 'opaque';
+type Answer = { primitive: unknown } | Kind;
 
 /**
  * @param options.entriesPerPart how many recorded calls to keep per part, most recent first
@@ -38,23 +46,31 @@ export function createReadMemo(options: { entriesPerPart?: number } = {}): ReadM
   const limit = options.entriesPerPart ?? 4;
   const entries = new Map<string, Entry[]>();
   return {
-    run<A extends object, T>(part: string, input: A, compute: (input: A) => T): T {
+    run<A extends object>(part: string, input: A, build: (input: A) => Files): Map<string, string> {
       const kept = entries.get(part) ?? [];
       const hit = kept.findIndex((entry) => entry.reads.every((read) => answers(input, read)));
       if (hit >= 0) {
         const [entry] = kept.splice(hit, 1);
         kept.unshift(entry!);
-        return entry!.result as T;
+        return new Map(entry!.files);
       }
       const recorder = new Recorder();
-      const result = compute(recorder.track(input, []) as A);
-      recorder.stop();
-      if (!recorder.unrecordable && !isThenable(result)) {
-        kept.unshift({ reads: [...recorder.reads.values()], result });
+      let files: Files;
+      try {
+        files = build(recorder.track(input, [], '') as A);
+      } catch {
+        // Whatever failed under the proxies (a structuredClone, say), the caller gets what a plain call gives.
+        return new Map(build(input));
+      } finally {
+        recorder.stop();
+      }
+      const copy = new Map(files);
+      if (!recorder.unrecordable && [...copy].every(([file, content]) => typeof file === 'string' && typeof content === 'string')) {
+        kept.unshift({ reads: [...recorder.reads.values()], files: new Map(copy) });
         kept.length = Math.min(kept.length, limit);
         entries.set(part, kept);
       }
-      return result;
+      return copy;
     },
   };
 }
@@ -67,7 +83,7 @@ class Recorder {
   private readonly proxies = new Map<string, object>();
 
   /** `target` seen through a recording proxy; `id` names `path` (its keys' keyIds joined); one proxy per path, so `===` holds. */
-  track(target: object, path: readonly PropertyKey[], id = ''): object {
+  track(target: object, path: readonly PropertyKey[], id: string): object {
     const known = this.proxies.get(id);
     if (known) return known;
     if (!path.length && this.record('kind', path, id, '', kindOf(target)) === 'opaque') return this.refuse(target);
@@ -91,11 +107,11 @@ class Recorder {
         if (!('value' in descriptor)) return this.refuse(descriptor);
         return { ...descriptor, value: this.nested(object, key, descriptor.value, path, id) };
       },
-      set: (object, key, value) => this.refuse(Reflect.set(object, key, value)),
-      defineProperty: (object, key, descriptor) => this.refuse(Reflect.defineProperty(object, key, descriptor)),
-      deleteProperty: (object, key) => this.refuse(Reflect.deleteProperty(object, key)),
-      setPrototypeOf: (object, prototype) => this.refuse(Reflect.setPrototypeOf(object, prototype)),
-      preventExtensions: (object) => this.refuse(Reflect.preventExtensions(object)),
+      set: (object, key, value) => this.written(Reflect.set(object, key, value)),
+      defineProperty: (object, key, descriptor) => this.written(Reflect.defineProperty(object, key, descriptor)),
+      deleteProperty: (object, key) => this.written(Reflect.deleteProperty(object, key)),
+      setPrototypeOf: (object, prototype) => this.written(Reflect.setPrototypeOf(object, prototype)),
+      preventExtensions: (object) => this.written(Reflect.preventExtensions(object)),
     });
     this.proxies.set(id, proxy);
     return proxy;
@@ -109,15 +125,21 @@ class Recorder {
     // A proxy may not stand in for a property that can never change; such data is passed as is, unrecorded.
     const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
     if (descriptor && !descriptor.configurable && !descriptor.writable) return this.refuse(value);
-    return this.track(value as object, [...path, key], `${id}\u0000${keyId(key)}`);
+    return this.track(value as object, [...path, key], `${id}${keyId(key)}`);
   }
 
   /** Keeps the first answer to each read and returns the answer. */
   private record<T>(op: Read['op'], path: readonly PropertyKey[], id: string, key: PropertyKey, answer: T): T {
     if (this.stopped) return answer;
-    const readId = `${op}\u0001${id}\u0001${keyId(key)}`;
+    const readId = `${op}${id}|${keyId(key)}`;
     if (!this.reads.has(readId)) this.reads.set(readId, { op, path, key, answer });
     return answer;
+  }
+
+  /** After a write the proxies handed out may stand for objects no longer there: later reads get fresh ones. */
+  private written<T>(value: T): T {
+    this.proxies.clear();
+    return this.refuse(value);
   }
 
   private refuse<T>(value: T): T {
@@ -146,16 +168,16 @@ function answers(input: object, read: Read): boolean {
     case 'keys':
       return sameKeys(Reflect.ownKeys(object), read.answer as PropertyKey[]);
     case 'get':
-      return sameAnswer(Object.hasOwn(object, read.key) ? answerOf((object as Record<PropertyKey, unknown>)[read.key]) : 'absent', read.answer as Answer);
+      return sameAnswer(Object.hasOwn(object, read.key) ? answerOf((object as Record<PropertyKey, unknown>)[read.key]) : 'absent', read.answer as Answer | 'absent');
   }
 }
 
 function answerOf(value: unknown): Answer {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return { primitive: value };
-  return isPlain(value) ? kindOf(value) : 'opaque';
+  return kindOf(value as object);
 }
 
-function sameAnswer(a: Answer, b: Answer): boolean {
+function sameAnswer(a: Answer | 'absent', b: Answer | 'absent'): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   return Object.is(a.primitive, b.primitive);
 }
@@ -165,25 +187,27 @@ function sameKeys(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean
 }
 
 function isPlain(value: unknown): value is object {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype;
+  return value !== null && typeof value === 'object' && kindOf(value) !== 'opaque';
+}
+
+/** Lists and objects with their ordinary prototypes, and objects without one: inherited lookups differ between them. */
+function kindOf(value: object): Kind {
   const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-function kindOf(value: object): 'array' | 'object' | 'opaque' {
-  return !isPlain(value) ? 'opaque' : Array.isArray(value) ? 'array' : 'object';
-}
-
-function isThenable(value: unknown): boolean {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  if (Array.isArray(value)) return prototype === Array.prototype ? 'array' : 'opaque';
+  return prototype === Object.prototype ? 'object' : prototype === null ? 'bare-object' : 'opaque';
 }
 
 const symbolIds = new Map<symbol, number>();
 
-/** A key as part of a read's identity; symbols by identity, since two may share a description. */
+/**
+ * A key as one step of a path's id: its kind, length and text, so no key can pass for two steps ("a" then "b"
+ * and a key spelling both); symbols by identity, since two may share a description.
+ */
 function keyId(key: PropertyKey): string {
-  if (typeof key !== 'symbol') return `.${String(key)}`;
-  if (!symbolIds.has(key)) symbolIds.set(key, symbolIds.size);
-  return `@${symbolIds.get(key)!}`;
+  if (typeof key === 'symbol') {
+    if (!symbolIds.has(key)) symbolIds.set(key, symbolIds.size);
+    return `/@${symbolIds.get(key)!}`;
+  }
+  const text = String(key);
+  return `/${text.length}:${text}`;
 }

@@ -6,7 +6,7 @@ import { edit, exampleRepo, modelAt, REPO_ROOT } from '../tests/helpers/example-
 import type { Model } from '../schemas';
 import { largeConfigRepo, removeRepo } from '../scripts/bench/large-config';
 import { modelAfter, standingPlans } from './failover';
-import { createReadMemo, type ReadMemo } from './read-memo';
+import { createReadMemo, type Files, type ReadMemo } from './read-memo';
 import { renderStacks, synth, terraformApp, type GeneratedFiles } from './synth';
 
 function changedFiles(before: GeneratedFiles, after: GeneratedFiles): string[] {
@@ -114,7 +114,7 @@ describe('synth with a memo', () => {
   function countingMemo() {
     const memo = createReadMemo();
     const built: string[] = [];
-    return { built, memo: { run: <A extends object, T>(part: string, input: A, compute: (input: A) => T) => memo.run(part, input, (seen: A) => (built.push(part), compute(seen))) } satisfies ReadMemo };
+    return { built, memo: { run: <A extends object>(part: string, input: A, build: (input: A) => Files) => memo.run(part, input, (seen: A) => (built.push(part), build(seen))) } satisfies ReadMemo };
   }
 
   it('gives byte-identical output to a fresh synth for every variant of a model, in any order', async () => {
@@ -157,13 +157,13 @@ describe('synth with a memo', () => {
     const { memo, built } = countingMemo();
     synth(model, memo);
     const parts = built.splice(0);
-    expect(parts).toEqual(expect.arrayContaining(['terraform/us-east-1', 'k8s/us-east-1', 'terraform/global', 'terraform/ci', 'failover']));
+    expect(parts).toEqual(expect.arrayContaining(['region/us-east-1/terraform', 'region/us-east-1/k8s', 'stack/global', 'stack/ci', 'failover']));
     synth(structuredClone(model), memo);
     expect(built.splice(0)).toEqual([]);
     const shifted = structuredClone(model);
     shifted.regions[0]!.traffic.weight -= 10;
     shifted.regions[1]!.traffic.weight += 10;
     synth(shifted, memo);
-    expect(built.splice(0).sort()).toEqual(['failover', 'terraform/global']);
+    expect(built.splice(0).sort()).toEqual(['failover', 'stack/global']);
   });
 });

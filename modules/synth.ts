@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as TerraformApp, type TerraformStack } from 'cdktn';
-import type { Model, Region } from '../schemas';
+import { SHARED_STACKS, type Model, type Region } from '../schemas';
 import { alertTests } from './k8s/alerts/promtool-tests';
 import { standingPlanFiles } from './failover-plans';
 import { k6Scripts } from './load-tests/k6-scripts';
@@ -18,8 +18,7 @@ import { RegionStack } from './terraform/region-stack';
 /** Paths relative to `generated/` mapped to file contents, in sorted order. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
-export const GLOBAL_STACK = 'global';
-export const CI_STACK = 'ci';
+export const [GLOBAL_STACK, CI_STACK] = SHARED_STACKS;
 
 /**
  * Compiles the model into every file under `generated/`, in memory. Pure: no clock, no environment,
@@ -32,24 +31,30 @@ export const CI_STACK = 'ci';
 export function synth(model: Model, memo?: ReadMemo): GeneratedFiles {
   const files = new Map<string, string>();
   for (const { name, build } of parts(model)) {
-    for (const [file, content] of memo ? memo.run(name, model, build) : build(model)) files.set(file, content);
+    for (const [file, content] of memo ? memo.run(name, model, build) : build(model)) {
+      if (files.has(file)) throw new Error(`two parts of synth would write generated/${file}, the second being ${name}`);
+      files.set(file, content);
+    }
   }
   files.set('README.md', GENERATED_README);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The independent parts of `generated/`, each a pure function of the model giving paths relative to `generated/`. */
+/**
+ * The independent parts of `generated/`, each a pure function of the model giving paths relative to `generated/`,
+ * named so that no two parts share a name whatever the region ids.
+ */
 function parts(model: Model): Array<{ name: string; build: (model: Model) => Map<string, string> }> {
   const regionIds = model.regions.map((region) => region.id);
   const inRegion = (model: Model, id: string) => model.regions.find((region) => region.id === id)!;
   return [
     ...regionIds.flatMap((id) => [
-      { name: `terraform/${id}`, build: (model: Model) => terraformFiles((app) => new RegionStack(app, id, { region: inRegion(model, id), model })) },
-      { name: `k8s/${id}`, build: (model: Model) => kubernetesFiles(model, inRegion(model, id)) },
-      { name: `alert-tests/${id}`, build: (model: Model) => prefixed(`alert-tests/${id}/`, alertTests(model, inRegion(model, id))) },
+      { name: `region/${id}/terraform`, build: (model: Model) => terraformFiles((app) => new RegionStack(app, id, { region: inRegion(model, id), model })) },
+      { name: `region/${id}/k8s`, build: (model: Model) => kubernetesFiles(model, inRegion(model, id)) },
+      { name: `region/${id}/alert-tests`, build: (model: Model) => prefixed(`alert-tests/${id}/`, alertTests(model, inRegion(model, id))) },
     ]),
-    { name: `terraform/${GLOBAL_STACK}`, build: (model: Model) => terraformFiles((app) => new GlobalStack(app, GLOBAL_STACK, { model })) },
-    { name: `terraform/${CI_STACK}`, build: (model: Model) => terraformFiles((app) => new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK })) },
+    { name: `stack/${GLOBAL_STACK}`, build: (model: Model) => terraformFiles((app) => new GlobalStack(app, GLOBAL_STACK, { model })) },
+    { name: `stack/${CI_STACK}`, build: (model: Model) => terraformFiles((app) => new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK })) },
     { name: 'load-tests', build: (model: Model) => prefixed('load-tests/', k6Scripts(model)) },
     { name: 'failover', build: (model: Model) => new Map(standingPlanFiles(model)) },
   ];

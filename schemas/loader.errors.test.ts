@@ -26,6 +26,15 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     expect(errors).toContain('regions/us-west-2.yaml: id: expected a region id not already used by regions/us-west-2.ts, got "us-west-2"');
   });
 
+  it('rejects a region named like a shared Terraform stack, whose state and folder it would take', async () => {
+    const errors = await loadErrorsAfter(async (root) => {
+      const text = await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8');
+      await rm(path.join(root, 'regions/us-west-2.ts'));
+      await put(root, 'regions/ci.ts', text.replace("id: 'us-west-2'", "id: 'ci'"));
+    });
+    expect(errors).toContain('regions/ci.ts: id: expected a region id other than global or ci (the shared Terraform stacks), got "ci"');
+  });
+
   it('rejects a region whose id differs from its file name', async () => {
     const errors = await loadErrorsAfter(async (root) => {
       await put(root, 'regions/us-west-1.ts', await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8'));

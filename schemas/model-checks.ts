@@ -3,7 +3,7 @@ import { located, type Located } from './located';
 import type { App } from './app';
 import type { Global } from './global';
 import type { Model, ModelSources } from './model';
-import type { Region } from './region';
+import { SHARED_STACKS, type Region } from './region';
 import type { ReplicationRules } from './replication';
 
 /** The parts of a model that passed their own schema; `regions` is undefined unless every region file did. */
@@ -66,6 +66,7 @@ function checkRegions(regions: Region[], sources: ModelSources, regionFiles: Rea
 
   const seenIds = new Map<string, string>();
   for (const { file, id } of regionFiles) {
+    if ((SHARED_STACKS as readonly string[]).includes(id)) errors.push(located(file, 'id', `a region id other than ${SHARED_STACKS.join(' or ')} (the shared Terraform stacks)`, JSON.stringify(id)));
     const first = seenIds.get(id);
     if (first) errors.push(located(file, 'id', `a region id not already used by ${first}`, JSON.stringify(id)));
     else seenIds.set(id, file);

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { awsRegion, cidr, dnsLabel, dnsName, healthCheckerRegion, intRange, residencyZone, slug } from './common';
 import { awsTags, httpPath } from './limits';
 
+/**
+ * The Terraform stacks beside the regions' own (`generated/terraform/<name>/`, each with its state): DNS and the
+ * accelerator, and the roles CI assumes. A region may not take their names.
+ */
+export const SHARED_STACKS = ['global', 'ci'] as const;
+
 export const nodeGroup = z
   .strictObject({
     name: slug,

@@ -16,11 +16,10 @@ import { formatLocated, loadModel, loadWaivers, resilienceAssumptionsSchema, typ
 import { movesTraffic, type DrillKind, type DrillRecord, type DrillStep } from '../../schemas/drill-record';
 import { writeDrillRecord } from './drill-records';
 
-
-/** Why a drill could not be planned at all (as opposed to a plan the policies block): exit 1 with this message. */
 /** Every drill of a run synthesises a variant of one model: only what a scenario changes is rebuilt. */
 const synthOutputs = memoizedSynthOutputs();
 
+/** Why a drill could not be planned at all (as opposed to a plan the policies block): exit 1 with this message. */
 export class DrillError extends Error {
   constructor(message: string) {
     super(message);
