@@ -57,7 +57,7 @@ export function createReadMemo(options: { entriesPerPart?: number } = {}): ReadM
       const recorder = new Recorder();
       let files: Files;
       try {
-        files = build(recorder.track(input, [], '') as A);
+        files = build(recorder.track(input, []) as A);
       } catch {
         // Whatever failed under the proxies (a structuredClone, say), the caller gets what a plain call gives.
         return new Map(build(input));
@@ -66,7 +66,7 @@ export function createReadMemo(options: { entriesPerPart?: number } = {}): ReadM
       }
       const copy = new Map(files);
       if (!recorder.unrecordable && [...copy].every(([file, content]) => typeof file === 'string' && typeof content === 'string')) {
-        kept.unshift({ reads: [...recorder.reads.values()], files: new Map(copy) });
+        kept.unshift({ reads: recorder.reads, files: new Map(copy) });
         kept.length = Math.min(kept.length, limit);
         entries.set(part, kept);
       }
@@ -76,36 +76,56 @@ export function createReadMemo(options: { entriesPerPart?: number } = {}): ReadM
 }
 
 class Recorder {
-  readonly reads = new Map<string, Read>();
+  readonly reads: Read[] = [];
   /** Set when the function did something a record cannot replay: a write, or data that is not plain. */
   unrecordable = false;
   private stopped = false;
-  private readonly proxies = new Map<string, object>();
+  /** Bumped by every write: proxies handed out before it may stand for objects no longer there. */
+  private generation = 0;
 
-  /** `target` seen through a recording proxy; `id` names `path` (its keys' keyIds joined); one proxy per path, so `===` holds. */
-  track(target: object, path: readonly PropertyKey[], id: string): object {
-    const known = this.proxies.get(id);
-    if (known) return known;
-    if (!path.length && this.record('kind', path, id, '', kindOf(target)) === 'opaque') return this.refuse(target);
-    const proxy = new Proxy(target, {
-      get: (object, key) => {
-        const value = Reflect.get(object, key);
-        if (!Object.hasOwn(object, key)) {
-          this.record('get', path, id, key, 'absent');
-          return value;
+  /** `target` seen through a recording proxy at `path`; each object's children get one proxy per key, so `===` holds. */
+  track(target: object, path: readonly PropertyKey[]): object {
+    if (!path.length && this.record('kind', path, '', kindOf(target)) === 'opaque') return this.refuse(target);
+    // Each read is recorded once per object: the first answer is the answer, as nothing writes unrecorded.
+    const seen = { get: new Set<PropertyKey>(), has: new Set<PropertyKey>(), keys: false };
+    const children = new Map<PropertyKey, { proxy: object; generation: number }>();
+    const once = <T>(op: 'get' | 'has', key: PropertyKey, answer: T): T => {
+      if (!seen[op].has(key)) {
+        seen[op].add(key);
+        this.record(op, path, key, answer);
+      }
+      return answer;
+    };
+    /** Records the read of an own property, and hands out nested plain data through its own proxy. */
+    const nested = (object: object, key: PropertyKey, value: unknown): unknown => {
+      const answer = once('get', key, answerOf(value));
+      if (answer === 'opaque') return this.refuse(value);
+      if (typeof answer !== 'string') return value;
+      // A proxy may not stand in for a property that can never change; such data is passed as is, unrecorded.
+      const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
+      if (descriptor && !descriptor.configurable && !descriptor.writable) return this.refuse(value);
+      const known = children.get(key);
+      if (known && known.generation === this.generation) return known.proxy;
+      const child = this.track(value as object, [...path, key]);
+      children.set(key, { proxy: child, generation: this.generation });
+      return child;
+    };
+    return new Proxy(target, {
+      get: (object, key) => (Object.hasOwn(object, key) ? nested(object, key, Reflect.get(object, key)) : once('get', key, 'absent') && Reflect.get(object, key)),
+      has: (object, key) => once('has', key, Reflect.has(object, key)),
+      ownKeys: (object) => {
+        const keys = Reflect.ownKeys(object);
+        if (!seen.keys) {
+          seen.keys = true;
+          this.record('keys', path, '', keys);
         }
-        return this.nested(object, key, value, path, id);
+        return keys;
       },
-      has: (object, key) => this.record('has', path, id, key, Reflect.has(object, key)),
-      ownKeys: (object) => this.record('keys', path, id, '', Reflect.ownKeys(object)),
       getOwnPropertyDescriptor: (object, key) => {
         const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
-        if (!descriptor) {
-          this.record('get', path, id, key, 'absent');
-          return descriptor;
-        }
+        if (!descriptor) return once('get', key, 'absent') && descriptor;
         if (!('value' in descriptor)) return this.refuse(descriptor);
-        return { ...descriptor, value: this.nested(object, key, descriptor.value, path, id) };
+        return { ...descriptor, value: nested(object, key, descriptor.value) };
       },
       set: (object, key, value) => this.written(Reflect.set(object, key, value)),
       defineProperty: (object, key, descriptor) => this.written(Reflect.defineProperty(object, key, descriptor)),
@@ -113,32 +133,15 @@ class Recorder {
       setPrototypeOf: (object, prototype) => this.written(Reflect.setPrototypeOf(object, prototype)),
       preventExtensions: (object) => this.written(Reflect.preventExtensions(object)),
     });
-    this.proxies.set(id, proxy);
-    return proxy;
   }
 
-  /** Records the read of an own property of the object at `path`, and hands out nested plain data through its own proxy. */
-  private nested(object: object, key: PropertyKey, value: unknown, path: readonly PropertyKey[], id: string): unknown {
-    const answer = this.record('get', path, id, key, answerOf(value));
-    if (answer === 'opaque') return this.refuse(value);
-    if (typeof answer !== 'string') return value;
-    // A proxy may not stand in for a property that can never change; such data is passed as is, unrecorded.
-    const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
-    if (descriptor && !descriptor.configurable && !descriptor.writable) return this.refuse(value);
-    return this.track(value as object, [...path, key], `${id}${keyId(key)}`);
-  }
-
-  /** Keeps the first answer to each read and returns the answer. */
-  private record<T>(op: Read['op'], path: readonly PropertyKey[], id: string, key: PropertyKey, answer: T): T {
-    if (this.stopped) return answer;
-    const readId = `${op}${id}|${keyId(key)}`;
-    if (!this.reads.has(readId)) this.reads.set(readId, { op, path, key, answer });
+  private record<T>(op: Read['op'], path: readonly PropertyKey[], key: PropertyKey, answer: T): T {
+    if (!this.stopped) this.reads.push({ op, path, key, answer });
     return answer;
   }
 
-  /** After a write the proxies handed out may stand for objects no longer there: later reads get fresh ones. */
   private written<T>(value: T): T {
-    this.proxies.clear();
+    this.generation++;
     return this.refuse(value);
   }
 
@@ -195,19 +198,4 @@ function kindOf(value: object): Kind {
   const prototype = Object.getPrototypeOf(value);
   if (Array.isArray(value)) return prototype === Array.prototype ? 'array' : 'opaque';
   return prototype === Object.prototype ? 'object' : prototype === null ? 'bare-object' : 'opaque';
-}
-
-const symbolIds = new Map<symbol, number>();
-
-/**
- * A key as one step of a path's id: its kind, length and text, so no key can pass for two steps ("a" then "b"
- * and a key spelling both); symbols by identity, since two may share a description.
- */
-function keyId(key: PropertyKey): string {
-  if (typeof key === 'symbol') {
-    if (!symbolIds.has(key)) symbolIds.set(key, symbolIds.size);
-    return `/@${symbolIds.get(key)!}`;
-  }
-  const text = String(key);
-  return `/${text.length}:${text}`;
 }

@@ -69,6 +69,15 @@ describe('FisExperiments', () => {
     expect(experiments.omitted).toEqual([{ scenario: 'mirror-break', reason: 'none of its faults (msk-replicator-stop) has a target in us-east-1' }]);
   });
 
+  it('writes no template when its stop conditions would be more than FIS takes, and says so for every scenario', () => {
+    const peers = Array.from({ length: 5 }, (_, index) => `arn:aws:cloudwatch:us-west-2:111122223333:alarm:peer-${index}`);
+    const { json, experiments } = synth(() => ({ ...base, peerStopAlarmArns: peers }));
+    expect(resourcesOf(json, 'aws_fis_experiment_template')).toEqual([]);
+    expect(experiments.experiments).toEqual([]);
+    expect(experiments.omitted.map((omitted) => omitted.scenario)).toEqual(base.scenarios.map((scenario) => scenario.id));
+    for (const { reason } of experiments.omitted) expect(reason).toMatch(/takes 7 stop conditions, and FIS takes at most 5 per experiment template$/);
+  });
+
   it('injects every fault of a scenario with its FIS action, in the scenario’s order, when all have targets', () => {
     const { json, experiments } = synth(withAutomation);
     for (const id of SCENARIO_IDS) {
