@@ -201,6 +201,22 @@ describe('the policy engine fails closed', () => {
     await expect(loadPolicyEngine(root)).rejects.toThrow(/policies\/bundle\/policy\.wasm is missing; rebuild it with `npm run policies:build`/);
   });
 
+  it('gives a bundle without the list of what its policies read the whole input, and judges alike', async () => {
+    const root = await exampleRepo();
+    const head = await revision(...weights(60, 60));
+    const input = policyInput({ ...head, repositoryPaths: [], now: BEFORE_FREEZE });
+    const listed = (await loadPolicyEngine(root)).evaluate(input);
+    await rm(path.join(root, 'policies/bundle/reads.json'));
+    expect((await loadPolicyEngine(root)).evaluate(input)).toEqual(listed);
+    expect(listed.findings.map((finding) => finding.policy)).toContain('traffic.weights-sum-to-100');
+  });
+
+  it('refuses a list of what the policies read that is not one', async () => {
+    const root = await exampleRepo();
+    await writeFile(path.join(root, 'policies/bundle/reads.json'), '{"input": "some"}');
+    await expect(loadPolicyEngine(root)).rejects.toThrow(/policies\/bundle\/reads\.json is not a list of input keys/);
+  });
+
   it('refuses a corrupt wasm bundle', async () => {
     const root = await exampleRepo();
     await writeFile(path.join(root, 'policies/bundle/policy.wasm'), 'not wasm');

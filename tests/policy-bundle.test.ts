@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCommitted } from '../modules/generated-dir';
 import { synthOutputs } from '../modules/outputs';
-import { BUNDLE_DIR, buildPolicyBundle, POLICY_SOURCE_DIR } from '../policies/engine/bundle';
+import { BUNDLE_DIR, buildPolicyBundle, inputKeysOf, POLICY_SOURCE_DIR, READS_FILE, type InputReads } from '../policies/engine/bundle';
 import { createGateContext } from '../policies/gates/context';
 import { opaGate } from '../policies/gates/opa-gate';
 import { resolveTool, toolsDir } from '../policies/toolchain/resolve';
@@ -29,6 +30,33 @@ describe('the policy bundle build', () => {
       }
     } finally {
       await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the input keys the rules read, so the engine leaves out what none reads (the manifests, judged by Kyverno)', async () => {
+    const reads = JSON.parse(await readFile(path.join(REPO_ROOT, BUNDLE_DIR, READS_FILE), 'utf8')) as InputReads;
+    expect(reads.input).toEqual(expect.arrayContaining(['base', 'change', 'model', 'policies', 'repository', 'terraform', 'waivers']));
+    expect(reads.input).not.toContain('manifests');
+  });
+
+  it.each([
+    ['a named key', 'x if input.model.regions[0].id == "a"', ['model']],
+    ['a key in an import', 'import input.terraform as tf\nx if tf.ci', ['terraform']],
+    ['a key in brackets', 'x if input["health"]', ['health']],
+    ['the input passed whole', 'x if object.get(input, "health", null)', 'all'],
+    ['a key chosen at evaluation', 'x if { some key; input[key] }', 'all'],
+    ['the input bare in an import', 'import input\nx if input.model', 'all'],
+    ['the input iterated', 'x if { some key, _ in input }', 'all'],
+  ])('reads %s the way OPA parses it', async (_, rule, expected) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'input-reads-'));
+    try {
+      const [imports, body] = rule.includes('\n') ? rule.split('\n') : ['', rule];
+      await writeFile(path.join(dir, 'policy.rego'), `package p\n${imports}\n${body}\n`);
+      const ast = JSON.parse(execFileSync(opaPath(), ['parse', '--format', 'json', path.join(dir, 'policy.rego')], { encoding: 'utf8' })) as unknown;
+      const keys = new Set<string>();
+      expect(inputKeysOf(ast, keys) === 'all' ? 'all' : [...keys]).toEqual(expected);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

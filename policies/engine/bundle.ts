@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ export const POLICY_SOURCE_DIR = 'policies/opa';
 export const BUNDLE_DIR = 'policies/bundle';
 export const WASM_FILE = 'policy.wasm';
 export const METADATA_FILE = 'metadata.json';
+/** Which keys of the policy input the rules read (`InputReads`), so the engine passes only those into wasm. */
+export const READS_FILE = 'reads.json';
 /** The policy catalogue for reviewers, rendered from the same metadata. */
 export const CATALOGUE_FILE = 'CATALOGUE.md';
 /** The one entrypoint: findings with waivers applied, resilience figures and the change classification. */
@@ -31,6 +33,11 @@ export interface PolicyMetadata {
   remediation: string;
   /** The Rego file, repository-relative. */
   file: string;
+}
+
+/** The top-level keys of the input the rules read, or `all` when some rule reads the input other than by a named key. */
+export interface InputReads {
+  input: string[] | 'all';
 }
 
 const run = promisify(execFile);
@@ -51,10 +58,11 @@ export async function buildPolicyBundle(root: string, opa: string): Promise<Map<
     await opaCommand(opa, ['build', '--target', 'wasm', '--entrypoint', ENTRYPOINT, '--capabilities', capabilities, '--ignore', '*_test.rego', '--output', tarball, POLICY_SOURCE_DIR], root);
     const wasm = tarFiles(gunzipSync(await readFile(tarball))).get(WASM_FILE);
     if (!wasm) throw new Error(`opa build produced no ${WASM_FILE}`);
-    const metadata = await policyMetadata(root, opa);
+    const [metadata, reads] = await Promise.all([policyMetadata(root, opa), inputReads(root, opa)]);
     return new Map<string, string | Uint8Array>([
       [CATALOGUE_FILE, catalogue(metadata)],
       [METADATA_FILE, stableJson(metadata)],
+      [READS_FILE, stableJson(reads)],
       [WASM_FILE, new Uint8Array(wasm)],
     ]);
   } finally {
@@ -97,6 +105,41 @@ async function wasmCapabilities(opa: string): Promise<string> {
   const sdk = JSON.parse(await readFile(sdkFile, 'utf8')) as { builtins: Array<{ name: string }> };
   const supported = new Set(sdk.builtins.map((builtin) => builtin.name));
   return JSON.stringify({ ...current, builtins: current.builtins.filter((builtin) => supported.has(builtin.name)) });
+}
+
+/**
+ * What the rules read of the input, from OPA's own parse of every Rego source but the tests: each reference that
+ * starts `input.<key>` names a key; `input` anywhere else (passed whole, indexed by a variable, imported bare)
+ * means everything. Errs only towards reading more.
+ */
+async function inputReads(root: string, opa: string): Promise<InputReads> {
+  const sources = (await readdir(path.join(root, POLICY_SOURCE_DIR), { recursive: true }))
+    .filter((file) => file.endsWith('.rego') && !file.endsWith('_test.rego'))
+    .sort();
+  const keys = new Set<string>();
+  for (let start = 0; start < sources.length; start += PARSE_CONCURRENCY) {
+    const asts = await Promise.all(sources.slice(start, start + PARSE_CONCURRENCY).map(async (file) => JSON.parse(await opaCommand(opa, ['parse', '--format', 'json', path.join(POLICY_SOURCE_DIR, file)], root)) as unknown));
+    for (const ast of asts) if (inputKeysOf(ast, keys) === 'all') return { input: 'all' };
+  }
+  return { input: [...keys].sort() };
+}
+
+const PARSE_CONCURRENCY = 4;
+
+/** Adds to `keys` each `input.<key>` in a parsed Rego module; `all` as soon as the input is read any other way. */
+export function inputKeysOf(node: unknown, keys: Set<string>): 'all' | 'named' {
+  if (Array.isArray(node)) return node.some((child) => inputKeysOf(child, keys) === 'all') ? 'all' : 'named';
+  if (node === null || typeof node !== 'object') return 'named';
+  const term = node as { type?: unknown; value?: unknown };
+  const isInput = (value: unknown) => typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'var' && (value as { value?: unknown }).value === 'input';
+  if (isInput(term)) return 'all';
+  if (term.type === 'ref' && Array.isArray(term.value) && isInput(term.value[0])) {
+    const key = term.value[1] as { type?: unknown; value?: unknown } | undefined;
+    if (key?.type !== 'string' || typeof key.value !== 'string') return 'all';
+    keys.add(key.value);
+    return inputKeysOf(term.value.slice(1), keys);
+  }
+  return Object.values(node).some((child) => inputKeysOf(child, keys) === 'all') ? 'all' : 'named';
 }
 
 interface Annotation {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUNDLE_DIR, METADATA_FILE, WASM_FILE } from '../../../policies/engine/bundle';
+import { BUNDLE_DIR, METADATA_FILE, READS_FILE, WASM_FILE } from '../../../policies/engine/bundle';
 import { loadRevision, type Revision } from '../../../policies/engine/change';
 import { loadPolicyEngine, type PolicyEngine, type PolicyReport } from '../../../policies/engine/engine';
 import type { Forge } from '../forges/forge';
@@ -122,9 +122,9 @@ export class Workspace {
     const loading = (async (): Promise<Base> => {
       const revision = { ...(await this.revision(sha)), ref: branch };
       const worktree = await this.worktreeLock.run(sha, () => this.mirror.worktree(sha));
-      const [wasm, metadata] = await Promise.all([readFile(path.join(worktree, BUNDLE_DIR, WASM_FILE)), readFile(path.join(worktree, BUNDLE_DIR, METADATA_FILE))]);
-      const bundleHash = sha256(wasm);
-      const engineKey = sha256(Buffer.concat([wasm, metadata]));
+      const [wasm, metadata, reads] = await Promise.all([WASM_FILE, METADATA_FILE, READS_FILE].map((file) => readFile(path.join(worktree, BUNDLE_DIR, file)).catch(() => Buffer.alloc(0))));
+      const bundleHash = sha256(wasm!);
+      const engineKey = sha256(Buffer.concat([wasm!, metadata!, reads!]));
       const engine = await remember(this.engines, engineKey, KEPT_BASES, () => loadPolicyEngine(worktree));
       return { branch, sha, revision, engine, bundleHash };
     })();

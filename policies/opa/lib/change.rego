@@ -143,7 +143,7 @@ last_segment(body) := segments[count(segments) - 1] if segments := split(body, "
 
 # Every policy in the bundle, as the engine reports them from the bundle's metadata. A policy cannot list
 # its siblings from data.multiregion.policies (that would recurse into its own package tree).
-policy_ids := {id | some id in object.get(input, "policies", [])}
+policy_ids := {id | some id in input.policies}
 
 # The stricter of base and head, so a change cannot raise the limit and use it at once.
 weight_shift_limit := min({
