@@ -197,11 +197,12 @@ export class FisExperiments extends Construct {
       ...stackRoleConfig(this),
     });
 
-    // An experiment that could not stop on every peer's alarms is not written at all: with more peers than FIS
-    // takes stop conditions, the region gets no templates and each scenario says why.
-    const stops = stopConditionCount(props);
-    const tooManyStops = stops > MAX_STOP_CONDITIONS;
-    const planned = tooManyStops ? [] : props.scenarios.map((scenario) => ({ scenario, faults: scenario.faults.filter((fault) => faultApplies(fault, targets)) }));
+    // A mirror break also stops on replication into this region, which its fault holds back.
+    const stopsOf = (faults: readonly FaultId[]) => (faults.includes('msk-replicator-stop') && this.lagIntoRegionAlarm ? [...stopConditions, { source: 'aws:cloudwatch:alarm', value: this.lagIntoRegionAlarm.arn }] : stopConditions);
+    const considered = props.scenarios.map((scenario) => ({ scenario, faults: scenario.faults.filter((fault) => faultApplies(fault, targets)) }));
+    // An experiment that could not stop on every peer's alarms is not written at all: each scenario that would
+    // need more stop conditions than FIS takes is left out, saying how many.
+    const planned = considered.filter(({ faults }) => stopsOf(faults).length <= MAX_STOP_CONDITIONS);
     const used = new Set(planned.flatMap(({ faults }) => faults));
     const policy = new DataAwsIamPolicyDocument(this, 'policy', {
       statement: [...loggingStatements(this.logGroup.arn), ...[...used].sort().flatMap((fault) => faultStatements(fault, targets, arn))],
@@ -219,7 +220,7 @@ export class FisExperiments extends Construct {
           action: inOrder(built),
           target: built.flatMap((fault) => fault.targets),
           // A stopped mirror holds back what it mirrors into this region: that lag beyond the RPO is its blast radius.
-          stopCondition: faults.includes('msk-replicator-stop') && this.lagIntoRegionAlarm ? [...stopConditions, { source: 'aws:cloudwatch:alarm', value: this.lagIntoRegionAlarm.arn }] : stopConditions,
+          stopCondition: stopsOf(faults),
           logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
           // A target that resolves to nothing fails the experiment rather than passing it having injected nothing.
           experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
@@ -228,14 +229,14 @@ export class FisExperiments extends Construct {
         });
         return { scenario: scenario.id, template, faults };
       });
-    this.omitted = tooManyStops
-      ? props.scenarios.map((scenario) => ({
-          scenario: scenario.id,
-          reason: `stopping on this region's replication toward its peers and on each peer's error rate and lag takes ${stops} stop conditions, and FIS takes at most ${MAX_STOP_CONDITIONS} per experiment template`,
-        }))
-      : planned
-          .filter(({ faults }) => faults.length === 0)
-          .map(({ scenario }) => ({ scenario: scenario.id, reason: `none of its faults (${scenario.faults.join(', ')}) has a target in ${props.awsRegion}` }));
+    this.omitted = considered
+      .filter(({ faults }) => faults.length === 0 || stopsOf(faults).length > MAX_STOP_CONDITIONS)
+      .map(({ scenario, faults }) => ({
+        scenario: scenario.id,
+        reason: faults.length
+          ? `stopping on this region's replication toward its peers and on each peer's error rate and lag takes ${stopsOf(faults).length} stop conditions, and FIS takes at most ${MAX_STOP_CONDITIONS} per experiment template`
+          : `none of its faults (${scenario.faults.join(', ')}) has a target in ${props.awsRegion}`,
+      }));
   }
 }
 
@@ -511,11 +512,6 @@ function faultStatements(fault: FaultId, targets: FaultTargets, arn: ArnOf): Dat
   }
 }
 
-/** The most stop conditions one of the region's templates carries: replication toward the peers, each peer's alarms, replication into the region. */
-function stopConditionCount(props: FisExperimentsProps): number {
-  return (props.lagTowardPeersBeyondRpo.length ? 1 : 0) + props.peerStopAlarmArns.length + (props.lagIntoRegionBeyondRpo.length ? 1 : 0);
-}
-
 function validate(id: string, props: FisExperimentsProps): void {
   const fail = (path: string, expected: string, got: unknown) => {
     throw new Error(`FisExperiments ${id}: ${path}: expected ${expected}, got ${JSON.stringify(got)}`);
@@ -526,7 +522,8 @@ function validate(id: string, props: FisExperimentsProps): void {
   }
   if (!Number.isInteger(props.podLatencyMilliseconds) || props.podLatencyMilliseconds < 1) fail('podLatencyMilliseconds', 'a positive whole number of milliseconds', props.podLatencyMilliseconds);
   if (!(props.errorRate.thresholdPercent >= 0 && props.errorRate.thresholdPercent < 100)) fail('errorRate.thresholdPercent', 'a percentage from 0 to below 100 (at 100 the alarm could never fire)', props.errorRate.thresholdPercent);
-  const stops = stopConditionCount(props);
+  // Every template stops on these; a mirror break also on replication into the region.
+  const stops = (props.lagTowardPeersBeyondRpo.length ? 1 : 0) + props.peerStopAlarmArns.length;
   if (stops < 1) fail('peerStopAlarmArns', `at least one stop condition with lagTowardPeersBeyondRpo's composite (an experiment never runs unstoppable)`, stops);
   if (props.targets.subnetArns.length > MAX_DISRUPTED_SUBNETS) {
     fail('targets.subnetArns', `at most ${MAX_DISRUPTED_SUBNETS} subnets (FIS quota L-100E963F for cross-region disruption)`, props.targets.subnetArns.length);

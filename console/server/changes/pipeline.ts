@@ -123,7 +123,8 @@ function hashInputs(edited: ReadonlyMap<string, string>): string {
 /** Stages the worktree and returns each changed file's diff against the base, inputs first, then generated/. */
 async function stagedDiff(worktree: string): Promise<PreviewFile[]> {
   await git(['add', '--all'], { cwd: worktree });
-  const patch = await git(['-c', 'core.quotePath=false', 'diff', '--cached', '--no-renames', '--no-color', '--no-ext-diff'], { cwd: worktree });
+  // Prefixes spelled out: a user's diff.noprefix or diff.mnemonicPrefix would otherwise change the headers parsed below.
+  const patch = await git(['-c', 'core.quotePath=false', 'diff', '--cached', '--no-renames', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/'], { cwd: worktree });
   const files = patch
     .split(/^(?=diff --git )/m)
     .filter((chunk) => chunk.startsWith('diff --git '))

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,6 +188,21 @@ describe('previewing a change request on the default branch', () => {
     const approved = await preview({ kind: 'declare', declaration: { kind: 'emergency', approvedBy: '@carol' }, ...window });
     expect(changedLines(diffOf(approved, 'regions/global.yaml'))).toContain('+    approvedBy: "@carol"');
     expect(approved.blocking).toEqual([]);
+  });
+
+  it('lists the same files under a user git configuration that drops or renames the diff prefixes', async () => {
+    const config = path.join(await repo.tempDir('git-config-'), 'gitconfig');
+    await writeFile(config, '[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n');
+    const previous = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = config;
+    try {
+      const result = await preview({ kind: 'weights', weights: { 'us-east-1': 55, 'us-west-2': 45 } }, 'under a user git config');
+      expect(paths(result).slice(0, 2)).toEqual(['regions/us-east-1.ts', 'regions/us-west-2.ts']);
+      for (const file of paths(result).slice(2)) expect(file).toMatch(/^generated\/(terraform\/global|failover)\//);
+    } finally {
+      if (previous === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = previous;
+    }
   });
 
   it('says a change that sets every value to what it already is changes nothing', async () => {
