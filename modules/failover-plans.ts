@@ -1,12 +1,12 @@
 import { stableJson } from '../schemas/stable-json';
-import type { Model } from '../schemas';
+import { FAILOVER_PAIR_JOINER, type Model } from '../schemas';
 import { standingPlans, STANDING_SCENARIO, type FailoverStep, type RegionChange, type StandingPlan } from './failover';
 import { regionSwitchPlanName } from './names';
 import { SCENARIOS } from '../schemas/scenarios';
 
 /** `generated/failover/<from>-to-<to>` without the extension. */
 export function standingPlanPath(plan: Pick<StandingPlan, 'from' | 'to'>): string {
-  return `failover/${plan.from}-to-${plan.to}`;
+  return `failover/${plan.from}${FAILOVER_PAIR_JOINER}${plan.to}`;
 }
 
 /** How each standing plan is proposed at incident time, unchanged. */

@@ -35,6 +35,18 @@ describe('loading rejects bad inputs with file, path, expectation and what was f
     expect(errors).toContain('regions/ci.ts: id: expected a region id other than global or ci (the shared Terraform stacks), got "ci"');
   });
 
+  it.each([
+    ['cross-region', 'a region id other than cross-region (the load test across every region)'],
+    ['eu-to-us', 'a region id without "-to-" (it joins the two regions in a failover plan\'s name)'],
+  ])('rejects a region id that would share a file of generated/ with every region: %s', async (id, expected) => {
+    const errors = await loadErrorsAfter(async (root) => {
+      const text = await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8');
+      await rm(path.join(root, 'regions/us-west-2.ts'));
+      await put(root, `regions/${id}.ts`, text.replace("id: 'us-west-2'", `id: '${id}'`));
+    });
+    expect(errors).toContain(`regions/${id}.ts: id: expected ${expected}, got "${id}"`);
+  });
+
   it('rejects a region whose id differs from its file name', async () => {
     const errors = await loadErrorsAfter(async (root) => {
       await put(root, 'regions/us-west-1.ts', await readFile(path.join(root, 'regions/us-west-2.ts'), 'utf8'));

@@ -3,7 +3,7 @@ import { located, type Located } from './located';
 import type { App } from './app';
 import type { Global } from './global';
 import type { Model, ModelSources } from './model';
-import { SHARED_STACKS, type Region } from './region';
+import { CROSS_REGION_LOAD_TEST, FAILOVER_PAIR_JOINER, SHARED_STACKS, type Region } from './region';
 import type { ReplicationRules } from './replication';
 
 /** The parts of a model that passed their own schema; `regions` is undefined unless every region file did. */
@@ -67,6 +67,8 @@ function checkRegions(regions: Region[], sources: ModelSources, regionFiles: Rea
   const seenIds = new Map<string, string>();
   for (const { file, id } of regionFiles) {
     if ((SHARED_STACKS as readonly string[]).includes(id)) errors.push(located(file, 'id', `a region id other than ${SHARED_STACKS.join(' or ')} (the shared Terraform stacks)`, JSON.stringify(id)));
+    if (id === CROSS_REGION_LOAD_TEST) errors.push(located(file, 'id', `a region id other than ${CROSS_REGION_LOAD_TEST} (the load test across every region)`, JSON.stringify(id)));
+    if (id.includes(FAILOVER_PAIR_JOINER)) errors.push(located(file, 'id', `a region id without "${FAILOVER_PAIR_JOINER}" (it joins the two regions in a failover plan's name)`, JSON.stringify(id)));
     const first = seenIds.get(id);
     if (first) errors.push(located(file, 'id', `a region id not already used by ${first}`, JSON.stringify(id)));
     else seenIds.set(id, file);

@@ -8,6 +8,12 @@ import { awsTags, httpPath } from './limits';
  */
 export const SHARED_STACKS = ['global', 'ci'] as const;
 
+/** The k6 load test of every region together (`generated/load-tests/<name>.js`, beside one per region). */
+export const CROSS_REGION_LOAD_TEST = 'cross-region';
+
+/** Joins the two regions of a standing failover plan's name (`generated/failover/<from>-to-<to>`), so no region id may hold it. */
+export const FAILOVER_PAIR_JOINER = '-to-';
+
 export const nodeGroup = z
   .strictObject({
     name: slug,

@@ -106,6 +106,13 @@ describe('drill evidence records', () => {
     expect(inline('run `a | b` then ` <b>')).toBe('run `a \\| b` then \\` \\<b\\>');
   });
 
+  it('says what injected the faults: the repository’s FIS template, or that none of its templates did', () => {
+    const faultsLine = (markdown: string) => markdown.split('\n').find((line) => line.startsWith('Faults'));
+    expect(faultsLine(drillMarkdown(plannedRecord()))).toMatch(/^Faults injected in us-east-1 by the FIS experiment template `orders-us-east-1-outage`, in order: `/);
+    const untemplated = plannedRecord({ scenario: { ...plannedRecord().scenario, experimentTemplate: null } });
+    expect(faultsLine(drillMarkdown(untemplated))).toMatch(/^Faults the scenario calls for, in order: `.*\. No FIS experiment template of this repository injects them in us-east-1: /);
+  });
+
   it('renders a line break that got past the schema as a visible mark, never as a paragraph of its own', () => {
     expect(inline('a|b\n\nSigned off: all good\u2028`x\ny`')).toBe('a\\|b\uFFFD\uFFFDSigned off: all good\uFFFD`x\uFFFDy`');
     const forged = 'a|b\n\nSigned off: all good\n\n| x | y |';

@@ -63,7 +63,10 @@ export function drillMarkdown(record: DrillRecord): string {
     '',
     inline(scenario.hypothesis),
     '',
-    `Faults injected in ${regions.from}, in order: ${scenario.faults.map((fault) => `\`${fault.id}\` (\`${fault.fisAction}\`)`).join(', ') || '_none_'}.`,
+    // Evidence says what injected the faults: a template of this repository, or nothing of it.
+    scenario.experimentTemplate
+      ? `Faults injected in ${regions.from} by the FIS experiment template \`${scenario.experimentTemplate}\`, in order: ${faultList(scenario.faults)}.`
+      : `Faults the scenario calls for, in order: ${faultList(scenario.faults)}. No FIS experiment template of this repository injects them in ${regions.from}: they were injected by other means, or the drill was held as a tabletop exercise.`,
     '',
   );
   const assumed = Object.entries(record.assumptions);
@@ -134,4 +137,8 @@ export function drillLogMarkdown(records: readonly DrillRecord[]): string {
   }
   if (!records.length) lines.push('| _no drills yet_ | | | | | | | |');
   return `${lines.join('\n')}\n`;
+}
+
+function faultList(faults: DrillRecord['scenario']['faults']): string {
+  return faults.map((fault) => `\`${fault.id}\` (\`${fault.fisAction}\`)`).join(', ') || '_none_';
 }

@@ -1,4 +1,4 @@
-import type { Model, Region } from '../../schemas';
+import { CROSS_REGION_LOAD_TEST, type Model, type Region } from '../../schemas';
 
 /**
  * SLO load tests in k6's script format, one per region (through its regional record) and one across
@@ -88,7 +88,7 @@ export function k6Scripts(model: Model): Map<string, string> {
   for (const region of model.regions) {
     out.set(`${region.id}.js`, script(`SLO load test of ${region.id} through ${region.dns.regionalRecord}.${region.dns.zone}`, regionalOptions(model, region)));
   }
-  out.set('cross-region.js', script('SLO load test across regions: every regional record and the global one', crossRegionOptions(model)));
+  out.set(`${CROSS_REGION_LOAD_TEST}.js`, script('SLO load test across regions: every regional record and the global one', crossRegionOptions(model)));
   return out;
 }
 
