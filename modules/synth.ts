@@ -45,19 +45,29 @@ export function synth(model: Model, memo?: ReadMemo): GeneratedFiles {
  * named so that no two parts share a name whatever the region ids.
  */
 function parts(model: Model): Array<{ name: string; build: (model: Model) => Map<string, string> }> {
-  const regionIds = model.regions.map((region) => region.id);
-  const inRegion = (model: Model, id: string) => model.regions.find((region) => region.id === id)!;
   return [
-    ...regionIds.flatMap((id) => [
-      { name: `region/${id}/terraform`, build: (model: Model) => terraformFiles((app) => new RegionStack(app, id, { region: inRegion(model, id), model })) },
+    ...stacksOf(model).map(({ id, region, build }) => ({ name: region ? `region/${id}/terraform` : `stack/${id}`, build: (model: Model) => terraformFiles((app) => build(app, model)) })),
+    ...model.regions.flatMap(({ id }) => [
       { name: `region/${id}/k8s`, build: (model: Model) => kubernetesFiles(model, inRegion(model, id)) },
       { name: `region/${id}/alert-tests`, build: (model: Model) => prefixed(`alert-tests/${id}/`, alertTests(model, inRegion(model, id))) },
     ]),
-    { name: `stack/${GLOBAL_STACK}`, build: (model: Model) => terraformFiles((app) => new GlobalStack(app, GLOBAL_STACK, { model })) },
-    { name: `stack/${CI_STACK}`, build: (model: Model) => terraformFiles((app) => new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK })) },
     { name: 'load-tests', build: (model: Model) => prefixed('load-tests/', k6Scripts(model)) },
     { name: 'failover', build: (model: Model) => new Map(standingPlanFiles(model)) },
   ];
+}
+
+/** The Terraform stacks of a model (one per region, then global and ci), each built into the app it is given. */
+function stacksOf(model: Model): Array<{ id: string; region: boolean; build: (app: TerraformApp, model: Model) => TerraformStack }> {
+  return [
+    ...model.regions.map(({ id }) => ({ id, region: true, build: (app: TerraformApp, model: Model) => new RegionStack(app, id, { region: inRegion(model, id), model }) })),
+    { id: GLOBAL_STACK, region: false, build: (app: TerraformApp, model: Model) => new GlobalStack(app, GLOBAL_STACK, { model }) },
+    { id: CI_STACK, region: false, build: (app: TerraformApp, model: Model) => new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK }) },
+  ];
+}
+
+/** Parts look their region up by id in the model they are given, so that model's reads are the ones recorded. */
+function inRegion(model: Model, id: string): Region {
+  return model.regions.find((region) => region.id === id)!;
 }
 
 function prefixed(prefix: string, files: Iterable<readonly [string, string]>): Map<string, string> {
@@ -77,12 +87,7 @@ export const TERRAFORM_TARGET_VERSIONS = { terraform: '>=1.10.0' } as const;
  */
 export function terraformApp(model: Model, outdir: string): { app: TerraformApp; stacks: TerraformStack[] } {
   const app = newTerraformApp(outdir);
-  const stacks: TerraformStack[] = [
-    ...model.regions.map((region) => new RegionStack(app, region.id, { region, model })),
-    new GlobalStack(app, GLOBAL_STACK, { model }),
-    new CiStack(app, CI_STACK, { model, globalStackName: GLOBAL_STACK }),
-  ];
-  return { app, stacks };
+  return { app, stacks: stacksOf(model).map(({ build }) => build(app, model)) };
 }
 
 function newTerraformApp(outdir: string): TerraformApp {

@@ -199,10 +199,13 @@ export class FisExperiments extends Construct {
 
     // A mirror break also stops on replication into this region, which its fault holds back.
     const stopsOf = (faults: readonly FaultId[]) => (faults.includes('msk-replicator-stop') && this.lagIntoRegionAlarm ? [...stopConditions, { source: 'aws:cloudwatch:alarm', value: this.lagIntoRegionAlarm.arn }] : stopConditions);
-    const considered = props.scenarios.map((scenario) => ({ scenario, faults: scenario.faults.filter((fault) => faultApplies(fault, targets)) }));
+    const considered = props.scenarios.map((scenario) => {
+      const faults = scenario.faults.filter((fault) => faultApplies(fault, targets));
+      return { scenario, faults, stops: stopsOf(faults) };
+    });
     // An experiment that could not stop on every peer's alarms is not written at all: each scenario that would
     // need more stop conditions than FIS takes is left out, saying how many.
-    const planned = considered.filter(({ faults }) => stopsOf(faults).length <= MAX_STOP_CONDITIONS);
+    const planned = considered.filter(({ stops }) => stops.length <= MAX_STOP_CONDITIONS);
     const used = new Set(planned.flatMap(({ faults }) => faults));
     const policy = new DataAwsIamPolicyDocument(this, 'policy', {
       statement: [...loggingStatements(this.logGroup.arn), ...[...used].sort().flatMap((fault) => faultStatements(fault, targets, arn))],
@@ -212,7 +215,7 @@ export class FisExperiments extends Construct {
     const duration = `PT${props.faultMinutes}M`;
     this.experiments = planned
       .filter(({ faults }) => faults.length > 0)
-      .map(({ scenario, faults }) => {
+      .map(({ scenario, faults, stops }) => {
         const built = faults.map((fault) => buildFault(fault, targets, { duration, faultMinutes: props.faultMinutes, latency: props.podLatencyMilliseconds }));
         const template = new FisExperimentTemplate(this, `experiment-${scenario.id}`, {
           description: `${scenario.title} in ${props.awsRegion}: ${faults.map((fault) => FAULTS[fault].description).join('; ')}`,
@@ -220,7 +223,7 @@ export class FisExperiments extends Construct {
           action: inOrder(built),
           target: built.flatMap((fault) => fault.targets),
           // A stopped mirror holds back what it mirrors into this region: that lag beyond the RPO is its blast radius.
-          stopCondition: stopsOf(faults),
+          stopCondition: stops,
           logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
           // A target that resolves to nothing fails the experiment rather than passing it having injected nothing.
           experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
@@ -230,11 +233,11 @@ export class FisExperiments extends Construct {
         return { scenario: scenario.id, template, faults };
       });
     this.omitted = considered
-      .filter(({ faults }) => faults.length === 0 || stopsOf(faults).length > MAX_STOP_CONDITIONS)
-      .map(({ scenario, faults }) => ({
+      .filter(({ faults, stops }) => faults.length === 0 || stops.length > MAX_STOP_CONDITIONS)
+      .map(({ scenario, faults, stops }) => ({
         scenario: scenario.id,
         reason: faults.length
-          ? `stopping on this region's replication toward its peers and on each peer's error rate and lag takes ${stopsOf(faults).length} stop conditions, and FIS takes at most ${MAX_STOP_CONDITIONS} per experiment template`
+          ? `stopping on this region's replication toward its peers and on each peer's error rate and lag takes ${stops.length} stop conditions, and FIS takes at most ${MAX_STOP_CONDITIONS} per experiment template`
           : `none of its faults (${scenario.faults.join(', ')}) has a target in ${props.awsRegion}`,
       }));
   }

@@ -101,7 +101,8 @@ export async function loadPolicyEngine(root: string): Promise<PolicyEngine> {
     throw new PolicyBundleError(`${BUNDLE_DIR}/${READS_FILE} is not a list of input keys (${(error as Error).message.split('\n')[0]})`);
   }
   // Only what some rule reads goes into wasm: copying the rest in (the manifests, which Kyverno judges) costs time and nothing else.
-  const read = reads.input === 'all' ? (input: PolicyInput) => input : (input: PolicyInput) => Object.fromEntries((reads.input as string[]).filter((key) => key in input).map((key) => [key, input[key as keyof PolicyInput]]));
+  const keys = reads.input === 'all' ? undefined : reads.input;
+  const read = (input: PolicyInput) => (keys ? Object.fromEntries(keys.filter((key) => key in input).map((key) => [key, input[key as keyof PolicyInput]])) : input);
   const byId = new Map(policies.map((metadata) => [metadata.id, metadata]));
   const policyIds = policies.map((metadata) => metadata.id);
   return {

@@ -122,9 +122,14 @@ export class Workspace {
     const loading = (async (): Promise<Base> => {
       const revision = { ...(await this.revision(sha)), ref: branch };
       const worktree = await this.worktreeLock.run(sha, () => this.mirror.worktree(sha));
-      const [wasm, metadata, reads] = await Promise.all([WASM_FILE, METADATA_FILE, READS_FILE].map((file) => readFile(path.join(worktree, BUNDLE_DIR, file)).catch(() => Buffer.alloc(0))));
-      const bundleHash = sha256(wasm!);
-      const engineKey = sha256(Buffer.concat([wasm!, metadata!, reads!]));
+      const [wasm, metadata, reads] = await Promise.all([
+        readFile(path.join(worktree, BUNDLE_DIR, WASM_FILE)),
+        readFile(path.join(worktree, BUNDLE_DIR, METADATA_FILE)),
+        // Optional: the engine gives a bundle without it the whole input.
+        readFile(path.join(worktree, BUNDLE_DIR, READS_FILE)).catch(() => Buffer.alloc(0)),
+      ]);
+      const bundleHash = sha256(wasm);
+      const engineKey = sha256(Buffer.concat([wasm, metadata, reads]));
       const engine = await remember(this.engines, engineKey, KEPT_BASES, () => loadPolicyEngine(worktree));
       return { branch, sha, revision, engine, bundleHash };
     })();
